@@ -1,0 +1,16 @@
+// Public API of alexnet-ts.
+export { Tensor } from './tensor/tensor.js';
+export { type Shape, shapeSize, formatShape } from './tensor/shape.js';
+export { Rng, type RngState } from './tensor/random.js';
+export { OpError } from './ops/errors.js';
+export { registerKernels, setBackend, activeBackend, kernelsFor, registeredBackends, backendOps, OP_NAMES, type OpName, type KernelSets } from './ops/registry.js';
+export * from './ops/conv2d.js';
+export * from './ops/linear.js';
+export * from './ops/relu.js';
+export * from './ops/lrn.js';
+export * from './ops/maxpool2d.js';
+export * from './ops/dropout.js';
+export * from './ops/softmax.js';
+export * from './ops/crossentropy.js';
+export * from './io/safetensors.js';
+export { VERSION } from './version.js';

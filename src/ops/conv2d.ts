@@ -1,0 +1,141 @@
+// §1 convolution: stride, per-side padding, groups (the paper's two columns)
+// and cuda-convnet's "overhang" output rule.
+import { Tensor } from '../tensor/tensor.js';
+import type { Shape } from '../tensor/shape.js';
+import { fail, formatShape, requireNonNegativeInt, requirePositiveInt, requireRank } from './errors.js';
+import { kernelsFor } from './registry.js';
+
+/**
+ * How the output size is rounded when the kernel does not tile the padded
+ * input exactly.
+ * - `floor`: PyTorch/Caffe, out = 1 + floor((H + pads − K) / stride).
+ * - `overhang`: cuda-convnet (Krizhevsky's code), out = 1 + ceil((H + pads − K) / stride);
+ *   taps that fall past the bottom/right edge read zeros. With 224 input,
+ *   11×11 kernels and stride 4 this gives the paper's 55×55 (PAPER.md §1).
+ */
+export type ConvOutputRule = 'floor' | 'overhang';
+
+export interface Conv2dAttrs {
+  /** One value for both axes, or [strideH, strideW]. Default 1. */
+  readonly stride?: number | readonly [number, number];
+  /** One value for all sides, [padH, padW], or per side [top, bottom, left, right]. Default 0. */
+  readonly padding?: number | readonly [number, number] | readonly [number, number, number, number];
+  /** Channel groups: 2 for a layer that sees only its own column's maps. Default 1. */
+  readonly groups?: number;
+  readonly outputRule?: ConvOutputRule;
+}
+
+/** Every size a conv kernel needs, resolved and validated. Layout NCHW, weights [O, C/groups, KH, KW]. */
+export interface Conv2dGeometry {
+  readonly N: number; readonly C: number; readonly H: number; readonly W: number;
+  readonly O: number; readonly KH: number; readonly KW: number;
+  readonly OH: number; readonly OW: number;
+  readonly strideH: number; readonly strideW: number;
+  /** Zeros before the first row / column. */
+  readonly padTop: number; readonly padLeft: number;
+  /** Zeros after the last row / column, including the overhang. */
+  readonly padBottom: number; readonly padRight: number;
+  readonly groups: number;
+}
+
+/** Kernels write (never accumulate into) their outputs. */
+export interface Conv2dKernels {
+  /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C/g,KH,KW]) + b[O] */
+  forward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array): void;
+  /** dx[N,C,H,W] from dy[N,O,OH,OW] and w */
+  backwardData(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
+  /** dw[O,C/g,KH,KW] and db[O] from x and dy */
+  backwardWeights(g: Conv2dGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array | null): void;
+}
+
+const OP = 'conv2d';
+
+function pair(v: number | readonly [number, number] | undefined, dflt: number): [number, number] {
+  if (v === undefined) return [dflt, dflt];
+  if (typeof v === 'number') return [v, v];
+  return [v[0], v[1]];
+}
+
+function sides(p: Conv2dAttrs['padding']): [number, number, number, number] {
+  if (p === undefined) return [0, 0, 0, 0];
+  if (typeof p === 'number') return [p, p, p, p];
+  if (p.length === 2) return [p[0], p[0], p[1], p[1]];
+  if (p.length === 4) return [p[0], p[1], p[2], p[3]];
+  return fail(OP, `padding must be a number, [padH, padW] or [top, bottom, left, right], got ${JSON.stringify(p)}`);
+}
+
+/** Output length along one axis; the caller has checked that the kernel fits. */
+function outSize(size: number, padBefore: number, padAfter: number, k: number, s: number, rule: ConvOutputRule): number {
+  const span = size + padBefore + padAfter - k;
+  return 1 + (rule === 'overhang' ? Math.ceil(span / s) : Math.floor(span / s));
+}
+
+export function conv2dGeometry(xShape: Shape, wShape: Shape, attrs: Conv2dAttrs = {}): Conv2dGeometry {
+  requireRank(OP, 'input', xShape, 4, 'NCHW');
+  requireRank(OP, 'weight', wShape, 4, '[out, in/groups, kH, kW]');
+  const [N, C, H, W] = xShape;
+  const [O, CperG, KH, KW] = wShape;
+  const [strideH, strideW] = pair(attrs.stride, 1);
+  const [padTop, padBottom0, padLeft, padRight0] = sides(attrs.padding);
+  const groups = attrs.groups ?? 1;
+  const rule = attrs.outputRule ?? 'floor';
+  requirePositiveInt(OP, 'stride', strideH);
+  requirePositiveInt(OP, 'stride', strideW);
+  for (const p of [padTop, padBottom0, padLeft, padRight0]) requireNonNegativeInt(OP, 'padding', p);
+  requirePositiveInt(OP, 'groups', groups);
+  if (rule !== 'floor' && rule !== 'overhang') fail(OP, `outputRule must be 'floor' or 'overhang', got ${String(rule)}`);
+  if (C % groups !== 0) fail(OP, `groups=${groups} does not divide the input's ${C} channels (input ${formatShape(xShape)})`);
+  if (O % groups !== 0) fail(OP, `groups=${groups} does not divide the weight's ${O} output channels (weight ${formatShape(wShape)})`);
+  if (CperG * groups !== C) {
+    fail(OP, `input ${formatShape(xShape)} has ${C} channels but weight ${formatShape(wShape)} expects ${CperG} per group × ${groups} group(s) = ${CperG * groups}`);
+  }
+  if (KH === 0 || KW === 0 || O === 0) fail(OP, `weight ${formatShape(wShape)} has an empty dimension`);
+  const where = `(input ${formatShape(xShape)}, weight ${formatShape(wShape)})`;
+  const tooBig = (axis: string, k: number, n: number, a: number, b: number) =>
+    fail(OP, `kernel ${axis} ${k} is larger than the padded input ${axis} ${n}+${a}+${b} ${where}`);
+  if (KH > H + padTop + padBottom0) tooBig('height', KH, H, padTop, padBottom0);
+  if (KW > W + padLeft + padRight0) tooBig('width', KW, W, padLeft, padRight0);
+  const OH = outSize(H, padTop, padBottom0, KH, strideH, rule);
+  const OW = outSize(W, padLeft, padRight0, KW, strideW, rule);
+  // The overhang becomes explicit zero padding after the last row/column.
+  const padBottom = Math.max(padBottom0, (OH - 1) * strideH + KH - H - padTop);
+  const padRight = Math.max(padRight0, (OW - 1) * strideW + KW - W - padLeft);
+  return { N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padTop, padLeft, padBottom, padRight, groups };
+}
+
+export function conv2dOutputShape(g: Conv2dGeometry): [number, number, number, number] {
+  return [g.N, g.O, g.OH, g.OW];
+}
+
+function checkBias(b: Tensor | null, O: number, wShape: Shape): void {
+  if (b && (b.rank !== 1 || b.shape[0] !== O)) fail(OP, `bias ${formatShape(b.shape)} must be [${O}] to match weight ${formatShape(wShape)}`);
+}
+
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, attrs: Conv2dAttrs = {}, out?: Tensor): Tensor {
+  const g = conv2dGeometry(x.shape, w.shape, attrs);
+  checkBias(b, g.O, w.shape);
+  const y = out ?? Tensor.zeros(conv2dOutputShape(g));
+  kernelsFor('conv2d').forward(g, x.data, w.data, b ? b.data : null, y.data);
+  return y;
+}
+
+export interface Conv2dGrads {
+  dx: Tensor;
+  dw: Tensor;
+  db: Tensor | null;
+}
+
+export function conv2dBackward(x: Tensor, w: Tensor, dy: Tensor, attrs: Conv2dAttrs = {}, withBias = true): Conv2dGrads {
+  const g = conv2dGeometry(x.shape, w.shape, attrs);
+  const expected = conv2dOutputShape(g);
+  if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+    fail(OP, `output gradient ${formatShape(dy.shape)} does not match the output shape ${formatShape(expected)}`);
+  }
+  const k = kernelsFor('conv2d');
+  const dx = Tensor.zeros(x.shape);
+  const dw = Tensor.zeros(w.shape);
+  const db = withBias ? Tensor.zeros([g.O]) : null;
+  k.backwardData(g, dy.data, w.data, dx.data);
+  k.backwardWeights(g, x.data, dy.data, dw.data, db ? db.data : null);
+  return { dx, dw, db };
+}

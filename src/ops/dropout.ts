@@ -1,0 +1,60 @@
+// §4.2 dropout on the outputs of fc6 and fc7.
+import { Tensor } from '../tensor/tensor.js';
+import type { Rng } from '../tensor/random.js';
+import { fail, formatShape } from './errors.js';
+import { kernelsFor } from './registry.js';
+
+/**
+ * Where the 1/(1−p) expectation correction goes (PAPER.md §2):
+ * - `paper`: training zeroes units and leaves the rest as they are; at test
+ *   time every output is multiplied by (1 − p) (the paper's "multiply by 0.5").
+ * - `inverted`: training scales kept units by 1/(1 − p); test time is the identity.
+ */
+export type DropoutScaling = 'paper' | 'inverted';
+
+export interface DropoutAttrs {
+  /** Probability of zeroing a unit (the paper's 0.5). Named so it cannot be mistaken for a keep probability. */
+  readonly dropProbability: number;
+  readonly scaling: DropoutScaling;
+}
+
+export interface DropoutKernels {
+  /** y = x · mask · scale (mask null: all ones). Used for forward and, on gradients, backward. */
+  apply(n: number, x: Float32Array, mask: Float32Array | null, scale: number, y: Float32Array): void;
+}
+
+const OP = 'dropout';
+
+function check(attrs: DropoutAttrs): void {
+  const p = attrs.dropProbability;
+  if (!(p >= 0 && p < 1)) fail(OP, `dropProbability must be in [0, 1), got ${p}`);
+  if (attrs.scaling !== 'paper' && attrs.scaling !== 'inverted') fail(OP, `scaling must be 'paper' or 'inverted', got ${String(attrs.scaling)}`);
+}
+
+/** The factor applied to kept units while training, and to every unit at test time. */
+export function dropoutScale(attrs: DropoutAttrs, training: boolean): number {
+  check(attrs);
+  const keep = 1 - attrs.dropProbability;
+  if (training) return attrs.scaling === 'inverted' ? 1 / keep : 1;
+  return attrs.scaling === 'paper' ? keep : 1;
+}
+
+/** A keep-mask of 1s (probability 1 − p) and 0s drawn from `rng`. */
+export function dropoutMask(shape: readonly number[], attrs: DropoutAttrs, rng: Rng): Tensor {
+  check(attrs);
+  const mask = Tensor.zeros(shape);
+  rng.fillBernoulli(mask.data, 1 - attrs.dropProbability);
+  return mask;
+}
+
+/** Training (mask given) or test (mask null) forward. */
+export function dropout(x: Tensor, mask: Tensor | null, attrs: DropoutAttrs): Tensor {
+  if (mask && mask.size !== x.size) fail(OP, `mask ${formatShape(mask.shape)} does not match input ${formatShape(x.shape)}`);
+  const y = Tensor.zeros(x.shape);
+  kernelsFor('dropout').apply(x.size, x.data, mask ? mask.data : null, dropoutScale(attrs, mask !== null), y.data);
+  return y;
+}
+
+export function dropoutBackward(dy: Tensor, mask: Tensor | null, attrs: DropoutAttrs): Tensor {
+  return dropout(dy, mask, attrs);
+}

@@ -1,0 +1,83 @@
+// §3.3 local response normalisation across channels:
+//   b_i = a_i / (k + α' Σ_{j ∈ window(i)} a_j²)^β
+// with the window of `size` channels centred on i, clipped at the edges of i's
+// channel group (the paper normalises within each column).
+import { Tensor } from '../tensor/tensor.js';
+import { fail, formatShape, requireFinite, requirePositiveInt, requireRank } from './errors.js';
+import { kernelsFor } from './registry.js';
+
+/**
+ * What α multiplies (PAPER.md §2, §7):
+ * - `perSum`: α multiplies the sum of squares, as in the paper's formula and TensorFlow.
+ * - `dividedByN`: α/size multiplies it, as in PyTorch, Caffe, ONNX and cuda-convnet.
+ */
+export type LrnAlphaConvention = 'perSum' | 'dividedByN';
+
+export interface LrnAttrs {
+  /** n: channels in the window. The window of channel i is [i − ⌊n/2⌋, i + ⌊(n−1)/2⌋] (symmetric for odd n). */
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  readonly alphaConvention: LrnAlphaConvention;
+  /** Channel groups the window may not cross: 2 for the paper's per-column LRN, 1 for all channels. Default 1. */
+  readonly groups?: number;
+}
+
+export interface LrnGeometry {
+  readonly N: number;
+  readonly C: number;
+  /** H·W: pixels per channel plane. */
+  readonly HW: number;
+  readonly size: number;
+  /** The factor applied to the sum of squares, after the convention: α or α/size. */
+  readonly alphaEff: number;
+  readonly beta: number;
+  readonly k: number;
+  readonly groups: number;
+}
+
+export interface LrnKernels {
+  /** y = x · scale^−β with scale = k + alphaEff·Σ x² over the window; `scale` is kept for the backward pass. */
+  forward(g: LrnGeometry, x: Float32Array, y: Float32Array, scale: Float32Array): void;
+  /** dx_m = dy_m·scale_m^−β − 2·alphaEff·β·x_m·Σ_{i: m ∈ window(i)} dy_i·y_i / scale_i */
+  backward(g: LrnGeometry, x: Float32Array, y: Float32Array, scale: Float32Array, dy: Float32Array, dx: Float32Array): void;
+}
+
+const OP = 'lrn';
+
+export function lrnGeometry(shape: readonly number[], attrs: LrnAttrs): LrnGeometry {
+  requireRank(OP, 'input', shape, 4, 'NCHW');
+  const [N, C, H, W] = shape;
+  const groups = attrs.groups ?? 1;
+  requirePositiveInt(OP, 'size', attrs.size);
+  requirePositiveInt(OP, 'groups', groups);
+  requireFinite(OP, 'alpha', attrs.alpha);
+  requireFinite(OP, 'beta', attrs.beta);
+  requireFinite(OP, 'k', attrs.k);
+  if (attrs.alphaConvention !== 'perSum' && attrs.alphaConvention !== 'dividedByN') {
+    fail(OP, `alphaConvention must be 'perSum' or 'dividedByN', got ${String(attrs.alphaConvention)}`);
+  }
+  if (C % groups !== 0) fail(OP, `groups=${groups} does not divide the ${C} channels of input ${formatShape(shape)}`);
+  const alphaEff = attrs.alphaConvention === 'perSum' ? attrs.alpha : attrs.alpha / attrs.size;
+  return { N, C, HW: H * W, size: attrs.size, alphaEff, beta: attrs.beta, k: attrs.k, groups };
+}
+
+/** Forward; returns the output and the scale the backward pass needs. */
+export function lrn(x: Tensor, attrs: LrnAttrs): { y: Tensor; scale: Tensor } {
+  const g = lrnGeometry(x.shape, attrs);
+  const y = Tensor.zeros(x.shape);
+  const scale = Tensor.zeros(x.shape);
+  kernelsFor('lrn').forward(g, x.data, y.data, scale.data);
+  return { y, scale };
+}
+
+export function lrnBackward(x: Tensor, y: Tensor, scale: Tensor, dy: Tensor, attrs: LrnAttrs): Tensor {
+  const g = lrnGeometry(x.shape, attrs);
+  for (const [name, t] of [['output', y], ['scale', scale], ['output gradient', dy]] as const) {
+    if (t.size !== x.size) fail(OP, `${name} ${formatShape(t.shape)} does not match input ${formatShape(x.shape)}`);
+  }
+  const dx = Tensor.zeros(x.shape);
+  kernelsFor('lrn').backward(g, x.data, y.data, scale.data, dy.data, dx.data);
+  return dx;
+}

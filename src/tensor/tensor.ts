@@ -1,0 +1,87 @@
+import { assertValidShape, contiguousStrides, formatShape, shapeSize, type Shape } from './shape.js';
+
+/**
+ * A dense float32 tensor in row-major (NCHW for images) layout.
+ *
+ * Storage is always contiguous: a tensor is a shape over a Float32Array,
+ * which may be a view (`subarray`) into a larger buffer. That keeps every
+ * kernel simple (one pointer and the shape) and makes handing the buffer
+ * to native code zero-copy. Cheap views: `reshape` and `batch` (a range of
+ * the leading dimension) share storage with their source.
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly data: Float32Array;
+
+  constructor(data: Float32Array, shape: Shape) {
+    assertValidShape(shape);
+    const n = shapeSize(shape);
+    if (data.length !== n) {
+      throw new RangeError(`Tensor: data holds ${data.length} values but shape ${formatShape(shape)} needs ${n}`);
+    }
+    this.shape = Object.freeze([...shape]);
+    this.data = data;
+  }
+
+  static zeros(shape: Shape): Tensor {
+    assertValidShape(shape);
+    return new Tensor(new Float32Array(shapeSize(shape)), shape);
+  }
+
+  static full(shape: Shape, value: number): Tensor {
+    const t = Tensor.zeros(shape);
+    t.data.fill(value);
+    return t;
+  }
+
+  static from(values: ArrayLike<number>, shape: Shape): Tensor {
+    return new Tensor(Float32Array.from(values), shape);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get strides(): number[] {
+    return contiguousStrides(this.shape);
+  }
+
+  /** A view with another shape of the same size; -1 stands for the one inferred dimension. */
+  reshape(shape: Shape): Tensor {
+    const inferred = shape.indexOf(-1);
+    let resolved = [...shape];
+    if (inferred >= 0) {
+      const known = shape.reduce((p, d, i) => (i === inferred ? p : p * d), 1);
+      if (known === 0 || this.size % known !== 0) {
+        throw new RangeError(`reshape: cannot infer ${formatShape(shape)} from ${formatShape(this.shape)}`);
+      }
+      resolved[inferred] = this.size / known;
+    }
+    if (shapeSize(resolved) !== this.size) {
+      throw new RangeError(`reshape: ${formatShape(this.shape)} has ${this.size} values, ${formatShape(resolved)} needs ${shapeSize(resolved)}`);
+    }
+    return new Tensor(this.data, resolved);
+  }
+
+  /** A view of items [start, end) along the leading (batch) dimension. */
+  batch(start: number, end: number): Tensor {
+    const n = this.shape[0];
+    if (!(0 <= start && start <= end && end <= n)) {
+      throw new RangeError(`batch: range [${start}, ${end}) outside leading dimension ${n} of ${formatShape(this.shape)}`);
+    }
+    const per = n === 0 ? 0 : this.size / n;
+    return new Tensor(this.data.subarray(start * per, end * per), [end - start, ...this.shape.slice(1)]);
+  }
+
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape);
+  }
+
+  toString(): string {
+    return `Tensor${formatShape(this.shape)}`;
+  }
+}

@@ -1,0 +1,31 @@
+// One driver for every op's fixture test: runs each PyTorch case through our
+// op, checks every output and gradient against TOLERANCE, prints the worst.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { activeBackend } from '../../src/ops/registry.js';
+import { compare, formatComparison, loadFixtures, TOLERANCE, worst, type Comparison, type FixtureCase } from './fixtures.js';
+
+export type OpRun = (c: FixtureCase) => Record<string, Tensor | Float32Array | number>;
+
+export function fixtureSuite(op: string, run: OpRun): void {
+  const cases = loadFixtures(op);
+  const results: Comparison[] = [];
+  describe(`${op} vs PyTorch [${activeBackend()}]`, () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        const outs = run(c);
+        assert.deepEqual(Object.keys(outs).sort(), Object.keys(c.outputs).sort(), `${c.name}: outputs checked must be all that PyTorch recorded`);
+        for (const key of Object.keys(c.outputs)) {
+          const r = compare(c, key, outs[key]);
+          results.push(r);
+          assert.ok(r.relError <= TOLERANCE, `${formatComparison(r)} exceeds ${TOLERANCE}`);
+          if (r.normError !== undefined) assert.ok(r.normError <= TOLERANCE, `${formatComparison(r)}: norm differs`);
+        }
+      });
+    }
+    after(() => {
+      if (results.length) console.log(`# ${op} [${activeBackend()}]: ${results.length} outputs, worst ${formatComparison(worst(results))}`);
+    });
+  });
+}
