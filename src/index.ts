@@ -12,5 +12,13 @@ export * from './ops/maxpool2d.js';
 export * from './ops/dropout.js';
 export * from './ops/softmax.js';
 export * from './ops/crossentropy.js';
+export * from './ops/sgd.js';
 export * from './io/safetensors.js';
 export { VERSION } from './version.js';
+export { selectDefaultBackend, registerNative } from './backend/select.js';
+export { loadAddon, type NativeAddon } from './backend/native/addon.js';
+
+import { selectDefaultBackend } from './backend/select.js';
+
+// The library's users get the fastest backend that loads.
+selectDefaultBackend();

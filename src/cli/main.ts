@@ -3,6 +3,8 @@
 // model, training, data and evaluation issues are built.
 import { activeBackend, backendOps, registeredBackends } from '../ops/registry.js';
 import { VERSION } from '../version.js';
+import { selectDefaultBackend } from '../backend/select.js';
+import { loadAddon } from '../backend/native/addon.js';
 
 const HELP = `usage: alexnet <command> [options]
 
@@ -19,11 +21,17 @@ data and evaluation issues; see README.md.
 
 function backends(): void {
   console.log(`active backend: ${activeBackend()}`);
+  const addon = loadAddon();
+  if (!(addon instanceof Error)) {
+    const i = addon.info();
+    console.log(`native: ${i.isa} (detected ${i.detectedIsa}), micro-kernel ${i.microKernel}, ${i.threads} threads`);
+  }
   for (const b of registeredBackends()) console.log(`  ${b}: ${backendOps(b).join(', ')}`);
 }
 
 export function main(argv: string[]): number {
   const [cmd] = argv;
+  selectDefaultBackend();
   switch (cmd) {
     case undefined:
     case 'help':

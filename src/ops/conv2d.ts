@@ -40,8 +40,8 @@ export interface Conv2dGeometry {
 
 /** Kernels write (never accumulate into) their outputs. */
 export interface Conv2dKernels {
-  /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C/g,KH,KW]) + b[O] */
-  forward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array): void;
+  /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C/g,KH,KW]) + b[O], then max(0, ·) when `relu` (fused epilogue). */
+  forward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, relu: boolean): void;
   /** dx[N,C,H,W] from dy[N,O,OH,OW] and w */
   backwardData(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
   /** dw[O,C/g,KH,KW] and db[O] from x and dy */
@@ -111,11 +111,14 @@ function checkBias(b: Tensor | null, O: number, wShape: Shape): void {
   if (b && (b.rank !== 1 || b.shape[0] !== O)) fail(OP, `bias ${formatShape(b.shape)} must be [${O}] to match weight ${formatShape(wShape)}`);
 }
 
-export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, attrs: Conv2dAttrs = {}, out?: Tensor): Tensor {
+/** Forward; with `relu` the ReLU (§3.1) is fused into the output write. `out` reuses a buffer. */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, attrs: Conv2dAttrs = {}, options: { relu?: boolean; out?: Tensor } = {}): Tensor {
   const g = conv2dGeometry(x.shape, w.shape, attrs);
   checkBias(b, g.O, w.shape);
-  const y = out ?? Tensor.zeros(conv2dOutputShape(g));
-  kernelsFor('conv2d').forward(g, x.data, w.data, b ? b.data : null, y.data);
+  const shape = conv2dOutputShape(g);
+  const y = options.out ?? Tensor.zeros(shape);
+  if (y.size !== shape.reduce((a, d) => a * d, 1)) fail(OP, `output buffer ${formatShape(y.shape)} does not match ${formatShape(shape)}`);
+  kernelsFor('conv2d').forward(g, x.data, w.data, b ? b.data : null, y.data, options.relu ?? false);
   return y;
 }
 

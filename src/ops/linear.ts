@@ -11,8 +11,8 @@ export interface LinearGeometry {
 }
 
 export interface LinearKernels {
-  /** y[N,O] = x[N,I]·w[O,I]ᵀ + b[O] */
-  forward(g: LinearGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array): void;
+  /** y[N,O] = x[N,I]·w[O,I]ᵀ + b[O], then max(0, ·) when `relu` (fused epilogue). */
+  forward(g: LinearGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, relu: boolean): void;
   /** dx[N,I] = dy[N,O]·w[O,I] */
   backwardData(g: LinearGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
   /** dw[O,I] = dyᵀ·x, db[O] = Σ_n dy */
@@ -31,10 +31,12 @@ export function linearGeometry(x: Tensor, w: Tensor, b: Tensor | null): LinearGe
   return { N, I, O };
 }
 
-export function linear(x: Tensor, w: Tensor, b: Tensor | null, out?: Tensor): Tensor {
+/** Forward; with `relu` the ReLU is fused into the output write. `out` reuses a buffer. */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null, options: { relu?: boolean; out?: Tensor } = {}): Tensor {
   const g = linearGeometry(x, w, b);
-  const y = out ?? Tensor.zeros([g.N, g.O]);
-  kernelsFor('linear').forward(g, x.data, w.data, b ? b.data : null, y.data);
+  const y = options.out ?? Tensor.zeros([g.N, g.O]);
+  if (y.size !== g.N * g.O) fail(OP, `output buffer ${formatShape(y.shape)} does not match [${g.N}, ${g.O}]`);
+  kernelsFor('linear').forward(g, x.data, w.data, b ? b.data : null, y.data, options.relu ?? false);
   return y;
 }
 

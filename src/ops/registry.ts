@@ -15,6 +15,7 @@ import type { MaxPool2dKernels } from './maxpool2d.js';
 import type { DropoutKernels } from './dropout.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { CrossEntropyKernels } from './crossentropy.js';
+import type { SgdKernels } from './sgd.js';
 import { referenceKernels } from '../backend/reference/index.js';
 
 export interface KernelSets {
@@ -26,10 +27,11 @@ export interface KernelSets {
   dropout: DropoutKernels;
   softmax: SoftmaxKernels;
   crossEntropy: CrossEntropyKernels;
+  sgd: SgdKernels;
 }
 
 export type OpName = keyof KernelSets;
-export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy'];
+export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
 
 export const REFERENCE_BACKEND = 'reference';
 

@@ -1,17 +1,19 @@
 // One driver for every op's fixture test: runs each PyTorch case through our
 // op, checks every output and gradient against TOLERANCE, prints the worst.
-import { after, describe, it } from 'node:test';
+// `setup` runs before the suite (e.g. to select a backend or instruction set).
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { activeBackend } from '../../src/ops/registry.js';
+import { activeBackend, REFERENCE_BACKEND, setBackend } from '../../src/ops/registry.js';
 import { compare, formatComparison, loadFixtures, TOLERANCE, worst, type Comparison, type FixtureCase } from './fixtures.js';
 
 export type OpRun = (c: FixtureCase) => Record<string, Tensor | Float32Array | number>;
 
-export function fixtureSuite(op: string, run: OpRun): void {
+export function fixtureSuite(op: string, run: OpRun, label = REFERENCE_BACKEND, setup: () => void = () => setBackend(REFERENCE_BACKEND)): void {
   const cases = loadFixtures(op);
   const results: Comparison[] = [];
-  describe(`${op} vs PyTorch [${activeBackend()}]`, () => {
+  describe(`${op} vs PyTorch [${label}]`, () => {
+    before(setup);
     for (const c of cases) {
       it(c.name, () => {
         const outs = run(c);
@@ -25,7 +27,7 @@ export function fixtureSuite(op: string, run: OpRun): void {
       });
     }
     after(() => {
-      if (results.length) console.log(`# ${op} [${activeBackend()}]: ${results.length} outputs, worst ${formatComparison(worst(results))}`);
+      if (results.length) console.log(`# ${op} [${label}, backend ${activeBackend()}]: ${results.length} outputs, worst ${formatComparison(worst(results))}`);
     });
   });
 }

@@ -28,7 +28,7 @@ function forEachTap(g: Conv2dGeometry, kh: number, kw: number, visit: (yIndex: n
 }
 
 export const conv2d: Conv2dKernels = {
-  forward(g, x, w, b, y) {
+  forward(g, x, w, b, y, relu) {
     const { N, C, H, W, O, KH, KW, OH, OW, groups } = g;
     const Cg = C / groups;
     const Og = O / groups;
@@ -46,6 +46,7 @@ export const conv2d: Conv2dKernels = {
             }
           }
         }
+        if (relu) for (let i = 0; i < acc.length; i++) acc[i] = acc[i] > 0 ? acc[i] : 0;
         y.set(acc, (n * O + o) * OH * OW);
       }
     }

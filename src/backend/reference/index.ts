@@ -7,5 +7,6 @@ import { lrn } from './lrn.js';
 import { maxpool2d } from './maxpool2d.js';
 import { dropout } from './dropout.js';
 import { softmax, crossEntropy } from './softmax.js';
+import { sgd } from './sgd.js';
 
-export const referenceKernels: KernelSets = { conv2d, linear, relu, lrn, maxpool2d, dropout, softmax, crossEntropy };
+export const referenceKernels: KernelSets = { conv2d, linear, relu, lrn, maxpool2d, dropout, softmax, crossEntropy, sgd };

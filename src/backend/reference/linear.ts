@@ -2,12 +2,12 @@
 import type { LinearKernels } from '../../ops/linear.js';
 
 export const linear: LinearKernels = {
-  forward({ N, I, O }, x, w, b, y) {
+  forward({ N, I, O }, x, w, b, y, relu) {
     for (let n = 0; n < N; n++) {
       for (let o = 0; o < O; o++) {
         let acc = b ? b[o] : 0;
         for (let i = 0; i < I; i++) acc += x[n * I + i] * w[o * I + i];
-        y[n * O + o] = acc;
+        y[n * O + o] = relu && !(acc > 0) ? 0 : acc;
       }
     }
   },

@@ -1,0 +1,27 @@
+{
+  "targets": [
+    {
+      "target_name": "alexnet_native",
+      "sources": [
+        "native/src/addon.cpp",
+        "native/src/cpu.cpp",
+        "native/src/threadpool.cpp",
+        "native/src/gemm.cpp",
+        "native/src/ukernel_generic.cpp",
+        "native/src/ukernel_avx2.cpp",
+        "native/src/ukernel_avx512.cpp",
+        "native/src/conv.cpp",
+        "native/src/linear.cpp",
+        "native/src/lrn.cpp",
+        "native/src/pool.cpp",
+        "native/src/elementwise.cpp"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-pthread"],
+      "ldflags": ["-pthread"]
+    }
+  ]
+}

@@ -1,0 +1,258 @@
+#include "conv.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "threadpool.h"
+
+namespace anx {
+
+namespace {
+
+// B(k, n) of the forward GEMM: k = (c, kh, kw) in the group's channels, n =
+// (image, oh, ow); the value is the input pixel under that tap, or zero.
+struct Im2colPacker : Packer {
+  const ConvGeom& g;
+  const float* x;  // input, already offset to the group's first channel
+  int OHW;
+  Im2colPacker(const ConvGeom& g_, const float* x_) : g(g_), x(x_), OHW(g_.OH * g_.OW) {}
+
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    const int KK = g.KH * g.KW, HW = g.H * g.W;
+    for (int s = 0; s * w < ln; s++) {
+      float* dst = buf + (size_t)s * kc * w;
+      const int lines = std::min(w, ln - s * w);
+      // Split the strip into runs of one output row: (line j, length, image, ih0, iw0).
+      struct Run { int j, len; int64_t base; int ih0, iw0; };
+      Run runs[64];
+      int nruns = 0;
+      for (int j = 0; j < lines;) {
+        const int n = l0 + s * w + j;
+        const int img = n / OHW, p = n % OHW, oh = p / g.OW, ow = p % g.OW;
+        const int len = std::min(lines - j, g.OW - ow);
+        runs[nruns++] = {j, len, (int64_t)img * g.C * HW, oh * g.sh - g.pt, ow * g.sw - g.pl};
+        j += len;
+      }
+      for (int k = 0; k < kc; k++) {
+        const int kk = k0 + k, c = kk / KK, kh = (kk % KK) / g.KW, kw = kk % g.KW;
+        float* d = dst + (size_t)k * w;
+        for (int r = 0; r < nruns; r++) {
+          const Run& run = runs[r];
+          float* o = d + run.j;
+          const int ih = run.ih0 + kh;
+          if (ih < 0 || ih >= g.H) {
+            std::memset(o, 0, run.len * sizeof(float));
+            continue;
+          }
+          const float* src = x + run.base + (int64_t)c * HW + (int64_t)ih * g.W;
+          // t in [t0, t1) reads inside the row: 0 ≤ iw0 + kw + t·sw < W.
+          const int iw = run.iw0 + kw;
+          int t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
+          int t1 = iw >= g.W ? 0 : (g.W - 1 - iw) / g.sw + 1;
+          t0 = std::min(t0, run.len);
+          t1 = std::max(t0, std::min(t1, run.len));
+          for (int t = 0; t < t0; t++) o[t] = 0.f;
+          if (g.sw == 1) {
+            std::memcpy(o + t0, src + iw + t0, (t1 - t0) * sizeof(float));
+          } else {
+            for (int t = t0; t < t1; t++) o[t] = src[iw + t * g.sw];
+          }
+          for (int t = t1; t < run.len; t++) o[t] = 0.f;
+        }
+        for (int j = lines; j < w; j++) d[j] = 0.f;
+      }
+    }
+    return buf;
+  }
+};
+
+// A(m, k) of the weight-gradient GEMM: m = output channel o of the group,
+// k = (image, oh·OW + ow); the value is dy at that pixel.
+struct DyPacker : Packer {
+  const float* dy;  // offset to the group's first channel
+  int O, OHW;
+  DyPacker(const float* dy_, int O_, int OHW_) : dy(dy_), O(O_), OHW(OHW_) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    for (int s = 0; s * w < ln; s++) {
+      float* dst = buf + (size_t)s * kc * w;
+      const int lines = std::min(w, ln - s * w);
+      for (int j = 0; j < w; j++) {
+        if (j >= lines) {
+          for (int k = 0; k < kc; k++) dst[k * w + j] = 0.f;
+          continue;
+        }
+        const int o = l0 + s * w + j;
+        for (int k = 0; k < kc;) {
+          const int kk = k0 + k, img = kk / OHW, p = kk % OHW;
+          const int len = std::min(kc - k, OHW - p);
+          const float* src = dy + ((int64_t)img * O + o) * OHW + p;
+          for (int t = 0; t < len; t++) dst[(k + t) * w + j] = src[t];
+          k += len;
+        }
+      }
+    }
+    return buf;
+  }
+};
+
+// B(k, n) of the weight-gradient GEMM: k = (image, oh, ow), n = (c, kh, kw):
+// the transposed im2col view of the input.
+struct Im2colTPacker : Packer {
+  const ConvGeom& g;
+  const float* x;  // offset to the group's first channel
+  int OHW;
+  Im2colTPacker(const ConvGeom& g_, const float* x_) : g(g_), x(x_), OHW(g_.OH * g_.OW) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    const int KK = g.KH * g.KW, HW = g.H * g.W;
+    for (int s = 0; s * w < ln; s++) {
+      float* dst = buf + (size_t)s * kc * w;
+      const int lines = std::min(w, ln - s * w);
+      // Runs of lines sharing (c, kh): consecutive kw, i.e. consecutive input columns.
+      struct Run { int j, len, kw0; int64_t coff; int kh; };
+      Run runs[64];
+      int nruns = 0;
+      for (int j = 0; j < lines;) {
+        const int n = l0 + s * w + j, c = n / KK, kh = (n % KK) / g.KW, kw = n % g.KW;
+        const int len = std::min(lines - j, g.KW - kw);
+        runs[nruns++] = {j, len, kw, (int64_t)c * HW, kh};
+        j += len;
+      }
+      for (int k = 0; k < kc; k++) {
+        const int kk = k0 + k, img = kk / OHW, p = kk % OHW, oh = p / g.OW, ow = p % g.OW;
+        const float* xi = x + (int64_t)img * g.C * HW;
+        const int ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
+        float* d = dst + (size_t)k * w;
+        for (int r = 0; r < nruns; r++) {
+          const Run& run = runs[r];
+          const int ih = ih0 + run.kh;
+          float* o = d + run.j;
+          if (ih < 0 || ih >= g.H) {
+            for (int t = 0; t < run.len; t++) o[t] = 0.f;
+            continue;
+          }
+          const float* src = xi + run.coff + (int64_t)ih * g.W;
+          for (int t = 0; t < run.len; t++) {
+            const int iw = iw0 + run.kw0 + t;
+            o[t] = (iw >= 0 && iw < g.W) ? src[iw] : 0.f;
+          }
+        }
+        for (int j = lines; j < w; j++) d[j] = 0.f;
+      }
+    }
+    return buf;
+  }
+};
+
+// Column chunks for the forward GEMM: whole NR strips, enough chunks to keep every thread busy.
+int chunk_columns(int64_t total, int groups) {
+  const Blocking bl = blocking();
+  const int threads = ThreadPool::instance().threads();
+  int64_t want = (total * groups + threads * 4 - 1) / (threads * 4);  // ≥ 4 chunks per thread
+  want = std::max<int64_t>(bl.nr, std::min<int64_t>(want, bl.nc));
+  return (int)(((want + bl.nr - 1) / bl.nr) * bl.nr);
+}
+
+}  // namespace
+
+void conv_forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
+  const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
+  const int64_t NT = (int64_t)g.N * OHW;
+  // Output column n = (image, pixel) lands at image·O·OHW + pixel (rows: channels, stride OHW).
+  std::vector<int64_t> col_off(NT);
+  for (int64_t n = 0; n < NT; n++) col_off[n] = (n / OHW) * (int64_t)g.O * OHW + n % OHW;
+  std::vector<PrepackedA*> packed(g.groups);
+  for (int gr = 0; gr < g.groups; gr++) packed[gr] = new PrepackedA(Og, CKK, RowsPacker(w + (int64_t)gr * Og * CKK, CKK));
+  const int chunk = chunk_columns(NT, g.groups);
+  const int chunks = (int)((NT + chunk - 1) / chunk);
+  ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {
+    const int gr = job / chunks, ci = job % chunks;
+    const int n0 = ci * chunk, n1 = (int)std::min<int64_t>(NT, (int64_t)n0 + chunk);
+    Im2colPacker B(g, x + (int64_t)gr * Cg * g.H * g.W);
+    Output out{y + (int64_t)gr * Og * OHW, OHW, col_off.data()};
+    Epilogue epi;
+    epi.bias = b ? b + gr * Og : nullptr;
+    epi.relu = relu;
+    gemm_st(Og, n0, n1, CKK, *packed[gr], B, out, epi, thread_scratch(tid, 0, gemm_scratch_a()),
+            thread_scratch(tid, 1, gemm_scratch_b()));
+  });
+  for (auto* p : packed) delete p;
+}
+
+void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  const int Cg = g.C / g.groups, Og = g.O / g.groups, KK = g.KH * g.KW;
+  if (g.sh == 1 && g.sw == 1) {
+    // Stride 1: dx is the convolution of dy with the flipped, transposed
+    // kernels W'[c, o, kh, kw] = W[o, c, KH−1−kh, KW−1−kw], padded by K−1−pad.
+    std::vector<float> wt((size_t)g.O * Cg * KK);
+    for (int gr = 0; gr < g.groups; gr++)
+      for (int o = 0; o < Og; o++)
+        for (int c = 0; c < Cg; c++)
+          for (int k = 0; k < KK; k++)
+            wt[(((size_t)gr * Cg + c) * Og + o) * KK + (KK - 1 - k)] = w[(((size_t)gr * Og + o) * Cg + c) * KK + k];
+    ConvGeom t{g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, g.H, g.W, 1, 1, g.KH - 1 - g.pt, g.KW - 1 - g.pl, g.groups};
+    conv_forward(t, dy, wt.data(), nullptr, dx, false);
+    return;
+  }
+  // Strided: per image, dcol[CKK, OHW] = W_gᵀ · dy_g, then scatter-add (col2im).
+  const int CKK = Cg * KK, OHW = g.OH * g.OW;
+  ThreadPool::instance().parallel_for(g.N, [&](int img, int tid) {
+    float* dcol = thread_scratch(tid, 2, (size_t)CKK * OHW);
+    float* dxi = dx + (int64_t)img * g.C * g.H * g.W;
+    std::memset(dxi, 0, sizeof(float) * (size_t)g.C * g.H * g.W);
+    for (int gr = 0; gr < g.groups; gr++) {
+      ColsPacker A(w + (int64_t)gr * Og * CKK, CKK);
+      ColsPacker B(dy + ((int64_t)img * g.O + gr * Og) * OHW, OHW);
+      gemm_st(CKK, 0, OHW, Og, A, B, Output{dcol, OHW, nullptr}, Epilogue{}, thread_scratch(tid, 0, gemm_scratch_a()),
+              thread_scratch(tid, 1, gemm_scratch_b()));
+      for (int r = 0; r < CKK; r++) {
+        const int c = gr * Cg + r / KK, kh = (r % KK) / g.KW, kw = r % g.KW;
+        float* plane = dxi + (int64_t)c * g.H * g.W;
+        const float* src = dcol + (size_t)r * OHW;
+        for (int oh = 0; oh < g.OH; oh++) {
+          const int ih = oh * g.sh - g.pt + kh;
+          if (ih < 0 || ih >= g.H) continue;
+          for (int ow = 0; ow < g.OW; ow++) {
+            const int iw = ow * g.sw - g.pl + kw;
+            if (iw >= 0 && iw < g.W) plane[ih * g.W + iw] += src[oh * g.OW + ow];
+          }
+        }
+      }
+    }
+  });
+}
+
+void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+  const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
+  const Blocking bl = blocking();
+  const int threads = ThreadPool::instance().threads();
+  // Split dW's columns (never the sum over images and pixels): the result does not depend on the thread count.
+  const int strips = (CKK + bl.nr - 1) / bl.nr;
+  const int per = std::max(1, std::min(strips, (strips * g.groups + threads * 2 - 1) / (threads * 2)));
+  const int chunks = (strips + per - 1) / per;
+  const int64_t K = (int64_t)g.N * OHW;
+  ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {
+    const int gr = job / chunks, ci = job % chunks;
+    const int n0 = ci * per * bl.nr, n1 = std::min(CKK, (ci + 1) * per * bl.nr);
+    DyPacker A(dy + (int64_t)gr * Og * OHW, g.O, OHW);
+    Im2colTPacker B(g, x + (int64_t)gr * Cg * g.H * g.W);
+    gemm_st(Og, n0, n1, (int)K, A, B, Output{dw + (int64_t)gr * Og * CKK, CKK, nullptr}, Epilogue{},
+            thread_scratch(tid, 0, gemm_scratch_a()), thread_scratch(tid, 1, gemm_scratch_b()));
+  });
+  if (db) {
+    ThreadPool::instance().parallel_for(g.O, [&](int o, int) {
+      double acc = 0;
+      for (int img = 0; img < g.N; img++) {
+        const float* p = dy + ((int64_t)img * g.O + o) * OHW;
+        float s = 0.f;
+        for (int i = 0; i < OHW; i++) s += p[i];
+        acc += s;
+      }
+      db[o] = (float)acc;
+    });
+  }
+}
+
+}  // namespace anx

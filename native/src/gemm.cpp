@@ -1,0 +1,188 @@
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "threadpool.h"
+#include "ukernel.h"
+#include "cpu.h"
+
+namespace anx {
+
+const Ukernel& active_ukernel() {
+  static const Ukernel generic{GENERIC_MR, GENERIC_NR, ukr_generic, "generic 4x16"};
+#if defined(__x86_64__)
+  static const Ukernel avx2{AVX2_MR, AVX2_NR, ukr_avx2, "avx2 6x16"};
+  static const Ukernel avx512{AVX512_MR, AVX512_NR, ukr_avx512, "avx512 8x48"};
+  switch (active_isa()) {
+    case Isa::Avx512: return avx512;
+    case Isa::Avx2: return avx2;
+    default: return generic;
+  }
+#else
+  return generic;
+#endif
+}
+
+// KC: the B micro-panel (kc × NR) and A micro-panel stay in L1/L2; NC: the
+// packed B panel (kc × nc) stays in L2; MC: the packed A block in L2.
+Blocking blocking() {
+  const Ukernel& u = active_ukernel();
+  Blocking b{u.mr, u.nr, 0, 256, 0};
+  b.mc = u.mr * (192 / u.mr);
+  b.nc = u.nr * (480 / u.nr);
+  return b;
+}
+
+size_t gemm_scratch_a() {
+  Blocking b = blocking();
+  return (size_t)b.mc * b.kc + 64;
+}
+size_t gemm_scratch_b() {
+  Blocking b = blocking();
+  return (size_t)b.nc * b.kc + 64;
+}
+
+const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+  for (int s = 0; s * w < ln; s++) {
+    float* dst = buf + (size_t)s * kc * w;
+    const int lines = std::min(w, ln - s * w);
+    for (int j = 0; j < lines; j++) {
+      const float* src = p + (ptrdiff_t)(l0 + s * w + j) * ld + k0;
+      for (int k = 0; k < kc; k++) dst[k * w + j] = src[k];
+    }
+    for (int j = lines; j < w; j++)
+      for (int k = 0; k < kc; k++) dst[k * w + j] = 0.f;
+  }
+  return buf;
+}
+
+const float* ColsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+  for (int s = 0; s * w < ln; s++) {
+    float* dst = buf + (size_t)s * kc * w;
+    const int lines = std::min(w, ln - s * w);
+    for (int k = 0; k < kc; k++) {
+      const float* src = p + (ptrdiff_t)(k0 + k) * ld + l0 + s * w;
+      float* d = dst + k * w;
+      std::memcpy(d, src, lines * sizeof(float));
+      for (int j = lines; j < w; j++) d[j] = 0.f;
+    }
+  }
+  return buf;
+}
+
+float* thread_scratch(int tid, int slot, size_t floats) {
+  struct Buf {
+    float* p = nullptr;
+    size_t n = 0;
+  };
+  static std::mutex mu;
+  static std::vector<Buf> bufs;  // [tid * 8 + slot]
+  Buf* b;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    size_t idx = (size_t)tid * 8 + slot;
+    if (bufs.size() <= idx) bufs.resize(idx + 1);
+    b = &bufs[idx];
+    if (b->n < floats) {
+      std::free(b->p);
+      size_t bytes = ((floats * sizeof(float) + 63) / 64) * 64;
+      b->p = (float*)std::aligned_alloc(64, bytes);
+      b->n = floats;
+    }
+    return b->p;
+  }
+}
+
+void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
+             float* scratch_a, float* scratch_b) {
+  const Ukernel& u = active_ukernel();
+  const Blocking bl = blocking();
+  const int MR = u.mr, NR = u.nr;
+  alignas(64) float tile[AVX512_MR * AVX512_NR];  // largest MR×NR
+  for (int jc = n0; jc < n1; jc += bl.nc) {
+    const int nc = std::min(bl.nc, n1 - jc);
+    for (int pc = 0; pc < K || (K == 0 && pc == 0); pc += bl.kc) {
+      const int kc = std::min(bl.kc, K - pc);
+      const bool first = pc == 0, last = pc + bl.kc >= K;
+      const float* Bp = B.pack(jc, nc, pc, kc, NR, scratch_b);
+      int flags = (first && !epi.accumulate) ? 0 : UKR_ACCUMULATE;
+      if (last && epi.relu) flags |= UKR_RELU;
+      const float* bias = first ? epi.bias : nullptr;
+      for (int ic = 0; ic < M; ic += bl.mc) {
+        const int mc = std::min(bl.mc, M - ic);
+        const float* Ap = A.pack(ic, mc, pc, kc, MR, scratch_a);
+        for (int ir = 0; ir < mc; ir += MR) {
+          const int mr = std::min(MR, mc - ir);
+          const float* a = Ap + (size_t)(ir / MR) * kc * MR;
+          const int m = ic + ir;
+          for (int jr = 0; jr < nc; jr += NR) {
+            const int nr = std::min(NR, nc - jr);
+            const float* b = Bp + (size_t)(jr / NR) * kc * NR;
+            const int n = jc + jr;
+            const float* brow = bias ? bias + m : nullptr;
+            if (!out.col_off) {
+              u.fn(kc, a, b, out.c + (ptrdiff_t)m * out.ldc + n, out.ldc, mr, nr, brow, flags);
+            } else if (out.col_off[n + nr - 1] - out.col_off[n] == nr - 1) {
+              // Contiguous columns (offsets increase by ≥ 1, so equal ends mean a run).
+              u.fn(kc, a, b, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n], out.ldc, mr, nr, brow, flags);
+            } else {
+              // The tile straddles a jump in the column mapping (e.g. two images): scatter it.
+              u.fn(kc, a, b, tile, NR, mr, nr, nullptr, 0);
+              for (int r = 0; r < mr; r++) {
+                float* crow = out.c + (ptrdiff_t)(m + r) * out.ldc;
+                const float add = brow ? brow[r] : 0.f;
+                for (int j = 0; j < nr; j++) {
+                  float* dst = crow + out.col_off[n + j];
+                  float v = tile[r * NR + j] + add + ((flags & UKR_ACCUMULATE) ? *dst : 0.f);
+                  *dst = ((flags & UKR_RELU) && v < 0.f) ? 0.f : v;
+                }
+              }
+            }
+          }
+        }
+      }
+      if (K == 0) break;
+    }
+  }
+}
+
+void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi) {
+  ThreadPool& pool = ThreadPool::instance();
+  const Blocking bl = blocking();
+  // Split the columns into at most one chunk per thread, in whole NR strips.
+  const int strips = (N + bl.nr - 1) / bl.nr;
+  const int chunks = std::max(1, std::min(pool.threads(), strips));
+  pool.parallel_for(chunks, [&](int i, int tid) {
+    const int s0 = (int)((int64_t)strips * i / chunks), s1 = (int)((int64_t)strips * (i + 1) / chunks);
+    const int n0 = s0 * bl.nr, n1 = std::min(N, s1 * bl.nr);
+    if (n0 >= n1) return;
+    gemm_st(M, n0, n1, K, A, B, out, epi, thread_scratch(tid, 0, gemm_scratch_a()),
+            thread_scratch(tid, 1, gemm_scratch_b()));
+  });
+}
+
+PrepackedA::PrepackedA(int M, int K, const Packer& src) : M_(M), K_(K) {
+  const Blocking bl = blocking();
+  mr_ = bl.mr;
+  kc_ = bl.kc;
+  mpad_ = ((M + mr_ - 1) / mr_) * mr_;
+  data_ = (float*)std::aligned_alloc(64, (((size_t)mpad_ * std::max(K, 1) * sizeof(float) + 63) / 64) * 64);
+  // Layout: for each KC block, the whole M in strips: offset pc·mpad + strip·kc·mr.
+  for (int pc = 0; pc < K; pc += kc_) {
+    const int kc = std::min(kc_, K - pc);
+    src.pack(0, M, pc, kc, mr_, data_ + (size_t)pc * mpad_);
+  }
+}
+
+PrepackedA::~PrepackedA() { std::free(data_); }
+
+const float* PrepackedA::pack(int l0, int, int k0, int kc, int, float*) const {
+  // Strip l0/MR of the KC block at k0 (l0 is a multiple of MC, hence of MR).
+  return data_ + (size_t)k0 * mpad_ + (size_t)l0 * kc;
+}
+
+}  // namespace anx

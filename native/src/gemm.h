@@ -1,0 +1,85 @@
+// Packed, blocked GEMM (GotoBLAS/BLIS loop structure) over any operands that
+// can be packed: plain matrices, and the implicit im2col views of a
+// convolution, so convolutions never materialise the column matrix.
+//
+//   C[m, n] (+)= Σ_k A(m, k) · B(k, n)      (+ bias[m], then ReLU)
+//
+// A "line" is a row of A (an m) or a column of B (an n). A Packer writes
+// lines [l0, l0+ln) × k in [k0, k0+kc) as strips of `w` lines:
+// dst[s·kc·w + k·w + j] = value(l0 + s·w + j, k0 + k), zero past ln.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace anx {
+
+struct Packer {
+  virtual ~Packer() = default;
+  // Returns the packed panel: `buf`, or a pointer into data packed in advance.
+  virtual const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const = 0;
+};
+
+// value(line, k) = p[line·ld + k]: lines are rows with k contiguous.
+struct RowsPacker : Packer {
+  const float* p;
+  ptrdiff_t ld;
+  RowsPacker(const float* p_, ptrdiff_t ld_) : p(p_), ld(ld_) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
+};
+
+// value(line, k) = p[k·ld + line]: lines are contiguous for each k.
+struct ColsPacker : Packer {
+  const float* p;
+  ptrdiff_t ld;
+  ColsPacker(const float* p_, ptrdiff_t ld_) : p(p_), ld(ld_) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
+};
+
+// Where C lives: element (m, n) at c[m·ldc + col(n)], col(n) = n, or col_off[n] when given.
+struct Output {
+  float* c;
+  ptrdiff_t ldc;
+  const int64_t* col_off;  // may be null
+};
+
+struct Epilogue {
+  const float* bias = nullptr;  // per row m, or null
+  bool relu = false;
+  bool accumulate = false;  // add to C instead of overwriting
+};
+
+// Block sizes of the active micro-kernel.
+struct Blocking {
+  int mr, nr, mc, kc, nc;
+};
+Blocking blocking();
+
+// Scratch sizes (floats) a single-threaded gemm needs for A and B panels.
+size_t gemm_scratch_a();
+size_t gemm_scratch_b();
+
+// Single-threaded GEMM over all M rows and columns [n0, n1). `scratch_a`,
+// `scratch_b`: buffers of gemm_scratch_a()/gemm_scratch_b() floats (64-byte aligned).
+void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
+             float* scratch_a, float* scratch_b);
+
+// Multi-threaded GEMM: columns split across the pool (no sum split: deterministic).
+void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi);
+
+// Per-thread scratch, allocated once and grown on demand (no allocation in steady state).
+float* thread_scratch(int tid, int slot, size_t floats);
+
+// Packs all of A (M × K) once for repeated use; A-panels are then served from it.
+struct PrepackedA : Packer {
+  PrepackedA(int M, int K, const Packer& src);
+  ~PrepackedA() override;
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
+  PrepackedA(const PrepackedA&) = delete;
+  PrepackedA& operator=(const PrepackedA&) = delete;
+
+ private:
+  int M_, K_, mr_, kc_, mpad_;
+  float* data_;
+};
+
+}  // namespace anx

@@ -1,0 +1,43 @@
+// A fixed pool of worker threads for data-parallel loops. The calling
+// thread takes part, so `threads` counts it. parallel_for hands out item
+// indices dynamically; kernels make results independent of which thread
+// runs an item (no item's sum is split across threads), so outputs are
+// deterministic for any thread count.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace anx {
+
+class ThreadPool {
+ public:
+  static ThreadPool& instance();
+  void set_threads(int n);
+  int threads() const { return nthreads_; }
+  // fn(item, thread_id) for item in [0, n); thread_id in [0, threads()).
+  void parallel_for(int n, const std::function<void(int, int)>& fn);
+  ~ThreadPool();
+
+ private:
+  ThreadPool();
+  void stop_workers();
+  void worker(int tid);
+  void run_items(int tid);
+
+  int nthreads_ = 1;
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int, int)>* job_ = nullptr;
+  int job_items_ = 0;
+  long generation_ = 0;
+  std::atomic<int> next_{0};
+  int busy_ = 0;
+  bool quit_ = false;
+};
+
+}  // namespace anx

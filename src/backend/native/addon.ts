@@ -1,0 +1,63 @@
+// Loads the C++ addon built by node-gyp at install time (native/, binding.gyp).
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+type F32 = Float32Array;
+
+/** The addon's functions; each checks its buffers' lengths against the sizes given. */
+export interface NativeAddon {
+  info(): { isa: string; detectedIsa: string; microKernel: string; threads: number };
+  setThreads(n: number): number;
+  setIsa(isa: string): string;
+  conv2dForward(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
+    sh: number, sw: number, pt: number, pl: number, groups: number, x: F32, w: F32, b: F32 | null, y: F32, relu: boolean): void;
+  conv2dBackwardData(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
+    sh: number, sw: number, pt: number, pl: number, groups: number, dy: F32, w: F32, dx: F32): void;
+  conv2dBackwardWeights(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
+    sh: number, sw: number, pt: number, pl: number, groups: number, x: F32, dy: F32, dw: F32, db: F32 | null): void;
+  linearForward(N: number, I: number, O: number, x: F32, w: F32, b: F32 | null, y: F32, relu: boolean): void;
+  linearBackwardData(N: number, I: number, O: number, dy: F32, w: F32, dx: F32): void;
+  linearBackwardWeights(N: number, I: number, O: number, x: F32, dy: F32, dw: F32, db: F32 | null): void;
+  reluForward(n: number, x: F32, y: F32): void;
+  reluBackward(n: number, y: F32, dy: F32, dx: F32): void;
+  maskScale(n: number, x: F32, mask: F32 | null, scale: number, y: F32): void;
+  lrnForward(N: number, C: number, HW: number, size: number, groups: number, alphaEff: number, beta: number, k: number,
+    x: F32, y: F32, scale: F32): void;
+  lrnBackward(N: number, C: number, HW: number, size: number, groups: number, alphaEff: number, beta: number, k: number,
+    x: F32, y: F32, scale: F32, dy: F32, dx: F32): void;
+  maxpoolForward(N: number, C: number, H: number, W: number, OH: number, OW: number, k: number, s: number, p: number,
+    x: F32, y: F32, argmax: Int32Array): void;
+  maxpoolBackward(N: number, C: number, H: number, W: number, OH: number, OW: number, k: number, s: number, p: number,
+    dy: F32, argmax: Int32Array, dx: F32): void;
+  sgdUpdate(n: number, w: F32, v: F32, g: F32, lr: number, momentum: number, decay: number, pytorchForm: boolean): void;
+  gemm(M: number, N: number, K: number, a: F32, b: F32, c: F32): void;
+}
+
+/** build/Release/alexnet_native.node, from dist/src/backend/native/ or src/backend/native/. */
+export function addonPath(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, 'package.json'))) break;
+    dir = path.dirname(dir);
+  }
+  return path.join(dir, 'build', 'Release', 'alexnet_native.node');
+}
+
+let cached: NativeAddon | Error | undefined;
+
+/** The addon, or the Error that stopped it loading. */
+export function loadAddon(): NativeAddon | Error {
+  if (cached === undefined) {
+    const file = addonPath();
+    try {
+      cached = createRequire(import.meta.url)(file) as NativeAddon;
+    } catch (e) {
+      cached = new Error(existsSync(file)
+        ? `cannot load ${file}: ${(e as Error).message.split('\n')[0]}`
+        : `${file} is missing (the native build failed or was skipped; run \`npm rebuild\` to retry)`);
+    }
+  }
+  return cached;
+}

@@ -1,0 +1,37 @@
+// §5 (PAPER.md §4) the SGD update with momentum and weight decay, in place.
+import type { Tensor } from '../tensor/tensor.js';
+import { fail, formatShape, requireFinite } from './errors.js';
+import { kernelsFor } from './registry.js';
+
+/**
+ * - `paper`: v ← μ·v − λ·ε·w − ε·g;  w ← w + v  (learning rate inside the velocity)
+ * - `pytorch`: v ← μ·v + g + λ·w;  w ← w − ε·v  (torch.optim.SGD)
+ * They agree while ε is constant and differ right after a learning-rate drop.
+ */
+export type MomentumForm = 'paper' | 'pytorch';
+
+export interface SgdStep {
+  /** ε */
+  readonly learningRate: number;
+  /** μ */
+  readonly momentum: number;
+  /** λ */
+  readonly weightDecay: number;
+  readonly form: MomentumForm;
+}
+
+export interface SgdKernels {
+  /** Updates w and v (n values each) in place from the gradient g. */
+  update(n: number, w: Float32Array, v: Float32Array, g: Float32Array, step: SgdStep): void;
+}
+
+export function sgdUpdate(w: Tensor, v: Tensor, g: Tensor, step: SgdStep): void {
+  if (v.size !== w.size || g.size !== w.size) {
+    fail('sgdUpdate', `weight ${formatShape(w.shape)}, velocity ${formatShape(v.shape)} and gradient ${formatShape(g.shape)} must match`);
+  }
+  requireFinite('sgdUpdate', 'learningRate', step.learningRate);
+  requireFinite('sgdUpdate', 'momentum', step.momentum);
+  requireFinite('sgdUpdate', 'weightDecay', step.weightDecay);
+  if (step.form !== 'paper' && step.form !== 'pytorch') fail('sgdUpdate', `form must be 'paper' or 'pytorch', got ${String(step.form)}`);
+  kernelsFor('sgd').update(w.size, w.data, v.data, g.data, step);
+}

@@ -1,0 +1,27 @@
+// The native kernels against the PyTorch fixtures (every AlexNet layer shape
+// at batch 2 and the edge cases), once per instruction-set path.
+import { setBackend } from '../../src/ops/registry.js';
+import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
+import { fixtureSuite } from '../helpers/optest.js';
+import { isaPaths, nativeOrSkip } from '../helpers/native.js';
+import { runConv2d, runDropout, runLinear, runLrn, runMaxPool2d, runRelu } from '../helpers/runs.js';
+
+const addon = nativeOrSkip();
+if (addon) {
+  for (const isa of isaPaths(addon)) {
+    const setup = () => {
+      setBackend(NATIVE_BACKEND);
+      addon.setIsa(isa);
+    };
+    const label = `native ${isa}`;
+    fixtureSuite('conv2d', runConv2d, label, setup);
+    fixtureSuite('linear', runLinear, label, setup);
+    if (isa === isaPaths(addon)[0]) {
+      // Elementwise, LRN and pooling kernels dispatch by themselves (target_clones): one pass suffices.
+      fixtureSuite('relu', runRelu, label, setup);
+      fixtureSuite('lrn', runLrn, label, setup);
+      fixtureSuite('maxpool2d', runMaxPool2d, label, setup);
+      fixtureSuite('dropout', runDropout, label, setup);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+// Every native kernel against the reference kernel on random inputs, with
+// ragged shapes that exercise the GEMM tile edges, batch-1 splitting, fused
+// ReLU, both SGD forms; plus determinism across thread counts and the
+// addon's own argument checks.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { Rng } from '../../src/tensor/random.js';
+import { setBackend, REFERENCE_BACKEND } from '../../src/ops/registry.js';
+import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
+import { conv2d, conv2dBackward, type Conv2dAttrs } from '../../src/ops/conv2d.js';
+import { linear, linearBackward } from '../../src/ops/linear.js';
+import { lrn, lrnBackward, type LrnAttrs } from '../../src/ops/lrn.js';
+import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../src/ops/maxpool2d.js';
+import { relu, reluBackward } from '../../src/ops/relu.js';
+import { dropout, dropoutMask, type DropoutAttrs } from '../../src/ops/dropout.js';
+import { sgdUpdate, type SgdStep } from '../../src/ops/sgd.js';
+import { relativeError, TOLERANCE } from '../helpers/fixtures.js';
+import { isaPaths, nativeOrSkip } from '../helpers/native.js';
+
+const addon = nativeOrSkip();
+const rng = new Rng(3);
+const rand = (shape: number[], scale = 1) => new Tensor(rng.fillUniform(new Float32Array(shape.reduce((a, b) => a * b, 1)), -scale, scale), shape);
+
+/** Runs `f` on both backends and returns [native, reference] results. */
+function both<T>(f: () => T): [T, T] {
+  setBackend(NATIVE_BACKEND);
+  const n = f();
+  setBackend(REFERENCE_BACKEND);
+  const r = f();
+  return [n, r];
+}
+
+let worstSeen = { err: 0, what: 'none' };
+function close(what: string, ours: Tensor | Float32Array, ref: Tensor | Float32Array): void {
+  const a = ours instanceof Tensor ? ours.data : ours;
+  const b = ref instanceof Tensor ? ref.data : ref;
+  assert.equal(a.length, b.length, `${what}: size`);
+  const err = relativeError(a, b);
+  if (err > worstSeen.err) worstSeen = { err, what };
+  assert.ok(err <= TOLERANCE, `${what}: relative error ${err.toExponential(2)} > ${TOLERANCE}`);
+}
+
+const convCases: [string, number[], number[], Conv2dAttrs][] = [
+  ['ragged 3x3 pad 1', [3, 5, 17, 19], [7, 5, 3, 3], { padding: 1 }],
+  ['groups 2, stride 2, overhang', [2, 6, 15, 12], [10, 3, 4, 4], { stride: 2, groups: 2, outputRule: 'overhang' }],
+  ['conv1-like stride 4 overhang', [2, 3, 39, 39], [9, 3, 11, 11], { stride: 4, outputRule: 'overhang' }],
+  ['asymmetric padding, 1x1', [2, 4, 6, 5], [3, 4, 1, 1], { padding: [1, 0, 2, 1] }],
+  ['batch 1, conv3 shape', [1, 256, 13, 13], [384, 256, 3, 3], { padding: 1 }],
+  ['batch 1, conv4 shape groups 2', [1, 384, 13, 13], [384, 192, 3, 3], { padding: 1, groups: 2 }],
+  ['pad larger than kernel', [1, 2, 4, 4], [3, 2, 2, 2], { padding: 3 }],
+];
+
+if (addon) {
+  describe('native vs reference kernels', () => {
+    after(() => {
+      setBackend(REFERENCE_BACKEND);
+      console.log(`# native vs reference: worst ${worstSeen.what}: ${worstSeen.err.toExponential(2)}`);
+    });
+
+    for (const isa of isaPaths(addon)) {
+      for (const [name, xs, ws, attrs] of convCases) {
+        it(`conv2d ${name} [${isa}]`, () => {
+          addon.setIsa(isa);
+          const x = rand(xs), w = rand(ws, 0.3), b = rand([ws[0]]);
+          for (const fuse of [false, true]) {
+            const [yn, yr] = both(() => conv2d(x, w, b, attrs, { relu: fuse }));
+            close(`${name} y relu=${fuse}`, yn, yr);
+          }
+          const dy = rand([...conv2d(x, w, b, attrs).shape]);
+          const [gn, gr] = both(() => conv2dBackward(x, w, dy, attrs));
+          close(`${name} dx`, gn.dx, gr.dx);
+          close(`${name} dw`, gn.dw, gr.dw);
+          close(`${name} db`, gn.db!, gr.db!);
+        });
+      }
+      for (const [n, i, o] of [[1, 9216, 4096], [5, 300, 77], [3, 49, 1]]) {
+        it(`linear ${n}x${i} -> ${o} [${isa}]`, () => {
+          addon.setIsa(isa);
+          const x = rand([n, i]), w = rand([o, i], 0.05), b = rand([o]);
+          for (const fuse of [false, true]) {
+            const [yn, yr] = both(() => linear(x, w, b, { relu: fuse }));
+            close(`linear y relu=${fuse}`, yn, yr);
+          }
+          const dy = rand([n, o]);
+          const [gn, gr] = both(() => linearBackward(x, w, dy));
+          close('linear dx', gn.dx, gr.dx);
+          close('linear dw', gn.dw, gr.dw);
+          close('linear db', gn.db!, gr.db!);
+        });
+      }
+    }
+
+    it('lrn across pixel chunks, columns and an even window', () => {
+      for (const attrs of [
+        { size: 5, alpha: 1e-4, beta: 0.75, k: 2, alphaConvention: 'perSum', groups: 2 },
+        { size: 4, alpha: 1e-3, beta: 0.6, k: 1, alphaConvention: 'dividedByN', groups: 1 },
+      ] as LrnAttrs[]) {
+        const x = rand([3, 12, 9, 10], 40); // 90 pixels: one full and one partial chunk of 64
+        const [fn, fr] = both(() => lrn(x, attrs));
+        close('lrn y', fn.y, fr.y);
+        close('lrn scale', fn.scale, fr.scale);
+        const dy = rand([...x.shape]);
+        const [dn, dr] = both(() => lrnBackward(x, fr.y, fr.scale, dy, attrs));
+        close('lrn dx', dn, dr);
+      }
+    });
+
+    it('maxpool with ceil rounding, padding and ties', () => {
+      const attrs: MaxPool2dAttrs = { kernel: 3, stride: 2, padding: 1, rounding: 'ceil' };
+      const x = rand([2, 3, 10, 9]);
+      for (let i = 0; i < x.size; i += 3) x.data[i] = 0.5; // ties
+      const [fn, fr] = both(() => maxPool2d(x, attrs));
+      close('pool y', fn.y, fr.y);
+      assert.deepEqual(fn.argmax, fr.argmax);
+      const dy = rand([...fr.y.shape]);
+      const [dn, dr] = both(() => maxPool2dBackward(x.shape, fr.argmax, dy, attrs));
+      close('pool dx', dn, dr);
+    });
+
+    it('relu and dropout', () => {
+      const x = rand([3, 70001]);
+      const [yn, yr] = both(() => relu(x));
+      close('relu y', yn, yr);
+      const dy = rand([3, 70001]);
+      const [dn, dr] = both(() => reluBackward(yr, dy));
+      close('relu dx', dn, dr);
+      const attrs: DropoutAttrs = { dropProbability: 0.5, scaling: 'inverted' };
+      const mask = dropoutMask(x.shape, attrs, new Rng(1));
+      const [on, or] = both(() => dropout(x, mask, attrs));
+      close('dropout', on, or);
+    });
+
+    for (const form of ['paper', 'pytorch'] as const) {
+      it(`sgd update, ${form} form`, () => {
+        const step: SgdStep = { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4, form };
+        const w0 = rand([100003]), v0 = rand([100003], 0.01), g = rand([100003]);
+        const [[wn, vn], [wr, vr]] = both(() => {
+          const w = w0.clone(), v = v0.clone();
+          for (let i = 0; i < 3; i++) sgdUpdate(w, v, g, step);
+          return [w, v];
+        });
+        close('sgd w', wn, wr);
+        close('sgd v', vn, vr);
+      });
+    }
+
+    it('is deterministic: repeated runs and 1 vs 2 threads give identical bits', () => {
+      addon.setIsa(isaPaths(addon)[0]);
+      setBackend(NATIVE_BACKEND);
+      const attrs: Conv2dAttrs = { padding: 2, groups: 2 };
+      const x = rand([4, 32, 27, 27]), w = rand([64, 16, 5, 5], 0.2), b = rand([64]);
+      const dy = rand([4, 64, 27, 27]);
+      const run = () => {
+        const y = conv2d(x, w, b, attrs, { relu: true });
+        const g = conv2dBackward(x, w, dy, attrs);
+        const l = linearBackward(rand([8, 512]), rand([300, 512]), rand([8, 300]));
+        return [y.data, g.dx.data, g.dw.data, g.db!.data, l.dw.data];
+      };
+      const threads = addon.info().threads;
+      const rngState = rng.getState();
+      const a = run();
+      rng.setState(rngState);
+      const b2 = run();
+      addon.setThreads(1);
+      rng.setState(rngState);
+      const c = run();
+      addon.setThreads(threads);
+      for (let i = 0; i < a.length; i++) {
+        assert.deepEqual(b2[i], a[i], `output ${i} differs between runs`);
+        assert.deepEqual(c[i], a[i], `output ${i} differs between 1 and ${threads} threads`);
+      }
+    });
+
+    it('the addon rejects buffers shorter than the geometry says', () => {
+      const small = new Float32Array(10);
+      assert.throws(() => addon.conv2dForward(1, 3, 8, 8, 2, 3, 3, 6, 6, 1, 1, 0, 0, 1, small, small, null, small, false),
+        /native conv2dForward: argument 1[4-7] holds 10 values, needs \d+/);
+      assert.throws(() => addon.linearForward(2, 4, 3, new Float32Array(8), new Float32Array(12), null, new Float32Array(5), false),
+        /argument 6 holds 5 values, needs 6/);
+      // @ts-expect-error: wrong array type
+      assert.throws(() => addon.reluForward(4, new Int32Array(4), new Float32Array(4)), /must be a Float32Array/);
+    });
+  });
+}
