@@ -72,6 +72,11 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
+  Args a{info, "peakGflops"};
+  return Napi::Number::New(info.Env(), measure_peak_gflops(a.f64(0)));
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   Args a{info, "setThreads"};
   ThreadPool::instance().set_threads(a.i32(0));
@@ -193,6 +198,7 @@ void Gemm(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));

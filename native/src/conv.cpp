@@ -6,11 +6,60 @@
 #include <vector>
 
 #include "gemm.h"
+#include "simd.h"
 #include "threadpool.h"
 
 namespace anx {
 
 namespace {
+
+// Packs the implicit im2col panel (see Im2colPacker); compiled per ISA.
+ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
+    const int KK = g.KH * g.KW, HW = g.H * g.W;
+  for (int s = 0; s * w < ln; s++) {
+    float* dst = buf + (size_t)s * kc * w;
+    const int lines = std::min(w, ln - s * w);
+    // Split the strip into runs of one output row: (line j, length, image, ih0, iw0).
+    struct Run { int j, len; int64_t base; int ih0, iw0; };
+    Run runs[64];
+    int nruns = 0;
+    for (int j = 0; j < lines;) {
+      const int n = l0 + s * w + j;
+      const int img = n / OHW, p = n % OHW, oh = p / g.OW, ow = p % g.OW;
+      const int len = std::min(lines - j, g.OW - ow);
+      runs[nruns++] = {j, len, (int64_t)img * g.C * HW, oh * g.sh - g.pt, ow * g.sw - g.pl};
+      j += len;
+    }
+    for (int k = 0; k < kc; k++) {
+      const int kk = k0 + k, c = kk / KK, kh = (kk % KK) / g.KW, kw = kk % g.KW;
+      float* d = dst + (size_t)k * w;
+      for (int r = 0; r < nruns; r++) {
+        const Run& run = runs[r];
+        float* o = d + run.j;
+        const int ih = run.ih0 + kh;
+        if (ih < 0 || ih >= g.H) {
+          for (int t = 0; t < run.len; t++) o[t] = 0.f;
+          continue;
+        }
+        const float* src = x + run.base + (int64_t)c * HW + (int64_t)ih * g.W;
+        // t in [t0, t1) reads inside the row: 0 ≤ iw0 + kw + t·sw < W.
+        const int iw = run.iw0 + kw;
+        int t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
+        int t1 = iw >= g.W ? 0 : (g.W - 1 - iw) / g.sw + 1;
+        t0 = std::min(t0, run.len);
+        t1 = std::max(t0, std::min(t1, run.len));
+        for (int t = 0; t < t0; t++) o[t] = 0.f;
+        if (g.sw == 1) {
+          for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
+        } else {
+          for (int t = t0; t < t1; t++) o[t] = src[iw + t * g.sw];
+        }
+        for (int t = t1; t < run.len; t++) o[t] = 0.f;
+      }
+      for (int j = lines; j < w; j++) d[j] = 0.f;
+    }
+  }
+}
 
 // B(k, n) of the forward GEMM: k = (c, kh, kw) in the group's channels, n =
 // (image, oh, ow); the value is the input pixel under that tap, or zero.
@@ -21,50 +70,7 @@ struct Im2colPacker : Packer {
   Im2colPacker(const ConvGeom& g_, const float* x_) : g(g_), x(x_), OHW(g_.OH * g_.OW) {}
 
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    const int KK = g.KH * g.KW, HW = g.H * g.W;
-    for (int s = 0; s * w < ln; s++) {
-      float* dst = buf + (size_t)s * kc * w;
-      const int lines = std::min(w, ln - s * w);
-      // Split the strip into runs of one output row: (line j, length, image, ih0, iw0).
-      struct Run { int j, len; int64_t base; int ih0, iw0; };
-      Run runs[64];
-      int nruns = 0;
-      for (int j = 0; j < lines;) {
-        const int n = l0 + s * w + j;
-        const int img = n / OHW, p = n % OHW, oh = p / g.OW, ow = p % g.OW;
-        const int len = std::min(lines - j, g.OW - ow);
-        runs[nruns++] = {j, len, (int64_t)img * g.C * HW, oh * g.sh - g.pt, ow * g.sw - g.pl};
-        j += len;
-      }
-      for (int k = 0; k < kc; k++) {
-        const int kk = k0 + k, c = kk / KK, kh = (kk % KK) / g.KW, kw = kk % g.KW;
-        float* d = dst + (size_t)k * w;
-        for (int r = 0; r < nruns; r++) {
-          const Run& run = runs[r];
-          float* o = d + run.j;
-          const int ih = run.ih0 + kh;
-          if (ih < 0 || ih >= g.H) {
-            std::memset(o, 0, run.len * sizeof(float));
-            continue;
-          }
-          const float* src = x + run.base + (int64_t)c * HW + (int64_t)ih * g.W;
-          // t in [t0, t1) reads inside the row: 0 ≤ iw0 + kw + t·sw < W.
-          const int iw = run.iw0 + kw;
-          int t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
-          int t1 = iw >= g.W ? 0 : (g.W - 1 - iw) / g.sw + 1;
-          t0 = std::min(t0, run.len);
-          t1 = std::max(t0, std::min(t1, run.len));
-          for (int t = 0; t < t0; t++) o[t] = 0.f;
-          if (g.sw == 1) {
-            std::memcpy(o + t0, src + iw + t0, (t1 - t0) * sizeof(float));
-          } else {
-            for (int t = t0; t < t1; t++) o[t] = src[iw + t * g.sw];
-          }
-          for (int t = t1; t < run.len; t++) o[t] = 0.f;
-        }
-        for (int j = lines; j < w; j++) d[j] = 0.f;
-      }
-    }
+    pack_im2col(g, x, OHW, l0, ln, k0, kc, w, buf);
     return buf;
   }
 };
@@ -98,50 +104,49 @@ struct DyPacker : Packer {
   }
 };
 
+// Packs the transposed im2col panel (see Im2colTPacker); compiled per ISA.
+ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
+    const int KK = g.KH * g.KW, HW = g.H * g.W;
+  int32_t off[64];  // 32-bit: lets the compiler use gathers
+  int lkh[64], lkw[64];
+  for (int s = 0; s * w < ln; s++) {
+    float* dst = buf + (size_t)s * kc * w;
+    const int lines = std::min(w, ln - s * w);
+    for (int j = 0; j < lines; j++) {
+      const int n = l0 + s * w + j, c = n / KK, kh = (n % KK) / g.KW, kw = n % g.KW;
+      off[j] = c * HW + kh * g.W + kw;
+      lkh[j] = kh;
+      lkw[j] = kw;
+    }
+    for (int k = 0; k < kc; k++) {
+      const int kk = k0 + k, img = kk / OHW, p = kk % OHW, oh = p / g.OW, ow = p % g.OW;
+      const int ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
+      float* d = dst + (size_t)k * w;
+      if (ih0 >= 0 && iw0 >= 0 && ih0 + g.KH <= g.H && iw0 + g.KW <= g.W) {
+        const float* base = x + (int64_t)img * g.C * HW + (int64_t)ih0 * g.W + iw0;
+        for (int j = 0; j < lines; j++) d[j] = base[off[j]];
+      } else {
+        const float* xi = x + (int64_t)img * g.C * HW;
+        for (int j = 0; j < lines; j++) {
+          const int ih = ih0 + lkh[j], iw = iw0 + lkw[j];
+          d[j] = (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) ? xi[off[j] + (int64_t)ih0 * g.W + iw0] : 0.f;
+        }
+      }
+      for (int j = lines; j < w; j++) d[j] = 0.f;
+    }
+  }
+}
+
 // B(k, n) of the weight-gradient GEMM: k = (image, oh, ow), n = (c, kh, kw):
-// the transposed im2col view of the input.
+// the transposed im2col view of the input. Each strip of lines gets an offset
+// table, so a pixel whose window lies inside the image is a plain gather.
 struct Im2colTPacker : Packer {
   const ConvGeom& g;
   const float* x;  // offset to the group's first channel
   int OHW;
   Im2colTPacker(const ConvGeom& g_, const float* x_) : g(g_), x(x_), OHW(g_.OH * g_.OW) {}
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    const int KK = g.KH * g.KW, HW = g.H * g.W;
-    for (int s = 0; s * w < ln; s++) {
-      float* dst = buf + (size_t)s * kc * w;
-      const int lines = std::min(w, ln - s * w);
-      // Runs of lines sharing (c, kh): consecutive kw, i.e. consecutive input columns.
-      struct Run { int j, len, kw0; int64_t coff; int kh; };
-      Run runs[64];
-      int nruns = 0;
-      for (int j = 0; j < lines;) {
-        const int n = l0 + s * w + j, c = n / KK, kh = (n % KK) / g.KW, kw = n % g.KW;
-        const int len = std::min(lines - j, g.KW - kw);
-        runs[nruns++] = {j, len, kw, (int64_t)c * HW, kh};
-        j += len;
-      }
-      for (int k = 0; k < kc; k++) {
-        const int kk = k0 + k, img = kk / OHW, p = kk % OHW, oh = p / g.OW, ow = p % g.OW;
-        const float* xi = x + (int64_t)img * g.C * HW;
-        const int ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
-        float* d = dst + (size_t)k * w;
-        for (int r = 0; r < nruns; r++) {
-          const Run& run = runs[r];
-          const int ih = ih0 + run.kh;
-          float* o = d + run.j;
-          if (ih < 0 || ih >= g.H) {
-            for (int t = 0; t < run.len; t++) o[t] = 0.f;
-            continue;
-          }
-          const float* src = xi + run.coff + (int64_t)ih * g.W;
-          for (int t = 0; t < run.len; t++) {
-            const int iw = iw0 + run.kw0 + t;
-            o[t] = (iw >= 0 && iw < g.W) ? src[iw] : 0.f;
-          }
-        }
-        for (int j = lines; j < w; j++) d[j] = 0.f;
-      }
-    }
+    pack_im2col_t(g, x, OHW, l0, ln, k0, kc, w, buf);
     return buf;
   }
 };
@@ -181,8 +186,51 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   for (auto* p : packed) delete p;
 }
 
+// dx by col2im: per image and chunk of output pixels, dcol[CKK, P] = W_gᵀ · dy_g[:, P]
+// (A = Wᵀ prepacked, B = dy: both cheap to pack), then scatter-add into dx.
+// The chunk keeps dcol in L2. Each image's dx belongs to one job: deterministic.
+static void backward_data_col2im(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  const int Cg = g.C / g.groups, Og = g.O / g.groups, KK = g.KH * g.KW, CKK = Cg * KK, OHW = g.OH * g.OW;
+  const Blocking bl = blocking();
+  const int P = std::max(bl.nr, std::min(OHW, (int)((512 * 1024 / 4) / std::max(CKK, 1)) / bl.nr * bl.nr));
+  std::vector<PrepackedA*> wt(g.groups);
+  for (int gr = 0; gr < g.groups; gr++) wt[gr] = new PrepackedA(CKK, Og, ColsPacker(w + (int64_t)gr * Og * CKK, CKK));
+  ThreadPool::instance().parallel_for(g.N, [&](int img, int tid) {
+    float* dcol = thread_scratch(tid, 2, (size_t)CKK * P);
+    std::vector<int> ihb(P), iwb(P);
+    float* dxi = dx + (int64_t)img * g.C * g.H * g.W;
+    std::memset(dxi, 0, sizeof(float) * (size_t)g.C * g.H * g.W);
+    for (int gr = 0; gr < g.groups; gr++) {
+      ColsPacker B(dy + ((int64_t)img * g.O + gr * Og) * OHW, OHW);
+      for (int p0 = 0; p0 < OHW; p0 += P) {
+        const int np = std::min(P, OHW - p0);
+        // Columns [p0, p0+np) land at dcol[r·P + (n − p0)].
+        gemm_st(CKK, p0, p0 + np, Og, *wt[gr], B, Output{dcol - p0, P, nullptr}, Epilogue{},
+                thread_scratch(tid, 0, gemm_scratch_a()), thread_scratch(tid, 1, gemm_scratch_b()));
+        // Output row and column of each pixel of the chunk, computed once (no division per element).
+        for (int p = p0; p < p0 + np; p++) {
+          ihb[p - p0] = (p / g.OW) * g.sh - g.pt;
+          iwb[p - p0] = (p % g.OW) * g.sw - g.pl;
+        }
+        for (int r = 0; r < CKK; r++) {
+          const int c = gr * Cg + r / KK, kh = (r % KK) / g.KW, kw = r % g.KW;
+          float* plane = dxi + (int64_t)c * g.H * g.W;
+          const float* src = dcol + (size_t)r * P;
+          for (int q = 0; q < np; q++) {
+            const int ih = ihb[q] + kh, iw = iwb[q] + kw;
+            if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) plane[ih * g.W + iw] += src[q];
+          }
+        }
+      }
+    }
+  });
+  for (auto* p : wt) delete p;
+}
+
 void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, float* dx) {
   const int Cg = g.C / g.groups, Og = g.O / g.groups, KK = g.KH * g.KW;
+  // Measured: the transposed convolution beats col2im's scatter-add wherever
+  // it applies, even when Cg < Og (conv2), so col2im serves strided layers only.
   if (g.sh == 1 && g.sw == 1) {
     // Stride 1: dx is the convolution of dy with the flipped, transposed
     // kernels W'[c, o, kh, kw] = W[o, c, KH−1−kh, KW−1−kw], padded by K−1−pad.
@@ -196,32 +244,7 @@ void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, floa
     conv_forward(t, dy, wt.data(), nullptr, dx, false);
     return;
   }
-  // Strided: per image, dcol[CKK, OHW] = W_gᵀ · dy_g, then scatter-add (col2im).
-  const int CKK = Cg * KK, OHW = g.OH * g.OW;
-  ThreadPool::instance().parallel_for(g.N, [&](int img, int tid) {
-    float* dcol = thread_scratch(tid, 2, (size_t)CKK * OHW);
-    float* dxi = dx + (int64_t)img * g.C * g.H * g.W;
-    std::memset(dxi, 0, sizeof(float) * (size_t)g.C * g.H * g.W);
-    for (int gr = 0; gr < g.groups; gr++) {
-      ColsPacker A(w + (int64_t)gr * Og * CKK, CKK);
-      ColsPacker B(dy + ((int64_t)img * g.O + gr * Og) * OHW, OHW);
-      gemm_st(CKK, 0, OHW, Og, A, B, Output{dcol, OHW, nullptr}, Epilogue{}, thread_scratch(tid, 0, gemm_scratch_a()),
-              thread_scratch(tid, 1, gemm_scratch_b()));
-      for (int r = 0; r < CKK; r++) {
-        const int c = gr * Cg + r / KK, kh = (r % KK) / g.KW, kw = r % g.KW;
-        float* plane = dxi + (int64_t)c * g.H * g.W;
-        const float* src = dcol + (size_t)r * OHW;
-        for (int oh = 0; oh < g.OH; oh++) {
-          const int ih = oh * g.sh - g.pt + kh;
-          if (ih < 0 || ih >= g.H) continue;
-          for (int ow = 0; ow < g.OW; ow++) {
-            const int iw = ow * g.sw - g.pl + kw;
-            if (iw >= 0 && iw < g.W) plane[ih * g.W + iw] += src[oh * g.OW + ow];
-          }
-        }
-      }
-    }
-  });
+  backward_data_col2im(g, dy, w, dx);
 }
 
 void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
@@ -230,7 +253,8 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
   const int threads = ThreadPool::instance().threads();
   // Split dW's columns (never the sum over images and pixels): the result does not depend on the thread count.
   const int strips = (CKK + bl.nr - 1) / bl.nr;
-  const int per = std::max(1, std::min(strips, (strips * g.groups + threads * 2 - 1) / (threads * 2)));
+  // A (dy) is packed again by every job: as few jobs as keep the threads busy.
+  const int per = std::max(1, std::min(strips, (strips * g.groups + threads - 1) / threads));
   const int chunks = (strips + per - 1) / per;
   const int64_t K = (int64_t)g.N * OHW;
   ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {

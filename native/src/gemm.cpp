@@ -1,6 +1,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include "threadpool.h"
 #include "ukernel.h"
 #include "cpu.h"
+#include "simd.h"
 
 namespace anx {
 
@@ -27,13 +29,39 @@ const Ukernel& active_ukernel() {
 #endif
 }
 
+double measure_peak_gflops(double seconds) {
+  float (*probe)(long) = fma_chains_generic;
+  double lanes = 4;  // fp32 lanes per chain step
+#if defined(__x86_64__)
+  if (active_isa() == Isa::Avx512) probe = fma_chains_avx512, lanes = 16;
+  else if (active_isa() == Isa::Avx2) probe = fma_chains_avx2, lanes = 8;
+#endif
+  ThreadPool& pool = ThreadPool::instance();
+  const int T = pool.threads();
+  long iters = 1 << 20;
+  for (;;) {
+    auto t0 = std::chrono::steady_clock::now();
+    volatile float sink = 0;
+    pool.parallel_for(T, [&](int, int) { sink = sink + probe(iters); });
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (dt >= seconds || iters > (1L << 34)) return (double)T * iters * 12 * lanes * 2 / dt / 1e9;
+    iters = (long)(iters * std::max(2.0, 1.2 * seconds / std::max(dt, 1e-6)));
+  }
+}
+
 // KC: the B micro-panel (kc × NR) and A micro-panel stay in L1/L2; NC: the
 // packed B panel (kc × nc) stays in L2; MC: the packed A block in L2.
+static int env_int(const char* name, int dflt) {
+  const char* v = std::getenv(name);
+  return v && std::atoi(v) > 0 ? std::atoi(v) : dflt;
+}
+
 Blocking blocking() {
   const Ukernel& u = active_ukernel();
-  Blocking b{u.mr, u.nr, 0, 256, 0};
-  b.mc = u.mr * (192 / u.mr);
-  b.nc = u.nr * (480 / u.nr);
+  static const int kc = env_int("ALEXNET_KC", 256), mc = env_int("ALEXNET_MC", 192), nc = env_int("ALEXNET_NC", 480);
+  Blocking b{u.mr, u.nr, 0, kc, 0};
+  b.mc = u.mr * std::max(1, mc / u.mr);
+  b.nc = u.nr * std::max(1, nc / u.nr);
   return b;
 }
 
@@ -46,31 +74,41 @@ size_t gemm_scratch_b() {
   return (size_t)b.nc * b.kc + 64;
 }
 
-const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+// Plain-matrix packers, compiled per ISA.
+ANX_CLONES static void pack_rows(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
-    for (int j = 0; j < lines; j++) {
-      const float* src = p + (ptrdiff_t)(l0 + s * w + j) * ld + k0;
-      for (int k = 0; k < kc; k++) dst[k * w + j] = src[k];
+    const float* src = p + (ptrdiff_t)(l0 + s * w) * ld + k0;
+    // k outer: contiguous writes, `lines` read streams.
+    for (int k = 0; k < kc; k++) {
+      float* d = dst + k * w;
+      for (int j = 0; j < lines; j++) d[j] = src[j * ld + k];
+      for (int j = lines; j < w; j++) d[j] = 0.f;
     }
-    for (int j = lines; j < w; j++)
-      for (int k = 0; k < kc; k++) dst[k * w + j] = 0.f;
   }
-  return buf;
 }
 
-const float* ColsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+ANX_CLONES static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
     for (int k = 0; k < kc; k++) {
       const float* src = p + (ptrdiff_t)(k0 + k) * ld + l0 + s * w;
       float* d = dst + k * w;
-      std::memcpy(d, src, lines * sizeof(float));
+      for (int j = 0; j < lines; j++) d[j] = src[j];
       for (int j = lines; j < w; j++) d[j] = 0.f;
     }
   }
+}
+
+const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+  pack_rows(p, ld, l0, ln, k0, kc, w, buf);
+  return buf;
+}
+
+const float* ColsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+  pack_cols(p, ld, l0, ln, k0, kc, w, buf);
   return buf;
 }
 
@@ -115,14 +153,16 @@ void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, con
       for (int ic = 0; ic < M; ic += bl.mc) {
         const int mc = std::min(bl.mc, M - ic);
         const float* Ap = A.pack(ic, mc, pc, kc, MR, scratch_a);
-        for (int ir = 0; ir < mc; ir += MR) {
-          const int mr = std::min(MR, mc - ir);
-          const float* a = Ap + (size_t)(ir / MR) * kc * MR;
-          const int m = ic + ir;
-          for (int jr = 0; jr < nc; jr += NR) {
-            const int nr = std::min(NR, nc - jr);
-            const float* b = Bp + (size_t)(jr / NR) * kc * NR;
-            const int n = jc + jr;
+        // jr outer, ir inner: one B micro-panel (kc × NR) stays in L1 while
+        // the A micro-panels of the block stream from L2.
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int nr = std::min(NR, nc - jr);
+          const float* b = Bp + (size_t)(jr / NR) * kc * NR;
+          const int n = jc + jr;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int mr = std::min(MR, mc - ir);
+            const float* a = Ap + (size_t)(ir / MR) * kc * MR;
+            const int m = ic + ir;
             const float* brow = bias ? bias + m : nullptr;
             if (!out.col_off) {
               u.fn(kc, a, b, out.c + (ptrdiff_t)m * out.ldc + n, out.ldc, mr, nr, brow, flags);
@@ -150,18 +190,44 @@ void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, con
   }
 }
 
+namespace {
+// A's rows shifted by `off`, for a thread that owns rows [off, off + M').
+struct ShiftedRows : Packer {
+  const Packer& p;
+  int off;
+  ShiftedRows(const Packer& p_, int off_) : p(p_), off(off_) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    return p.pack(l0 + off, ln, k0, kc, w, buf);
+  }
+};
+}  // namespace
+
 void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi) {
   ThreadPool& pool = ThreadPool::instance();
   const Blocking bl = blocking();
-  // Split the columns into at most one chunk per thread, in whole NR strips.
-  const int strips = (N + bl.nr - 1) / bl.nr;
-  const int chunks = std::max(1, std::min(pool.threads(), strips));
+  const int T = pool.threads();
+  const int nstrips = (N + bl.nr - 1) / bl.nr, mstrips = (M + bl.mr - 1) / bl.mr;
+  // Split whichever dimension gives every thread an even share (never K: the
+  // sums stay whole, so the result does not depend on the thread count).
+  const bool split_n = nstrips >= 2 * T || nstrips >= mstrips;
+  const int strips = split_n ? nstrips : mstrips;
+  const int chunks = std::max(1, std::min(T, strips));
   pool.parallel_for(chunks, [&](int i, int tid) {
     const int s0 = (int)((int64_t)strips * i / chunks), s1 = (int)((int64_t)strips * (i + 1) / chunks);
-    const int n0 = s0 * bl.nr, n1 = std::min(N, s1 * bl.nr);
-    if (n0 >= n1) return;
-    gemm_st(M, n0, n1, K, A, B, out, epi, thread_scratch(tid, 0, gemm_scratch_a()),
-            thread_scratch(tid, 1, gemm_scratch_b()));
+    float* sa = thread_scratch(tid, 0, gemm_scratch_a());
+    float* sb = thread_scratch(tid, 1, gemm_scratch_b());
+    if (split_n) {
+      const int n0 = s0 * bl.nr, n1 = std::min(N, s1 * bl.nr);
+      if (n0 < n1) gemm_st(M, n0, n1, K, A, B, out, epi, sa, sb);
+    } else {
+      const int m0 = s0 * bl.mr, m1 = std::min(M, s1 * bl.mr);
+      if (m0 >= m1) return;
+      ShiftedRows As(A, m0);
+      Output o{out.c + (ptrdiff_t)m0 * out.ldc, out.ldc, out.col_off};
+      Epilogue e = epi;
+      if (e.bias) e.bias += m0;
+      gemm_st(m1 - m0, 0, N, K, As, B, o, e, sa, sb);
+    }
   });
 }
 

@@ -12,7 +12,9 @@ namespace anx {
 
 namespace {
 
-constexpr int PIX = 64;  // pixels per job row: a chunk of every channel stays in L1/L2
+// Pixels per job: long enough runs per channel for the prefetchers and TLB
+// (channels are H·W apart), short enough that a window of chunks stays in L1.
+constexpr int PIX = 512;
 
 // s^−β; β = 0.75 (the paper's) as 1/(√s·√√s), exact square roots instead of pow.
 inline float pow_neg_beta(float s, float beta, bool three_quarters) {

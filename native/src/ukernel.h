@@ -19,7 +19,11 @@ struct Ukernel {
 };
 
 void ukr_generic(int, const float*, const float*, float*, ptrdiff_t, int, int, const float*, int);
+// Peak probes: `iters` rounds of 12 independent FMA chains of one vector each.
+float fma_chains_generic(long iters);
 #if defined(__x86_64__)
+float fma_chains_avx2(long iters);
+float fma_chains_avx512(long iters);
 void ukr_avx2(int, const float*, const float*, float*, ptrdiff_t, int, int, const float*, int);
 void ukr_avx512(int, const float*, const float*, float*, ptrdiff_t, int, int, const float*, int);
 #endif
@@ -30,5 +34,8 @@ constexpr int AVX512_MR = 8, AVX512_NR = 48;
 
 // The micro-kernel of the active ISA.
 const Ukernel& active_ukernel();
+
+// Measured fp32 peak (GFLOP/s) of the active ISA on every thread of the pool, over about `seconds`.
+double measure_peak_gflops(double seconds);
 
 }  // namespace anx

@@ -50,3 +50,20 @@ __attribute__((target("avx2,fma"))) void ukr_avx2(int kc, const float* A, const 
 
 }  // namespace anx
 #endif
+
+#if defined(__x86_64__)
+namespace anx {
+__attribute__((target("avx2,fma"))) float fma_chains_avx2(long iters) {
+  __m256 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm256_set1_ps(0.001f * i);
+  const __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
+  for (long it = 0; it < iters; it++)
+    for (int i = 0; i < 12; i++) a[i] = _mm256_fmadd_ps(a[i], m, c);
+  alignas(32) float t[8];
+  __m256 s = a[0];
+  for (int i = 1; i < 12; i++) s = _mm256_add_ps(s, a[i]);
+  _mm256_store_ps(t, s);
+  return t[0] + t[7];
+}
+}  // namespace anx
+#endif

@@ -14,10 +14,19 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void ukr_avx51
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00,
          c22 = c00, c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00,
          c52 = c00, c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+  // The C tile is needed only after the k loop: start fetching it now.
+  for (int r = 0; r < mr; r++) {
+    _mm_prefetch((const char*)(C + r * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char*)(C + r * ldc + 16), _MM_HINT_T0);
+    _mm_prefetch((const char*)(C + r * ldc + 32), _MM_HINT_T0);
+  }
   for (int k = 0; k < kc; k++) {
     const float* a = A + k * MR;
     const float* b = B + k * NR;
+    // B streams from L2: fetch the three cache lines of a step 8 steps ahead.
     _mm_prefetch((const char*)(b + 8 * NR), _MM_HINT_T0);
+    _mm_prefetch((const char*)(b + 8 * NR + 16), _MM_HINT_T0);
+    _mm_prefetch((const char*)(b + 8 * NR + 32), _MM_HINT_T0);
     const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
     __m512 x;
 #define ANX_ROW(r)                           \
@@ -48,5 +57,22 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void ukr_avx51
   }
 }
 
+}  // namespace anx
+#endif
+
+#if defined(__x86_64__)
+namespace anx {
+// Peak probe: 12 independent FMA chains (enough to cover latency × pipes);
+// returns a value so the work cannot be optimised away.
+__attribute__((target("avx512f,fma"))) float fma_chains_avx512(long iters) {
+  __m512 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps(0.001f * i);
+  const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
+  for (long it = 0; it < iters; it++)
+    for (int i = 0; i < 12; i++) a[i] = _mm512_fmadd_ps(a[i], m, c);
+  __m512 s = a[0];
+  for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, a[i]);
+  return _mm512_reduce_add_ps(s);
+}
 }  // namespace anx
 #endif

@@ -23,4 +23,16 @@ void ukr_generic(int kc, const float* A, const float* B, float* C, ptrdiff_t ldc
   }
 }
 
+float fma_chains_generic(long iters) {
+  float a[12][4];
+  for (int i = 0; i < 12; i++)
+    for (int j = 0; j < 4; j++) a[i][j] = 0.001f * i;
+  for (long it = 0; it < iters; it++)
+    for (int i = 0; i < 12; i++)
+      for (int j = 0; j < 4; j++) a[i][j] = a[i][j] * 0.999999f + 1e-7f;
+  float s = 0;
+  for (int i = 0; i < 12; i++) s += a[i][0] + a[i][3];
+  return s;
+}
+
 }  // namespace anx

@@ -123,22 +123,41 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, attrs: Conv2dAttr
 }
 
 export interface Conv2dGrads {
-  dx: Tensor;
+  /** null when not requested (a first layer's input gradient is never needed). */
+  dx: Tensor | null;
   dw: Tensor;
   db: Tensor | null;
 }
 
-export function conv2dBackward(x: Tensor, w: Tensor, dy: Tensor, attrs: Conv2dAttrs = {}, withBias = true): Conv2dGrads {
+export interface Conv2dBackwardOptions {
+  /** Compute the bias gradient (default true). */
+  withBias?: boolean;
+  /** Compute the input gradient (default true). */
+  needDx?: boolean;
+  /** Buffers to write into instead of allocating. */
+  dx?: Tensor;
+  dw?: Tensor;
+  db?: Tensor;
+}
+
+function checkOut(what: string, t: Tensor | undefined, size: number, shape: readonly number[]): void {
+  if (t && t.size !== size) fail(OP, `${what} buffer ${formatShape(t.shape)} does not match ${formatShape(shape)}`);
+}
+
+export function conv2dBackward(x: Tensor, w: Tensor, dy: Tensor, attrs: Conv2dAttrs = {}, options: Conv2dBackwardOptions = {}): Conv2dGrads {
   const g = conv2dGeometry(x.shape, w.shape, attrs);
   const expected = conv2dOutputShape(g);
   if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
     fail(OP, `output gradient ${formatShape(dy.shape)} does not match the output shape ${formatShape(expected)}`);
   }
+  checkOut('input gradient', options.dx, x.size, x.shape);
+  checkOut('weight gradient', options.dw, w.size, w.shape);
+  checkOut('bias gradient', options.db, g.O, [g.O]);
   const k = kernelsFor('conv2d');
-  const dx = Tensor.zeros(x.shape);
-  const dw = Tensor.zeros(w.shape);
-  const db = withBias ? Tensor.zeros([g.O]) : null;
-  k.backwardData(g, dy.data, w.data, dx.data);
+  const dx = options.needDx === false ? null : options.dx ?? Tensor.zeros(x.shape);
+  const dw = options.dw ?? Tensor.zeros(w.shape);
+  const db = options.withBias === false ? null : options.db ?? Tensor.zeros([g.O]);
+  if (dx) k.backwardData(g, dy.data, w.data, dx.data);
   k.backwardWeights(g, x.data, dy.data, dw.data, db ? db.data : null);
   return { dx, dw, db };
 }

@@ -47,14 +47,15 @@ export function dropoutMask(shape: readonly number[], attrs: DropoutAttrs, rng: 
   return mask;
 }
 
-/** Training (mask given) or test (mask null) forward. */
-export function dropout(x: Tensor, mask: Tensor | null, attrs: DropoutAttrs): Tensor {
+/** Training (mask given) or test (mask null) forward; `out` may be x itself (in place). */
+export function dropout(x: Tensor, mask: Tensor | null, attrs: DropoutAttrs, out?: Tensor): Tensor {
   if (mask && mask.size !== x.size) fail(OP, `mask ${formatShape(mask.shape)} does not match input ${formatShape(x.shape)}`);
-  const y = Tensor.zeros(x.shape);
+  if (out && out.size !== x.size) fail(OP, `output buffer ${formatShape(out.shape)} does not match input ${formatShape(x.shape)}`);
+  const y = out ?? Tensor.zeros(x.shape);
   kernelsFor('dropout').apply(x.size, x.data, mask ? mask.data : null, dropoutScale(attrs, mask !== null), y.data);
   return y;
 }
 
-export function dropoutBackward(dy: Tensor, mask: Tensor | null, attrs: DropoutAttrs): Tensor {
-  return dropout(dy, mask, attrs);
+export function dropoutBackward(dy: Tensor, mask: Tensor | null, attrs: DropoutAttrs, out?: Tensor): Tensor {
+  return dropout(dy, mask, attrs, out);
 }

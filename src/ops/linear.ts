@@ -40,16 +40,27 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null, options: { relu?:
   return y;
 }
 
-export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, withBias = true): { dx: Tensor; dw: Tensor; db: Tensor | null } {
+export interface LinearBackwardOptions {
+  withBias?: boolean;
+  needDx?: boolean;
+  dx?: Tensor;
+  dw?: Tensor;
+  db?: Tensor;
+}
+
+export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, options: LinearBackwardOptions = {}): { dx: Tensor | null; dw: Tensor; db: Tensor | null } {
   const g = linearGeometry(x, w, null);
   if (dy.rank !== 2 || dy.shape[0] !== g.N || dy.shape[1] !== g.O) {
     fail(OP, `output gradient ${formatShape(dy.shape)} does not match the output shape [${g.N}, ${g.O}]`);
   }
+  for (const [what, t, size] of [['input gradient', options.dx, g.N * g.I], ['weight gradient', options.dw, g.O * g.I], ['bias gradient', options.db, g.O]] as const) {
+    if (t && t.size !== size) fail(OP, `${what} buffer ${formatShape(t.shape)} holds ${t.size} values, needs ${size}`);
+  }
   const k = kernelsFor('linear');
-  const dx = Tensor.zeros(x.shape);
-  const dw = Tensor.zeros(w.shape);
-  const db = withBias ? Tensor.zeros([g.O]) : null;
-  k.backwardData(g, dy.data, w.data, dx.data);
+  const dx = options.needDx === false ? null : options.dx ?? Tensor.zeros(x.shape);
+  const dw = options.dw ?? Tensor.zeros(w.shape);
+  const db = options.withBias === false ? null : options.db ?? Tensor.zeros([g.O]);
+  if (dx) k.backwardData(g, dy.data, w.data, dx.data);
   k.backwardWeights(g, x.data, dy.data, dw.data, db ? db.data : null);
   return { dx, dw, db };
 }

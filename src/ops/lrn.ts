@@ -64,20 +64,21 @@ export function lrnGeometry(shape: readonly number[], attrs: LrnAttrs): LrnGeome
 }
 
 /** Forward; returns the output and the scale the backward pass needs. */
-export function lrn(x: Tensor, attrs: LrnAttrs): { y: Tensor; scale: Tensor } {
+export function lrn(x: Tensor, attrs: LrnAttrs, out: { y?: Tensor; scale?: Tensor } = {}): { y: Tensor; scale: Tensor } {
   const g = lrnGeometry(x.shape, attrs);
-  const y = Tensor.zeros(x.shape);
-  const scale = Tensor.zeros(x.shape);
+  for (const t of [out.y, out.scale]) if (t && t.size !== x.size) fail(OP, `buffer ${formatShape(t.shape)} does not match input ${formatShape(x.shape)}`);
+  const y = out.y ?? Tensor.zeros(x.shape);
+  const scale = out.scale ?? Tensor.zeros(x.shape);
   kernelsFor('lrn').forward(g, x.data, y.data, scale.data);
   return { y, scale };
 }
 
-export function lrnBackward(x: Tensor, y: Tensor, scale: Tensor, dy: Tensor, attrs: LrnAttrs): Tensor {
+export function lrnBackward(x: Tensor, y: Tensor, scale: Tensor, dy: Tensor, attrs: LrnAttrs, out?: Tensor): Tensor {
   const g = lrnGeometry(x.shape, attrs);
-  for (const [name, t] of [['output', y], ['scale', scale], ['output gradient', dy]] as const) {
-    if (t.size !== x.size) fail(OP, `${name} ${formatShape(t.shape)} does not match input ${formatShape(x.shape)}`);
+  for (const [name, t] of [['output', y], ['scale', scale], ['output gradient', dy], ['gradient buffer', out]] as const) {
+    if (t && t.size !== x.size) fail(OP, `${name} ${formatShape(t.shape)} does not match input ${formatShape(x.shape)}`);
   }
-  const dx = Tensor.zeros(x.shape);
+  const dx = out ?? Tensor.zeros(x.shape);
   kernelsFor('lrn').backward(g, x.data, y.data, scale.data, dy.data, dx.data);
   return dx;
 }

@@ -64,21 +64,24 @@ export function maxPool2dGeometry(shape: readonly number[], attrs: MaxPool2dAttr
   };
 }
 
-export function maxPool2d(x: Tensor, attrs: MaxPool2dAttrs): { y: Tensor; argmax: Int32Array } {
+export function maxPool2d(x: Tensor, attrs: MaxPool2dAttrs, out: { y?: Tensor; argmax?: Int32Array } = {}): { y: Tensor; argmax: Int32Array } {
   const g = maxPool2dGeometry(x.shape, attrs);
-  const y = Tensor.zeros([g.N, g.C, g.OH, g.OW]);
-  const argmax = new Int32Array(y.size);
+  const n = g.N * g.C * g.OH * g.OW;
+  if ((out.y && out.y.size !== n) || (out.argmax && out.argmax.length !== n)) fail(OP, `output buffers do not match the output shape [${g.N}, ${g.C}, ${g.OH}, ${g.OW}]`);
+  const y = out.y ?? Tensor.zeros([g.N, g.C, g.OH, g.OW]);
+  const argmax = out.argmax ?? new Int32Array(y.size);
   kernelsFor('maxpool2d').forward(g, x.data, y.data, argmax);
   return { y, argmax };
 }
 
-export function maxPool2dBackward(xShape: readonly number[], argmax: Int32Array, dy: Tensor, attrs: MaxPool2dAttrs): Tensor {
+export function maxPool2dBackward(xShape: readonly number[], argmax: Int32Array, dy: Tensor, attrs: MaxPool2dAttrs, out?: Tensor): Tensor {
   const g = maxPool2dGeometry(xShape, attrs);
   const expected = [g.N, g.C, g.OH, g.OW];
   if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i]) || argmax.length !== dy.size) {
     fail(OP, `output gradient ${formatShape(dy.shape)} (argmax of ${argmax.length}) does not match the output shape ${formatShape(expected)}`);
   }
-  const dx = Tensor.zeros(xShape);
+  if (out && out.size !== g.N * g.C * g.H * g.W) fail(OP, `gradient buffer ${formatShape(out.shape)} does not match input ${formatShape(xShape)}`);
+  const dx = out ?? Tensor.zeros(xShape);
   kernelsFor('maxpool2d').backward(g, dy.data, argmax, dx.data);
   return dx;
 }

@@ -17,9 +17,11 @@ export function relu(x: Tensor, out?: Tensor): Tensor {
   return y;
 }
 
-export function reluBackward(y: Tensor, dy: Tensor): Tensor {
+/** dx may be `out` or dy itself (in place). */
+export function reluBackward(y: Tensor, dy: Tensor, out?: Tensor): Tensor {
   if (dy.size !== y.size) fail('relu', `output gradient ${formatShape(dy.shape)} does not match output ${formatShape(y.shape)}`);
-  const dx = Tensor.zeros(y.shape);
+  if (out && out.size !== y.size) fail('relu', `gradient buffer ${formatShape(out.shape)} does not match output ${formatShape(y.shape)}`);
+  const dx = out ?? Tensor.zeros(y.shape);
   kernelsFor('relu').backward(y.size, y.data, dy.data, dx.data);
   return dx;
 }

@@ -116,9 +116,14 @@ export class Rng {
     return out;
   }
 
-  /** 1 with probability p, else 0: a dropout keep-mask when p is the keep probability. */
+  /**
+   * 1 with probability p, else 0: a dropout keep-mask when p is the keep
+   * probability. One 32-bit draw per element (p is resolved to 2⁻³²), since
+   * a mask for fc6 and fc7 is drawn every training step.
+   */
   fillBernoulli(out: Float32Array, p: number): Float32Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.uniform53() < p ? 1 : 0;
+    const threshold = Math.round(Math.min(Math.max(p, 0), 1) * 0x100000000);
+    for (let i = 0; i < out.length; i++) out[i] = this.nextUint32() < threshold ? 1 : 0;
     return out;
   }
 

@@ -69,7 +69,7 @@ if (addon) {
           }
           const dy = rand([...conv2d(x, w, b, attrs).shape]);
           const [gn, gr] = both(() => conv2dBackward(x, w, dy, attrs));
-          close(`${name} dx`, gn.dx, gr.dx);
+          close(`${name} dx`, gn.dx!, gr.dx!);
           close(`${name} dw`, gn.dw, gr.dw);
           close(`${name} db`, gn.db!, gr.db!);
         });
@@ -84,7 +84,7 @@ if (addon) {
           }
           const dy = rand([n, o]);
           const [gn, gr] = both(() => linearBackward(x, w, dy));
-          close('linear dx', gn.dx, gr.dx);
+          close("linear dx", gn.dx!, gr.dx!);
           close('linear dw', gn.dw, gr.dw);
           close('linear db', gn.db!, gr.db!);
         });
@@ -155,7 +155,7 @@ if (addon) {
         const y = conv2d(x, w, b, attrs, { relu: true });
         const g = conv2dBackward(x, w, dy, attrs);
         const l = linearBackward(rand([8, 512]), rand([300, 512]), rand([8, 300]));
-        return [y.data, g.dx.data, g.dw.data, g.db!.data, l.dw.data];
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();

@@ -17,7 +17,7 @@ export const runConv2d: OpRun = (c) => {
   const w = input(c, 'w');
   const y = conv2d(x, w, input(c, 'b'), attrs);
   const { dx, dw, db } = conv2dBackward(x, w, input(c, 'dy'), attrs);
-  return { y, dx, dw, db: db! };
+  return { y, dx: dx!, dw, db: db! };
 };
 
 export const runLinear: OpRun = (c) => {
@@ -25,7 +25,7 @@ export const runLinear: OpRun = (c) => {
   const w = input(c, 'w');
   const y = linear(x, w, input(c, 'b'));
   const { dx, dw, db } = linearBackward(x, w, input(c, 'dy'));
-  return { y, dx, dw, db: db! };
+  return { y, dx: dx!, dw, db: db! };
 };
 
 export const runRelu: OpRun = (c) => {

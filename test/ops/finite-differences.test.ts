@@ -53,7 +53,7 @@ describe('finite differences', () => {
     const r = random([...y.shape]);
     const { dx, dw, db } = conv2dBackward(x, w, r, attrs);
     const errs = [
-      directionalCheck(x, dx, (t) => dot(conv2d(t, w, b, attrs).data, r.data), 1e-2),
+      directionalCheck(x, dx!, (t) => dot(conv2d(t, w, b, attrs).data, r.data), 1e-2),
       directionalCheck(w, dw, (t) => dot(conv2d(x, t, b, attrs).data, r.data), 1e-2),
       directionalCheck(b, db!, (t) => dot(conv2d(x, w, t, attrs).data, r.data), 1e-2),
     ];

@@ -9,6 +9,8 @@ type F32 = Float32Array;
 /** The addon's functions; each checks its buffers' lengths against the sizes given. */
 export interface NativeAddon {
   info(): { isa: string; detectedIsa: string; microKernel: string; threads: number };
+  /** Measured fp32 peak of the active ISA over all threads, GFLOP/s, running about `seconds`. */
+  peakGflops(seconds: number): number;
   setThreads(n: number): number;
   setIsa(isa: string): string;
   conv2dForward(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,

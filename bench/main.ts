@@ -1,0 +1,112 @@
+// `npm run bench`: our throughput beside PyTorch's, measured in the same run
+// on the same machine, for the paper and torchvision presets. Each side runs
+// in its own process per preset (bench/worker.ts, tools/bench_torch.py) so
+// peak memory is comparable. PyTorch runs with OpenBLAS selected for its
+// process only; the BLAS it loaded is printed.
+//   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch]
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { loadAddon } from '../src/backend/native/addon.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const argv = process.argv.slice(2);
+const has = (f: string) => argv.includes(f);
+const opt = (f: string, d: string) => (argv.indexOf(f) >= 0 ? argv[argv.indexOf(f) + 1] : d);
+const known = ['--quick', '--json', '--presets', '--no-pytorch', '--reps'];
+for (const a of argv) {
+  if (a.startsWith('--') && !known.includes(a)) {
+    console.error(`bench: unknown option ${a}; options: ${known.join(', ')}`);
+    process.exit(2);
+  }
+}
+const quick = has('--quick');
+const json = has('--json');
+const presets = opt('--presets', 'paper,torchvision').split(',');
+const reps = Number(opt('--reps', quick ? '1' : '3'));
+const inferBatches = quick ? '1,32' : '1,32,128';
+const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+const PYTHON = '/usr/bin/python3';
+
+interface Side {
+  train: { batch: number; img_s: number };
+  peak_rss_mb: number;
+  infer: Record<string, { img_s: number }>;
+  blas?: string[];
+  torch?: string;
+  layers?: { layer: string; fwd_ms: number; bwd_ms: number; fwd_gflop_s: number | null; bwd_gflop_s: number | null }[];
+  error?: string;
+}
+
+function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv): Side {
+  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf-8', maxBuffer: 64 << 20 });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as Side;
+  } catch {
+    return { error: `${path.basename(cmd)} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` } as Side;
+  }
+}
+
+function torchAvailable(): string | null {
+  if (has('--no-pytorch')) return 'disabled by --no-pytorch';
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf-8' });
+  return r.status === 0 ? null : "Debian's python3-torch is not installed (apt-get install python3-torch python3-torchvision libopenblas0-pthread)";
+}
+
+const addon = loadAddon();
+const peak = addon instanceof Error ? null : addon.peakGflops(quick ? 0.5 : 1.5);
+const threads = addon instanceof Error ? 1 : addon.info().threads;
+const noTorch = torchAvailable();
+if (!noTorch && !existsSync(OPENBLAS)) {
+  console.error(`bench: ${OPENBLAS} is missing: PyTorch would use the reference BLAS and its figures would be unfair. Install libopenblas0-pthread.`);
+  process.exit(2);
+}
+
+const results: Record<string, unknown>[] = [];
+const details: Record<string, { ours: Side; pytorch: Side | null }> = {};
+for (const preset of presets) {
+  if (!json) process.stderr.write(`bench: ${preset}: ours...`);
+  const ours = runJson(process.execPath, [path.join(root, 'dist/bench/worker.js'), '--preset', preset, '--reps', String(reps), '--infer-batches', inferBatches], process.env);
+  if (!json) process.stderr.write(noTorch ? '\n' : ' pytorch...\n');
+  const pytorch = noTorch ? null : runJson(PYTHON, [path.join(root, 'tools/bench_torch.py'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches],
+    { ...process.env, LD_LIBRARY_PATH: OPENBLAS });
+  details[preset] = { ours, pytorch };
+  const row = (mode: 'train' | 'infer', batch: number, o: number | undefined, p: number | undefined) =>
+    results.push({ preset, mode, batch, ours_img_s: o ?? null, pytorch_img_s: p ?? null, ratio: o && p ? o / p : null });
+  row('train', 128, ours.train?.img_s, pytorch?.train?.img_s);
+  for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s);
+}
+
+const report = {
+  machine: { peak_gflop_s: peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: (await import('node:os')).cpus()[0]?.model },
+  pytorch: noTorch ? { unavailable: noTorch } : { blas: Object.values(details)[0]?.pytorch?.blas ?? [], version: Object.values(details)[0]?.pytorch?.torch },
+  results,
+  memory: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, { ours_peak_rss_mb: v.ours.peak_rss_mb ?? null, pytorch_peak_rss_mb: v.pytorch?.peak_rss_mb ?? null }])),
+  layers: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, v.ours.layers ?? []])),
+  errors: Object.entries(details).flatMap(([k, v]) => [v.ours.error && `${k} ours: ${v.ours.error}`, v.pytorch?.error && `${k} pytorch: ${v.pytorch.error}`].filter(Boolean)),
+};
+
+if (json) {
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  const f = (v: unknown, d = 1) => (typeof v === 'number' ? v.toFixed(d) : '—');
+  console.log(`machine: ${report.machine.cpus}, ${threads} threads, ${report.machine.isa}, measured fp32 peak ${f(peak)} GFLOP/s`);
+  console.log(noTorch ? `pytorch: not measured (${noTorch})` : `pytorch ${report.pytorch.version}, BLAS loaded: ${(report.pytorch as { blas: string[] }).blas.join(', ') || 'none found'}`);
+  console.log('\npreset       mode   batch   ours img/s   pytorch img/s   ratio');
+  for (const r of results as { preset: string; mode: string; batch: number; ours_img_s: number; pytorch_img_s: number; ratio: number }[]) {
+    console.log(`${r.preset.padEnd(12)} ${r.mode.padEnd(6)} ${String(r.batch).padStart(5)} ${f(r.ours_img_s).padStart(12)} ${f(r.pytorch_img_s).padStart(15)} ${f(r.ratio, 2).padStart(7)}`);
+  }
+  console.log('\npeak memory of batch-128 training (resident set, MB): ours / pytorch');
+  for (const [k, v] of Object.entries(report.memory)) console.log(`  ${k.padEnd(12)} ${f(v.ours_peak_rss_mb, 0)} / ${f(v.pytorch_peak_rss_mb, 0)}`);
+  for (const [k, rows] of Object.entries(report.layers)) {
+    console.log(`\n${k}: per-layer time at batch 128 (ms) and GFLOP/s, share of peak`);
+    for (const r of rows) {
+      const share = (g: number | null) => (g && peak ? ` ${((100 * g) / peak).toFixed(0).padStart(3)}%` : '     ');
+      console.log(`  ${r.layer.padEnd(6)} fwd ${f(r.fwd_ms).padStart(7)}${r.fwd_gflop_s ? ` ${f(r.fwd_gflop_s, 0).padStart(5)}${share(r.fwd_gflop_s)}` : ''.padEnd(11)}   bwd ${f(r.bwd_ms).padStart(7)}${r.bwd_gflop_s ? ` ${f(r.bwd_gflop_s, 0).padStart(5)}${share(r.bwd_gflop_s)}` : ''}`);
+    }
+  }
+  for (const e of report.errors) console.log(`error: ${e}`);
+}

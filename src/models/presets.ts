@@ -1,0 +1,178 @@
+// Paper constants as typed data (STYLE.md §5): every number of PAPER.md §1–§3
+// lives here, none in the layers. A preset is the network's whole recipe.
+import type { ConvOutputRule } from '../ops/conv2d.js';
+import type { LrnAlphaConvention } from '../ops/lrn.js';
+import type { DropoutScaling } from '../ops/dropout.js';
+
+export interface Init {
+  /** Weights ~ N(0, weightStd²) (§3 of PAPER.md: 0.01). */
+  readonly weightStd: number;
+  /** Constant bias (paper: 1 in conv2, conv4, conv5, fc6, fc7; 0 elsewhere). */
+  readonly bias: number;
+}
+
+export interface ConvSpec {
+  readonly kind: 'conv';
+  readonly name: string;
+  /** Name prefix in the state dict (torchvision: `features.0`). */
+  readonly stateName: string;
+  readonly out: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly groups: number;
+  readonly outputRule: ConvOutputRule;
+  readonly relu: boolean;
+  readonly init: Init;
+}
+
+export interface LrnSpec {
+  readonly kind: 'lrn';
+  readonly name: string;
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  readonly alphaConvention: LrnAlphaConvention;
+  /** 2: within each column (paper); 1: across all channels. */
+  readonly groups: number;
+}
+
+export interface PoolSpec {
+  readonly kind: 'maxpool';
+  readonly name: string;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly rounding: 'floor' | 'ceil';
+}
+
+export interface DropoutSpec {
+  readonly kind: 'dropout';
+  readonly name: string;
+  readonly dropProbability: number;
+  readonly scaling: DropoutScaling;
+}
+
+export interface LinearSpec {
+  readonly kind: 'linear';
+  readonly name: string;
+  readonly stateName: string;
+  readonly out: number;
+  readonly relu: boolean;
+  readonly init: Init;
+}
+
+export type LayerSpec = ConvSpec | LrnSpec | PoolSpec | DropoutSpec | LinearSpec;
+
+export interface Preset {
+  readonly name: string;
+  readonly description: string;
+  /** Square input side after cropping (224 or 227). */
+  readonly inputSize: number;
+  readonly inputChannels: number;
+  readonly classes: number;
+  readonly layers: readonly LayerSpec[];
+}
+
+const std = (weightStd: number, bias: number): Init => ({ weightStd, bias });
+
+function conv(name: string, stateName: string, out: number, kernel: number, stride: number, padding: number, groups: number, init: Init, outputRule: ConvOutputRule = 'floor'): ConvSpec {
+  return { kind: 'conv', name, stateName, out, kernel, stride, padding, groups, outputRule, relu: true, init };
+}
+function lrn(name: string, alphaConvention: LrnAlphaConvention, k: number, groups: number): LrnSpec {
+  return { kind: 'lrn', name, size: 5, alpha: 1e-4, beta: 0.75, k, alphaConvention, groups };
+}
+const pool = (name: string): PoolSpec => ({ kind: 'maxpool', name, kernel: 3, stride: 2, rounding: 'floor' });
+const drop = (name: string, scaling: DropoutScaling): DropoutSpec => ({ kind: 'dropout', name, dropProbability: 0.5, scaling });
+function fc(name: string, stateName: string, out: number, relu: boolean, init: Init): LinearSpec {
+  return { kind: 'linear', name, stateName, out, relu, init };
+}
+
+/** PAPER.md §1: two columns, LRN within each column, 224 input with cuda-convnet's overhang rule. */
+export const paper: Preset = {
+  name: 'paper',
+  description: 'Krizhevsky et al. 2012: two columns (groups=2), per-column LRN (k=2, α=1e-4 per sum), 224 input with the overhang rule',
+  inputSize: 224,
+  inputChannels: 3,
+  classes: 1000,
+  layers: [
+    conv('conv1', 'conv1', 96, 11, 4, 0, 1, std(0.01, 0), 'overhang'),
+    lrn('norm1', 'perSum', 2, 2),
+    pool('pool1'),
+    conv('conv2', 'conv2', 256, 5, 1, 2, 2, std(0.01, 1)),
+    lrn('norm2', 'perSum', 2, 2),
+    pool('pool2'),
+    conv('conv3', 'conv3', 384, 3, 1, 1, 1, std(0.01, 0)),
+    conv('conv4', 'conv4', 384, 3, 1, 1, 2, std(0.01, 1)),
+    conv('conv5', 'conv5', 256, 3, 1, 1, 2, std(0.01, 1)),
+    pool('pool5'),
+    fc('fc6', 'fc6', 4096, true, std(0.01, 1)),
+    drop('drop6', 'paper'),
+    fc('fc7', 'fc7', 4096, true, std(0.01, 1)),
+    drop('drop7', 'paper'),
+    fc('fc8', 'fc8', 1000, false, std(0.01, 0)),
+  ],
+};
+
+/** Caffe's bvlc_alexnet: 227 input, LRN over all channels with α/n and k=1, biases 0.1, fc σ=0.005. */
+export const caffe: Preset = {
+  name: 'caffe',
+  description: "Caffe's bvlc_alexnet: 227 input, groups=2, LRN across all channels (k=1, α/n), biases 0.1",
+  inputSize: 227,
+  inputChannels: 3,
+  classes: 1000,
+  layers: [
+    conv('conv1', 'conv1', 96, 11, 4, 0, 1, std(0.01, 0)),
+    lrn('norm1', 'dividedByN', 1, 1),
+    pool('pool1'),
+    conv('conv2', 'conv2', 256, 5, 1, 2, 2, std(0.01, 0.1)),
+    lrn('norm2', 'dividedByN', 1, 1),
+    pool('pool2'),
+    conv('conv3', 'conv3', 384, 3, 1, 1, 1, std(0.01, 0)),
+    conv('conv4', 'conv4', 384, 3, 1, 1, 2, std(0.01, 0.1)),
+    conv('conv5', 'conv5', 256, 3, 1, 1, 2, std(0.01, 0.1)),
+    pool('pool5'),
+    fc('fc6', 'fc6', 4096, true, std(0.005, 0.1)),
+    drop('drop6', 'inverted'),
+    fc('fc7', 'fc7', 4096, true, std(0.005, 0.1)),
+    drop('drop7', 'inverted'),
+    fc('fc8', 'fc8', 1000, false, std(0.01, 0)),
+  ],
+};
+
+/**
+ * torchvision's AlexNet ("one weird trick" widths 64-192-384-256-256, no LRN,
+ * no groups, conv1 pad 2, dropout before fc6 and fc7), with torchvision's
+ * state-dict names. Its adaptive 6×6 average pool is the identity for 224
+ * inputs, the only size this preset accepts.
+ */
+export const torchvision: Preset = {
+  name: 'torchvision',
+  description: 'torchvision.models.alexnet: 64-192-384-256-256, no LRN, no groups, conv1 pad 2, torchvision tensor names',
+  inputSize: 224,
+  inputChannels: 3,
+  classes: 1000,
+  layers: [
+    conv('conv1', 'features.0', 64, 11, 4, 2, 1, std(0.01, 0)),
+    pool('pool1'),
+    conv('conv2', 'features.3', 192, 5, 1, 2, 1, std(0.01, 0)),
+    pool('pool2'),
+    conv('conv3', 'features.6', 384, 3, 1, 1, 1, std(0.01, 0)),
+    conv('conv4', 'features.8', 256, 3, 1, 1, 1, std(0.01, 0)),
+    conv('conv5', 'features.10', 256, 3, 1, 1, 1, std(0.01, 0)),
+    pool('pool5'),
+    drop('drop6', 'inverted'),
+    fc('fc6', 'classifier.1', 4096, true, std(0.01, 0)),
+    drop('drop7', 'inverted'),
+    fc('fc7', 'classifier.4', 4096, true, std(0.01, 0)),
+    fc('fc8', 'classifier.6', 1000, false, std(0.01, 0)),
+  ],
+};
+
+export const PRESETS: Readonly<Record<string, Preset>> = { paper, caffe, torchvision };
+
+export function getPreset(name: string): Preset {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`unknown preset '${name}'; presets: ${Object.keys(PRESETS).join(', ')}`);
+  return p;
+}

@@ -1,0 +1,35 @@
+import { Tensor } from '../tensor/tensor.js';
+import type { Shape } from '../tensor/shape.js';
+import { maxPool2d, maxPool2dBackward, maxPool2dGeometry, type MaxPool2dAttrs } from '../ops/maxpool2d.js';
+import { Buffer, type Layer, type Param } from './layer.js';
+
+/** §3.4 overlapping max pooling. */
+export class MaxPoolLayer implements Layer {
+  private readonly out = new Buffer();
+  private argmax = new Int32Array(0);
+  private xShape: Shape | null = null;
+
+  constructor(readonly name: string, readonly attrs: MaxPool2dAttrs) {}
+
+  outputShape(input: Shape): Shape {
+    const g = maxPool2dGeometry(input, this.attrs);
+    return [g.N, g.C, g.OH, g.OW];
+  }
+
+  forward(x: Tensor): Tensor {
+    const shape = this.outputShape(x.shape);
+    const y = this.out.get(shape);
+    if (this.argmax.length !== y.size) this.argmax = new Int32Array(y.size);
+    this.xShape = x.shape;
+    return maxPool2d(x, this.attrs, { y, argmax: this.argmax }).y;
+  }
+
+  backward(dy: Tensor, dx: Tensor | null): Tensor | null {
+    if (!this.xShape) throw new Error(`${this.name}: backward before forward`);
+    return dx ? maxPool2dBackward(this.xShape, this.argmax, dy, this.attrs, dx) : null;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+}
