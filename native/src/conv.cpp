@@ -30,8 +30,9 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
       runs[nruns++] = {j, len, (int64_t)img * g.C * HW, oh * g.sh - g.pt, ow * g.sw - g.pl};
       j += len;
     }
-    for (int k = 0; k < kc; k++) {
-      const int kk = k0 + k, c = kk / KK, kh = (kk % KK) / g.KW, kw = kk % g.KW;
+    // Decode k = (c, kh, kw) once, then step it (no division per k).
+    int c = k0 / KK, kh = (k0 % KK) / g.KW, kw = k0 % g.KW;
+    for (int k = 0; k < kc; k++, kw = kw + 1 == g.KW ? (kh = kh + 1 == g.KH ? (c++, 0) : kh + 1, 0) : kw + 1) {
       float* d = dst + (size_t)k * w;
       for (int r = 0; r < nruns; r++) {
         const Run& run = runs[r];
@@ -44,8 +45,14 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
         const float* src = x + run.base + (int64_t)c * HW + (int64_t)ih * g.W;
         // t in [t0, t1) reads inside the row: 0 ≤ iw0 + kw + t·sw < W.
         const int iw = run.iw0 + kw;
-        int t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
-        int t1 = iw >= g.W ? 0 : (g.W - 1 - iw) / g.sw + 1;
+        int t0, t1;
+        if (g.sw == 1) {  // no division on the common path
+          t0 = iw >= 0 ? 0 : -iw;
+          t1 = g.W - iw;
+        } else {
+          t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
+          t1 = iw >= g.W ? 0 : (g.W - 1 - iw) / g.sw + 1;
+        }
         t0 = std::min(t0, run.len);
         t1 = std::max(t0, std::min(t1, run.len));
         for (int t = 0; t < t0; t++) o[t] = 0.f;
@@ -118,8 +125,9 @@ ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0
       lkh[j] = kh;
       lkw[j] = kw;
     }
-    for (int k = 0; k < kc; k++) {
-      const int kk = k0 + k, img = kk / OHW, p = kk % OHW, oh = p / g.OW, ow = p % g.OW;
+    // Decode k = (image, oh, ow) once, then step it (no division per k).
+    int img = k0 / OHW, oh = (k0 % OHW) / g.OW, ow = k0 % g.OW;
+    for (int k = 0; k < kc; k++, ow = ow + 1 == g.OW ? (oh = oh + 1 == g.OH ? (img++, 0) : oh + 1, 0) : ow + 1) {
       const int ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
       float* d = dst + (size_t)k * w;
       if (ih0 >= 0 && iw0 >= 0 && ih0 + g.KH <= g.H && iw0 + g.KW <= g.W) {
@@ -166,24 +174,26 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
   const int64_t NT = (int64_t)g.N * OHW;
   // Output column n = (image, pixel) lands at image·O·OHW + pixel (rows: channels, stride OHW).
-  std::vector<int64_t> col_off(NT);
+  int64_t* col_off = (int64_t*)thread_scratch(0, SLOT_OP_A, (size_t)NT * 2);
   for (int64_t n = 0; n < NT; n++) col_off[n] = (n / OHW) * (int64_t)g.O * OHW + n % OHW;
-  std::vector<PrepackedA*> packed(g.groups);
-  for (int gr = 0; gr < g.groups; gr++) packed[gr] = new PrepackedA(Og, CKK, RowsPacker(w + (int64_t)gr * Og * CKK, CKK));
+  const size_t per_group = PrepackedA::floats(Og, CKK);
+  float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
+  std::vector<PrepackedA> packed;
+  packed.reserve(g.groups);
+  for (int gr = 0; gr < g.groups; gr++) packed.emplace_back(Og, CKK, RowsPacker(w + (int64_t)gr * Og * CKK, CKK), store + gr * per_group);
   const int chunk = chunk_columns(NT, g.groups);
   const int chunks = (int)((NT + chunk - 1) / chunk);
   ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {
     const int gr = job / chunks, ci = job % chunks;
     const int n0 = ci * chunk, n1 = (int)std::min<int64_t>(NT, (int64_t)n0 + chunk);
     Im2colPacker B(g, x + (int64_t)gr * Cg * g.H * g.W);
-    Output out{y + (int64_t)gr * Og * OHW, OHW, col_off.data()};
+    Output out{y + (int64_t)gr * Og * OHW, OHW, col_off};
     Epilogue epi;
     epi.bias = b ? b + gr * Og : nullptr;
     epi.relu = relu;
-    gemm_st(Og, n0, n1, CKK, *packed[gr], B, out, epi, thread_scratch(tid, 0, gemm_scratch_a()),
+    gemm_st(Og, n0, n1, CKK, packed[gr], B, out, epi, thread_scratch(tid, 0, gemm_scratch_a()),
             thread_scratch(tid, 1, gemm_scratch_b()));
   });
-  for (auto* p : packed) delete p;
 }
 
 // dx by col2im: per image and chunk of output pixels, dcol[CKK, P] = W_gᵀ · dy_g[:, P]
@@ -193,10 +203,13 @@ static void backward_data_col2im(const ConvGeom& g, const float* dy, const float
   const int Cg = g.C / g.groups, Og = g.O / g.groups, KK = g.KH * g.KW, CKK = Cg * KK, OHW = g.OH * g.OW;
   const Blocking bl = blocking();
   const int P = std::max(bl.nr, std::min(OHW, (int)((512 * 1024 / 4) / std::max(CKK, 1)) / bl.nr * bl.nr));
-  std::vector<PrepackedA*> wt(g.groups);
-  for (int gr = 0; gr < g.groups; gr++) wt[gr] = new PrepackedA(CKK, Og, ColsPacker(w + (int64_t)gr * Og * CKK, CKK));
+  const size_t per_group = PrepackedA::floats(CKK, Og);
+  float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
+  std::vector<PrepackedA> wt;
+  wt.reserve(g.groups);
+  for (int gr = 0; gr < g.groups; gr++) wt.emplace_back(CKK, Og, ColsPacker(w + (int64_t)gr * Og * CKK, CKK), store + gr * per_group);
   ThreadPool::instance().parallel_for(g.N, [&](int img, int tid) {
-    float* dcol = thread_scratch(tid, 2, (size_t)CKK * P);
+    float* dcol = thread_scratch(tid, SLOT_COL, (size_t)CKK * P);
     std::vector<int> ihb(P), iwb(P);
     float* dxi = dx + (int64_t)img * g.C * g.H * g.W;
     std::memset(dxi, 0, sizeof(float) * (size_t)g.C * g.H * g.W);
@@ -205,7 +218,7 @@ static void backward_data_col2im(const ConvGeom& g, const float* dy, const float
       for (int p0 = 0; p0 < OHW; p0 += P) {
         const int np = std::min(P, OHW - p0);
         // Columns [p0, p0+np) land at dcol[r·P + (n − p0)].
-        gemm_st(CKK, p0, p0 + np, Og, *wt[gr], B, Output{dcol - p0, P, nullptr}, Epilogue{},
+        gemm_st(CKK, p0, p0 + np, Og, wt[gr], B, Output{dcol - p0, P, nullptr}, Epilogue{},
                 thread_scratch(tid, 0, gemm_scratch_a()), thread_scratch(tid, 1, gemm_scratch_b()));
         // Output row and column of each pixel of the chunk, computed once (no division per element).
         for (int p = p0; p < p0 + np; p++) {
@@ -224,7 +237,6 @@ static void backward_data_col2im(const ConvGeom& g, const float* dy, const float
       }
     }
   });
-  for (auto* p : wt) delete p;
 }
 
 void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, float* dx) {
@@ -234,14 +246,15 @@ void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, floa
   if (g.sh == 1 && g.sw == 1) {
     // Stride 1: dx is the convolution of dy with the flipped, transposed
     // kernels W'[c, o, kh, kw] = W[o, c, KH−1−kh, KW−1−kw], padded by K−1−pad.
-    std::vector<float> wt((size_t)g.O * Cg * KK);
+    // Slot C: conv_forward below uses slots A and B.
+    float* wt = thread_scratch(0, SLOT_OP_C, (size_t)g.O * Cg * KK);
     for (int gr = 0; gr < g.groups; gr++)
       for (int o = 0; o < Og; o++)
         for (int c = 0; c < Cg; c++)
           for (int k = 0; k < KK; k++)
             wt[(((size_t)gr * Cg + c) * Og + o) * KK + (KK - 1 - k)] = w[(((size_t)gr * Og + o) * Cg + c) * KK + k];
     ConvGeom t{g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, g.H, g.W, 1, 1, g.KH - 1 - g.pt, g.KW - 1 - g.pl, g.groups};
-    conv_forward(t, dy, wt.data(), nullptr, dx, false);
+    conv_forward(t, dy, wt, nullptr, dx, false);
     return;
   }
   backward_data_col2im(g, dy, w, dx);

@@ -135,6 +135,22 @@ float* thread_scratch(int tid, int slot, size_t floats) {
   }
 }
 
+// C[r, j] (+)= tile[r, j] (+ bias[r]) for r < mr, j < len, then ReLU: one contiguous run of a tile.
+ANX_CLONES static void store_run(const float* tile, int ldt, float* c, ptrdiff_t ldc, int mr, int len, const float* bias,
+                                 int flags) {
+  for (int r = 0; r < mr; r++) {
+    const float add = bias ? bias[r] : 0.f;
+    const float* t = tile + r * ldt;
+    float* d = c + r * ldc;
+    if (flags & UKR_ACCUMULATE)
+      for (int j = 0; j < len; j++) d[j] += t[j] + add;
+    else
+      for (int j = 0; j < len; j++) d[j] = t[j] + add;
+    if (flags & UKR_RELU)
+      for (int j = 0; j < len; j++) d[j] = d[j] > 0.f ? d[j] : 0.f;
+  }
+}
+
 void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
              float* scratch_a, float* scratch_b) {
   const Ukernel& u = active_ukernel();
@@ -170,16 +186,15 @@ void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, con
               // Contiguous columns (offsets increase by ≥ 1, so equal ends mean a run).
               u.fn(kc, a, b, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n], out.ldc, mr, nr, brow, flags);
             } else {
-              // The tile straddles a jump in the column mapping (e.g. two images): scatter it.
+              // The tile straddles a jump in the column mapping (e.g. two
+              // images): compute it aside, then store each contiguous run.
               u.fn(kc, a, b, tile, NR, mr, nr, nullptr, 0);
-              for (int r = 0; r < mr; r++) {
-                float* crow = out.c + (ptrdiff_t)(m + r) * out.ldc;
-                const float add = brow ? brow[r] : 0.f;
-                for (int j = 0; j < nr; j++) {
-                  float* dst = crow + out.col_off[n + j];
-                  float v = tile[r * NR + j] + add + ((flags & UKR_ACCUMULATE) ? *dst : 0.f);
-                  *dst = ((flags & UKR_RELU) && v < 0.f) ? 0.f : v;
-                }
+              for (int j0 = 0; j0 < nr;) {
+                int j1 = j0 + 1;
+                while (j1 < nr && out.col_off[n + j1] == out.col_off[n + j0] + (j1 - j0)) j1++;
+                store_run(tile + j0, NR, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n + j0], out.ldc, mr, j1 - j0, brow,
+                          flags);
+                j0 = j1;
               }
             }
           }
@@ -231,20 +246,22 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
   });
 }
 
-PrepackedA::PrepackedA(int M, int K, const Packer& src) : M_(M), K_(K) {
+size_t PrepackedA::floats(int M, int K) {
+  const Blocking bl = blocking();
+  return (size_t)((M + bl.mr - 1) / bl.mr) * bl.mr * std::max(K, 1);
+}
+
+PrepackedA::PrepackedA(int M, int K, const Packer& src, float* storage) : M_(M), K_(K), data_(storage) {
   const Blocking bl = blocking();
   mr_ = bl.mr;
   kc_ = bl.kc;
   mpad_ = ((M + mr_ - 1) / mr_) * mr_;
-  data_ = (float*)std::aligned_alloc(64, (((size_t)mpad_ * std::max(K, 1) * sizeof(float) + 63) / 64) * 64);
   // Layout: for each KC block, the whole M in strips: offset pc·mpad + strip·kc·mr.
   for (int pc = 0; pc < K; pc += kc_) {
     const int kc = std::min(kc_, K - pc);
     src.pack(0, M, pc, kc, mr_, data_ + (size_t)pc * mpad_);
   }
 }
-
-PrepackedA::~PrepackedA() { std::free(data_); }
 
 const float* PrepackedA::pack(int l0, int, int k0, int kc, int, float*) const {
   // Strip l0/MR of the KC block at k0 (l0 is a multiple of MC, hence of MR).

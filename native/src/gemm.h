@@ -66,16 +66,19 @@ void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, con
 // Multi-threaded GEMM: columns split across the pool (no sum split: deterministic).
 void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi);
 
-// Per-thread scratch, allocated once and grown on demand (no allocation in steady state).
+// Per-thread scratch, allocated once and grown on demand (no allocation in
+// steady state: fresh pages would cost page faults and zeroing every step).
+// Slots 0–4 belong to kernels running inside the pool; slots 5–7 to the op
+// entry points, which run on the calling thread (tid 0) outside parallel loops.
 float* thread_scratch(int tid, int slot, size_t floats);
+enum ScratchSlot { SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4, SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7 };
 
-// Packs all of A (M × K) once for repeated use; A-panels are then served from it.
+// All of A (M × K) packed once for repeated use; A-panels are then served from it.
 struct PrepackedA : Packer {
-  PrepackedA(int M, int K, const Packer& src);
-  ~PrepackedA() override;
+  // Floats of storage the packed matrix needs.
+  static size_t floats(int M, int K);
+  PrepackedA(int M, int K, const Packer& src, float* storage);
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
-  PrepackedA(const PrepackedA&) = delete;
-  PrepackedA& operator=(const PrepackedA&) = delete;
 
  private:
   int M_, K_, mr_, kc_, mpad_;

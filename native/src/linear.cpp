@@ -43,7 +43,7 @@ void linear_forward(int N, int I, int O, const float* x, const float* w, const f
   }
   // yᵀ[O, N] = W[O, I] · xᵀ: A = rows of W (8 read streams when packing), B = rows
   // of x (small); bias per row and ReLU fuse into the GEMM; then transpose.
-  float* yt = thread_scratch(0, 4, (size_t)O * N);
+  float* yt = thread_scratch(0, SLOT_OP_A, (size_t)O * N);
   Epilogue epi;
   epi.bias = b;
   epi.relu = relu;

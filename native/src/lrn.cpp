@@ -96,7 +96,7 @@ void lrn_backward(const LrnGeom& g, const float* x, const float* y, const float*
   const int64_t img = (int64_t)g.C * g.HW;
   ThreadPool::instance().parallel_for(g.N * chunks, [&](int job, int tid) {
     const int n = job / chunks, p0 = (job % chunks) * PIX;
-    float* t = thread_scratch(tid, 3, (size_t)g.C * PIX);
+    float* t = thread_scratch(tid, SLOT_LRN, (size_t)g.C * PIX);
     backward_chunk(g, x + n * img, y + n * img, scale + n * img, dy + n * img, dx + n * img, t, p0,
                    std::min(PIX, g.HW - p0));
   });
