@@ -49,6 +49,9 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['batch 1, conv3 shape', [1, 256, 13, 13], [384, 256, 3, 3], { padding: 1 }],
   ['batch 1, conv4 shape groups 2', [1, 384, 13, 13], [384, 192, 3, 3], { padding: 1, groups: 2 }],
   ['pad larger than kernel', [1, 2, 4, 4], [3, 2, 2, 2], { padding: 3 }],
+  // Og ≥ 2·Cg: backward data by col2im at stride 1 (the paper's conv2 path)
+  ['col2im, asymmetric padding', [2, 3, 9, 8], [8, 3, 3, 3], { padding: [2, 0, 1, 3] }],
+  ['col2im, groups 2, many pixels', [2, 4, 23, 21], [10, 2, 5, 5], { padding: 2, groups: 2 }],
 ];
 
 if (addon) {
