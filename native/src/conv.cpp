@@ -292,6 +292,18 @@ void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, floa
   backward_data_col2im(g, dy, w, dx);
 }
 
+// Σ p[0..n) with 16 independent partial sums (vectorises without reassociation; fixed order).
+ANX_CLONES static float sum_plane(const float* p, int n) {
+  float acc[16] = {};
+  int i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int l = 0; l < 16; l++) acc[l] += p[i + l];
+  float s = 0.f;
+  for (int l = 0; l < 16; l++) s += acc[l];
+  for (; i < n; i++) s += p[i];
+  return s;
+}
+
 void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
   const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
   const Blocking bl = blocking();
@@ -313,12 +325,7 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
   if (db) {
     ThreadPool::instance().parallel_for(g.O, [&](int o, int) {
       double acc = 0;
-      for (int img = 0; img < g.N; img++) {
-        const float* p = dy + ((int64_t)img * g.O + o) * OHW;
-        float s = 0.f;
-        for (int i = 0; i < OHW; i++) s += p[i];
-        acc += s;
-      }
+      for (int img = 0; img < g.N; img++) acc += sum_plane(dy + ((int64_t)img * g.O + o) * OHW, OHW);
       db[o] = (float)acc;
     });
   }
