@@ -159,6 +159,16 @@ struct Im2colTPacker : Packer {
   }
 };
 
+// A packer whose k starts at `off`: one chunk of a sum split into parts.
+struct ShiftedK : Packer {
+  const Packer& p;
+  int off;
+  ShiftedK(const Packer& p_, int off_) : p(p_), off(off_) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    return p.pack(l0, ln, k0 + off, kc, w, buf);
+  }
+};
+
 // Column chunks for the forward GEMM: whole NR strips, enough chunks to keep every thread busy.
 int chunk_columns(int64_t total, int groups) {
   const Blocking bl = blocking();
@@ -306,21 +316,31 @@ ANX_CLONES static float sum_plane(const float* p, int n) {
 
 void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
   const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
-  const Blocking bl = blocking();
-  const int threads = ThreadPool::instance().threads();
-  // Split dW's columns (never the sum over images and pixels): the result does not depend on the thread count.
-  const int strips = (CKK + bl.nr - 1) / bl.nr;
-  // A (dy) is packed again by every job: as few jobs as keep the threads busy.
-  const int per = std::max(1, std::min(strips, (strips * g.groups + threads - 1) / threads));
-  const int chunks = (strips + per - 1) / per;
+  // The sum over images and pixels (K) is cut into a fixed number of chunks,
+  // each packing only its share of dy and of the input (splitting dW's columns
+  // instead made every job pack all of dy). The partial sums are added in a
+  // fixed order, so the result does not depend on the thread count.
+  constexpr int KCHUNKS = 4;
   const int64_t K = (int64_t)g.N * OHW;
-  ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {
-    const int gr = job / chunks, ci = job % chunks;
-    const int n0 = ci * per * bl.nr, n1 = std::min(CKK, (ci + 1) * per * bl.nr);
-    DyPacker A(dy + (int64_t)gr * Og * OHW, g.O, OHW);
-    Im2colTPacker B(g, x + (int64_t)gr * Cg * g.H * g.W);
-    gemm_st(Og, n0, n1, (int)K, A, B, Output{dw + (int64_t)gr * Og * CKK, CKK, nullptr}, Epilogue{},
-            thread_scratch(tid, 0, gemm_scratch_a()), thread_scratch(tid, 1, gemm_scratch_b()));
+  const size_t wsize = (size_t)g.O * CKK;
+  float* partial = thread_scratch(0, SLOT_OP_A, wsize * (KCHUNKS - 1));
+  ThreadPool::instance().parallel_for(KCHUNKS * g.groups, [&](int job, int tid) {
+    const int gr = job / KCHUNKS, kch = job % KCHUNKS;
+    const int64_t k0 = K * kch / KCHUNKS, k1 = K * (kch + 1) / KCHUNKS;
+    DyPacker Ad(dy + (int64_t)gr * Og * OHW, g.O, OHW);
+    Im2colTPacker Bx(g, x + (int64_t)gr * Cg * g.H * g.W);
+    ShiftedK A(Ad, (int)k0), B(Bx, (int)k0);
+    float* out = (kch == 0 ? dw : partial + (kch - 1) * wsize) + (int64_t)gr * Og * CKK;
+    gemm_st(Og, 0, CKK, (int)(k1 - k0), A, B, Output{out, CKK, nullptr}, Epilogue{},
+            thread_scratch(tid, SLOT_PACK_A, gemm_scratch_a()), thread_scratch(tid, SLOT_PACK_B, gemm_scratch_b()));
+  });
+  const int64_t blocks = (int64_t)((wsize + 4095) / 4096);
+  ThreadPool::instance().parallel_for((int)blocks, [&](int bi, int) {
+    const size_t i0 = (size_t)bi * 4096, i1 = std::min(wsize, i0 + 4096);
+    for (int c = 0; c < KCHUNKS - 1; c++) {
+      const float* p = partial + c * wsize;
+      for (size_t i = i0; i < i1; i++) dw[i] += p[i];
+    }
   });
   if (db) {
     ThreadPool::instance().parallel_for(g.O, [&](int o, int) {

@@ -118,11 +118,21 @@ export class Rng {
 
   /**
    * 1 with probability p, else 0: a dropout keep-mask when p is the keep
-   * probability. One 32-bit draw per element (p is resolved to 2⁻³²), since
-   * a mask for fc6 and fc7 is drawn every training step.
+   * probability. One 32-bit draw per element (p is resolved to 2⁻³²), or one
+   * bit per element when p = 1/2, since masks for fc6 and fc7 are drawn every
+   * training step.
    */
   fillBernoulli(out: Float32Array, p: number): Float32Array {
     const threshold = Math.round(Math.min(Math.max(p, 0), 1) * 0x100000000);
+    if (threshold === 0x80000000) {
+      // p = 1/2 (the paper's dropout): each bit of a draw is a fair coin, 32 elements a draw.
+      for (let i = 0; i < out.length; i += 32) {
+        const bits = this.nextUint32();
+        const n = Math.min(32, out.length - i);
+        for (let b = 0; b < n; b++) out[i + b] = (bits >>> b) & 1;
+      }
+      return out;
+    }
     for (let i = 0; i < out.length; i++) out[i] = this.nextUint32() < threshold ? 1 : 0;
     return out;
   }

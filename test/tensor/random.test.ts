@@ -57,3 +57,22 @@ describe('Rng', () => {
     assert.throws(() => Rng.fromState({ s: [0, 0, 0, 0], spare: null }), /all-zero/);
   });
 });
+
+describe('Rng.fillBernoulli', () => {
+  it('p = 1/2 (one bit per element) and other p have the right rate and no pattern between neighbours', () => {
+    for (const p of [0.5, 0.3]) {
+      const m = new Rng(11).fillBernoulli(new Float32Array(100_003), p);
+      let ones = 0;
+      let same = 0;
+      for (let i = 0; i < m.length; i++) {
+        ones += m[i];
+        if (i > 0 && m[i] === m[i - 1]) same++;
+      }
+      assert.ok(Math.abs(ones / m.length - p) < 0.01, `p=${p}: rate ${ones / m.length}`);
+      // Independent neighbours agree with probability p² + (1−p)².
+      const agree = p * p + (1 - p) * (1 - p);
+      assert.ok(Math.abs(same / (m.length - 1) - agree) < 0.01, `p=${p}: neighbours agree ${same / (m.length - 1)}`);
+      assert.ok(m.every((v) => v === 0 || v === 1));
+    }
+  });
+});
