@@ -46,15 +46,17 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
         // t in [t0, t1) reads inside the row: 0 ≤ iw0 + kw + t·sw < W.
         const int iw = run.iw0 + kw;
         int t0, t1;
-        if (g.sw == 1) {  // no division on the common path
+        if (g.sw == 1) {
           t0 = iw >= 0 ? 0 : -iw;
           t1 = g.W - iw;
-        } else {
-          t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
-          t1 = iw >= g.W ? 0 : (g.W - 1 - iw) / g.sw + 1;
+          t0 = std::min(t0, run.len);
+          t1 = std::max(t0, std::min(t1, run.len));
+        } else {  // step to the edges: a division per run costs more than these few steps
+          t0 = 0;
+          while (t0 < run.len && iw + t0 * g.sw < 0) t0++;
+          t1 = run.len;
+          while (t1 > t0 && iw + (t1 - 1) * g.sw >= g.W) t1--;
         }
-        t0 = std::min(t0, run.len);
-        t1 = std::max(t0, std::min(t1, run.len));
         for (int t = 0; t < t0; t++) o[t] = 0.f;
         if (g.sw == 1) {
           for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
@@ -114,7 +116,7 @@ struct DyPacker : Packer {
 // Packs the transposed im2col panel (see Im2colTPacker); compiled per ISA.
 ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
     const int KK = g.KH * g.KW, HW = g.H * g.W;
-  int32_t off[64];  // 32-bit: lets the compiler use gathers
+  int32_t off[64];
   int lkh[64], lkw[64];
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
@@ -131,6 +133,7 @@ ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0
       const int ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
       float* d = dst + (size_t)k * w;
       if (ih0 >= 0 && iw0 >= 0 && ih0 + g.KH <= g.H && iw0 + g.KW <= g.W) {
+        // A plain loop: measured faster than AVX-512 gather instructions on Zen 4.
         const float* base = x + (int64_t)img * g.C * HW + (int64_t)ih0 * g.W + iw0;
         for (int j = 0; j < lines; j++) d[j] = base[off[j]];
       } else {

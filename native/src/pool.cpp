@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "simd.h"
 #include "threadpool.h"
@@ -53,10 +54,55 @@ inline void window_max3(const float* xp, int W, int h0, int w0, float& best, int
   at = h0 * W + w0 + offs[__builtin_ctz(eq)];
 }
 
-void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap) {
+// 3×3 windows at stride 2 (all of AlexNet's pools) for one output row whose
+// three input rows lie inside the plane: first each column's maximum and its
+// first maximal row (a contiguous, vectorised pass), then each window from
+// three columns. Ties resolve as in window_max: the smallest (row, column)
+// holding the maximum wins. Returns false, and the caller takes the exact
+// path, if the rows may hold a NaN (their sum is NaN).
+ANX_CLONES static bool pool_row_3s2(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow, int32_t* arow,
+                                    int h0) {
+  const float* x1 = x0 + W;
+  const float* x2 = x1 + W;
+  float probe[16] = {};
+  int w = 0;
+  for (; w + 16 <= W; w += 16)
+    for (int l = 0; l < 16; l++) probe[l] += x0[w + l] + x1[w + l] + x2[w + l];
+  float total = 0.f;
+  for (int l = 0; l < 16; l++) total += probe[l];
+  for (; w < W; w++) total += x0[w] + x1[w] + x2[w];
+  if (total != total) return false;
+  for (w = 0; w < W; w++) {
+    const float a = x0[w], b = x1[w], c = x2[w];
+    const float ab = b > a ? b : a;
+    const int32_t rab = b > a ? 1 : 0;
+    cm[w] = c > ab ? c : ab;
+    cr[w] = c > ab ? 2 : rab;
+  }
+  for (int ow = 0; ow < owFull; ow++) {
+    const int w0 = 2 * ow;
+    const float a = cm[w0], b = cm[w0 + 1], c = cm[w0 + 2];
+    const float ab = b > a ? b : a;
+    const float m = c > ab ? c : ab;
+    const int ka = a == m ? cr[w0] * 3 : 99;
+    const int kb = b == m ? cr[w0 + 1] * 3 + 1 : 99;
+    const int kc = c == m ? cr[w0 + 2] * 3 + 2 : 99;
+    const int key = std::min(ka, std::min(kb, kc));
+    yrow[ow] = m;
+    arow[ow] = (h0 + key / 3) * W + w0 + key % 3;
+  }
+  return true;
+}
+
+void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, float* cm, int32_t* cr) {
+  const bool fast = g.k == 3 && g.s == 2 && g.p == 0;
+  // Outputs whose window lies inside the plane horizontally.
+  const int owFull = fast ? std::min(g.OW, (g.W - 3) / 2 + 1) : 0;
   for (int oh = 0; oh < g.OH; oh++) {
     const int h0 = std::max(0, oh * g.s - g.p), h1 = std::min(g.H, oh * g.s - g.p + g.k);
-    for (int ow = 0; ow < g.OW; ow++) {
+    int ow = 0;
+    if (fast && h1 - h0 == 3 && pool_row_3s2(xp + h0 * g.W, g.W, owFull, cm, cr, yp + oh * g.OW, ap + oh * g.OW, h0)) ow = owFull;
+    for (; ow < g.OW; ow++) {
       const int w0 = std::max(0, ow * g.s - g.p), w1 = std::min(g.W, ow * g.s - g.p + g.k);
       float best;
       int at;
@@ -75,7 +121,11 @@ void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap) {
 void maxpool_forward(const PoolGeom& g, const float* x, float* y, int32_t* argmax) {
   const int planes = g.N * g.C;
   ThreadPool::instance().parallel_for(planes, [&](int pl, int) {
-    pool_plane(g, x + (int64_t)pl * g.H * g.W, y + (int64_t)pl * g.OH * g.OW, argmax + (int64_t)pl * g.OH * g.OW);
+    thread_local std::vector<float> cm;  // column maxima of one band of rows; grows once
+    thread_local std::vector<int32_t> cr;
+    if ((int)cm.size() < g.W) cm.resize(g.W), cr.resize(g.W);
+    pool_plane(g, x + (int64_t)pl * g.H * g.W, y + (int64_t)pl * g.OH * g.OW, argmax + (int64_t)pl * g.OH * g.OW, cm.data(),
+               cr.data());
   });
 }
 

@@ -109,17 +109,22 @@ if (addon) {
       }
     });
 
-    it('maxpool with ceil rounding, padding and ties', () => {
-      const attrs: MaxPool2dAttrs = { kernel: 3, stride: 2, padding: 1, rounding: 'ceil' };
-      const x = rand([2, 3, 10, 9]);
-      for (let i = 0; i < x.size; i += 3) x.data[i] = 0.5; // ties
-      const [fn, fr] = both(() => maxPool2d(x, attrs));
-      close('pool y', fn.y, fr.y);
-      assert.deepEqual(fn.argmax, fr.argmax);
-      const dy = rand([...fr.y.shape]);
-      const [dn, dr] = both(() => maxPool2dBackward(x.shape, fr.argmax, dy, attrs));
-      close('pool dx', dn, dr);
-    });
+    for (const [name, attrs] of [
+      ['ceil rounding, padding', { kernel: 3, stride: 2, padding: 1, rounding: 'ceil' }],
+      ['3x3 stride 2 (the fast path)', { kernel: 3, stride: 2 }],
+    ] as [string, MaxPool2dAttrs][]) {
+      it(`maxpool ${name}, with ties and a NaN`, () => {
+        const x = rand([2, 3, 11, 13]);
+        for (let i = 0; i < x.size; i += 3) x.data[i] = 0.5; // ties, also across rows of a window
+        x.data[200] = NaN;
+        const [fn, fr] = both(() => maxPool2d(x, attrs));
+        assert.deepEqual(fn.argmax, fr.argmax);
+        assert.deepEqual(Array.from(fn.y.data, (v) => (Number.isNaN(v) ? 'NaN' : v)), Array.from(fr.y.data, (v) => (Number.isNaN(v) ? 'NaN' : v)));
+        const dy = rand([...fr.y.shape]);
+        const [dn, dr] = both(() => maxPool2dBackward(x.shape, fr.argmax, dy, attrs));
+        close('pool dx', dn, dr);
+      });
+    }
 
     it('relu and dropout', () => {
       const x = rand([3, 70001]);
