@@ -13,7 +13,9 @@ namespace anx {
 
 namespace {
 
-// Packs the implicit im2col panel (see Im2colPacker); compiled per ISA.
+// Packs the implicit im2col panel: B(k, n) of the forward GEMM, k = (c, kh, kw)
+// in the group's channels, n = (image, oh, ow); the input pixel under that tap,
+// or zero. Compiled per ISA.
 ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
     const int KK = g.KH * g.KW, HW = g.H * g.W;
   for (int s = 0; s * w < ln; s++) {
@@ -70,20 +72,6 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
   }
 }
 
-// B(k, n) of the forward GEMM: k = (c, kh, kw) in the group's channels, n =
-// (image, oh, ow); the value is the input pixel under that tap, or zero.
-struct Im2colPacker : Packer {
-  const ConvGeom& g;
-  const float* x;  // input, already offset to the group's first channel
-  int OHW;
-  Im2colPacker(const ConvGeom& g_, const float* x_) : g(g_), x(x_), OHW(g_.OH * g_.OW) {}
-
-  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    pack_im2col(g, x, OHW, l0, ln, k0, kc, w, buf);
-    return buf;
-  }
-};
-
 // A(m, k) of the weight-gradient GEMM: m = output channel o of the group,
 // k = (image, oh·OW + ow); the value is dy at that pixel.
 struct DyPacker : Packer {
@@ -113,7 +101,10 @@ struct DyPacker : Packer {
   }
 };
 
-// Packs the transposed im2col panel (see Im2colTPacker); compiled per ISA.
+// Packs the transposed im2col panel: B(k, n) of the weight-gradient GEMM,
+// k = (image, oh, ow), n = (c, kh, kw). Each strip of lines gets an offset
+// table, so a pixel whose window lies inside the image is a plain gather.
+// Compiled per ISA.
 ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
     const int KK = g.KH * g.KW, HW = g.H * g.W;
   int32_t off[64];
@@ -148,16 +139,17 @@ ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0
   }
 }
 
-// B(k, n) of the weight-gradient GEMM: k = (image, oh, ow), n = (c, kh, kw):
-// the transposed im2col view of the input. Each strip of lines gets an offset
-// table, so a pixel whose window lies inside the image is a plain gather.
-struct Im2colTPacker : Packer {
+// A view of a convolution's input packed by `fn`: pack_im2col gives B of the
+// forward GEMM (k = (c, kh, kw), n = (image, oh, ow)); pack_im2col_t gives B
+// of the weight-gradient GEMM (k = (image, oh, ow), n = (c, kh, kw)).
+using ConvPackFn = void (*)(const ConvGeom&, const float*, int, int, int, int, int, int, float*);
+struct ConvInputPacker : Packer {
   const ConvGeom& g;
-  const float* x;  // offset to the group's first channel
-  int OHW;
-  Im2colTPacker(const ConvGeom& g_, const float* x_) : g(g_), x(x_), OHW(g_.OH * g_.OW) {}
+  const float* x;  // input, offset to the group's first channel
+  ConvPackFn fn;
+  ConvInputPacker(const ConvGeom& g_, const float* x_, ConvPackFn fn_) : g(g_), x(x_), fn(fn_) {}
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    pack_im2col_t(g, x, OHW, l0, ln, k0, kc, w, buf);
+    fn(g, x, g.OH * g.OW, l0, ln, k0, kc, w, buf);
     return buf;
   }
 };
@@ -199,7 +191,7 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {
     const int gr = job / chunks, ci = job % chunks;
     const int n0 = ci * chunk, n1 = (int)std::min<int64_t>(NT, (int64_t)n0 + chunk);
-    Im2colPacker B(g, x + (int64_t)gr * Cg * g.H * g.W);
+    ConvInputPacker B(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col);
     Output out{y + (int64_t)gr * Og * OHW, OHW, col_off};
     Epilogue epi;
     epi.bias = b ? b + gr * Og : nullptr;
@@ -331,7 +323,7 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
     const int gr = job / KCHUNKS, kch = job % KCHUNKS;
     const int64_t k0 = K * kch / KCHUNKS, k1 = K * (kch + 1) / KCHUNKS;
     DyPacker Ad(dy + (int64_t)gr * Og * OHW, g.O, OHW);
-    Im2colTPacker Bx(g, x + (int64_t)gr * Cg * g.H * g.W);
+    ConvInputPacker Bx(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col_t);
     ShiftedK A(Ad, (int)k0), B(Bx, (int)k0);
     float* out = (kch == 0 ? dw : partial + (kch - 1) * wsize) + (int64_t)gr * Og * CKK;
     gemm_st(Og, 0, CKK, (int)(k1 - k0), A, B, Output{out, CKK, nullptr}, Epilogue{},
