@@ -118,11 +118,11 @@ float* thread_scratch(int tid, int slot, size_t floats) {
     size_t n = 0;
   };
   static std::mutex mu;
-  static std::vector<Buf> bufs;  // [tid * 8 + slot]
+  static std::vector<Buf> bufs;  // [tid * SCRATCH_SLOTS + slot]
   Buf* b;
   {
     std::lock_guard<std::mutex> lock(mu);
-    size_t idx = (size_t)tid * 8 + slot;
+    size_t idx = (size_t)tid * SCRATCH_SLOTS + slot;
     if (bufs.size() <= idx) bufs.resize(idx + 1);
     b = &bufs[idx];
     if (b->n < floats) {

@@ -68,10 +68,15 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
 
 // Per-thread scratch, allocated once and grown on demand (no allocation in
 // steady state: fresh pages would cost page faults and zeroing every step).
-// Slots 0–4 belong to kernels running inside the pool; slots 5–7 to the op
-// entry points, which run on the calling thread (tid 0) outside parallel loops.
+// Slots 0–4 belong to kernels running inside the pool; the others to the op
+// entry points, which run on the calling thread (tid 0) outside parallel loops
+// (Winograd has its own: it runs inside backward-data, which holds OP_C).
 float* thread_scratch(int tid, int slot, size_t floats);
-enum ScratchSlot { SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4, SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7 };
+enum ScratchSlot {
+  SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
+  SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7, SLOT_WINO_U = 8, SLOT_WINO_V = 9, SLOT_WINO_M = 10,
+  SCRATCH_SLOTS = 11
+};
 
 // All of A (M × K) packed once for repeated use; A-panels are then served from it.
 struct PrepackedA : Packer {

@@ -52,6 +52,10 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   // Og ≥ 2·Cg: backward data by col2im at stride 1 (the paper's conv2 path)
   ['col2im, asymmetric padding', [2, 3, 9, 8], [8, 3, 3, 3], { padding: [2, 0, 1, 3] }],
   ['col2im, groups 2, many pixels', [2, 4, 23, 21], [10, 2, 5, 5], { padding: 2, groups: 2 }],
+  // 3×3 stride 1 with ≥ 16 channels a group: Winograd F(2×2, 3×3), forward and backward data
+  ['winograd, odd output sizes', [2, 20, 9, 11], [18, 20, 3, 3], { padding: 1 }],
+  ['winograd, groups 2, asymmetric padding', [2, 32, 7, 6], [34, 16, 3, 3], { padding: [1, 0, 2, 1], groups: 2 }],
+  ['winograd, tile chunks that split a tile row', [4, 16, 40, 40], [16, 16, 3, 3], { padding: 1 }],
 ];
 
 if (addon) {
