@@ -14,6 +14,7 @@
 #include "pool.h"
 #include "threadpool.h"
 #include "ukernel.h"
+#include "winograd.h"
 
 using namespace anx;
 
@@ -75,6 +76,11 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
   Args a{info, "peakGflops"};
   return Napi::Number::New(info.Env(), measure_peak_gflops(a.f64(0)));
+}
+
+Napi::Value SetWinogradMinTiles(const Napi::CallbackInfo& info) {
+  Args a{info, "setWinogradMinTiles"};
+  return Napi::Number::New(info.Env(), (double)set_winograd_min_tiles((int64_t)a.f64(0)));
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
@@ -199,6 +205,7 @@ void Gemm(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
+  exports.Set("setWinogradMinTiles", Napi::Function::New(env, SetWinogradMinTiles));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));

@@ -135,8 +135,20 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
 
 }  // namespace
 
+// Small batches (fewer than ~512 tiles: 11 images at 13×13) lose more to the
+// transforms and sixteen small GEMMs than the multiplications save (measured: batch 1).
+static int64_t g_min_tiles = 512;
+
+int64_t set_winograd_min_tiles(int64_t tiles) {
+  const int64_t old = g_min_tiles;
+  g_min_tiles = tiles;
+  return old;
+}
+
 bool winograd_applies(const ConvGeom& g) {
-  return g.KH == 3 && g.KW == 3 && g.sh == 1 && g.sw == 1 && g.C / g.groups >= 16 && g.O / g.groups >= 16;
+  const int64_t tiles = (int64_t)g.N * ((g.OH + 1) / 2) * ((g.OW + 1) / 2);
+  return g.KH == 3 && g.KW == 3 && g.sh == 1 && g.sw == 1 && g.C / g.groups >= 16 && g.O / g.groups >= 16 &&
+         tiles >= g_min_tiles;
 }
 
 void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {

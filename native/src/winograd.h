@@ -3,11 +3,15 @@
 // GEMMs of transformed weights and input tiles do the work of 36 multiply-adds
 // per 2×2 output tile with 16, the same arithmetic to within rounding.
 #pragma once
+#include <cstdint>
+
 #include "conv.h"
 
 namespace anx {
 
 bool winograd_applies(const ConvGeom& g);
+// Smallest batch, in 2×2 output tiles, that takes the Winograd path; returns the previous value (tests, tuning).
+int64_t set_winograd_min_tiles(int64_t tiles);
 void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu);
 
 }  // namespace anx

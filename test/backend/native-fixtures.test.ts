@@ -1,5 +1,6 @@
 // The native kernels against the PyTorch fixtures (every AlexNet layer shape
 // at batch 2 and the edge cases), once per instruction-set path.
+import { after } from 'node:test';
 import { setBackend } from '../../src/ops/registry.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
 import { fixtureSuite } from '../helpers/optest.js';
@@ -14,7 +15,15 @@ if (addon) {
       addon.setIsa(isa);
     };
     const label = `native ${isa}`;
-    fixtureSuite('conv2d', runConv2d, label, setup);
+    fixtureSuite('conv2d', runConv2d, label, () => {
+      setup();
+      addon.setWinogradMinTiles(512);
+    });
+    // The batch-2 fixtures are below the Winograd threshold: a second pass forces it.
+    fixtureSuite('conv2d', runConv2d, `${label} winograd`, () => {
+      setup();
+      addon.setWinogradMinTiles(0);
+    });
     fixtureSuite('linear', runLinear, label, setup);
     if (isa === isaPaths(addon)[0]) {
       // Elementwise, LRN and pooling kernels dispatch by themselves (target_clones): one pass suffices.
@@ -23,5 +32,6 @@ if (addon) {
       fixtureSuite('maxpool2d', runMaxPool2d, label, setup);
       fixtureSuite('dropout', runDropout, label, setup);
     }
+    after(() => addon.setWinogradMinTiles(512));
   }
 }

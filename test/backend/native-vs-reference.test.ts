@@ -69,6 +69,8 @@ if (addon) {
       for (const [name, xs, ws, attrs] of convCases) {
         it(`conv2d ${name} [${isa}]`, () => {
           addon.setIsa(isa);
+          // Every eligible layer by Winograd here, whatever its batch (default: from 512 tiles).
+          const minTiles = addon.setWinogradMinTiles(name.startsWith('winograd') ? 0 : 512);
           const x = rand(xs), w = rand(ws, 0.3), b = rand([ws[0]]);
           for (const fuse of [false, true]) {
             const [yn, yr] = both(() => conv2d(x, w, b, attrs, { relu: fuse }));
@@ -79,6 +81,7 @@ if (addon) {
           close(`${name} dx`, gn.dx!, gr.dx!);
           close(`${name} dw`, gn.dw, gr.dw);
           close(`${name} db`, gn.db!, gr.db!);
+          addon.setWinogradMinTiles(minTiles);
         });
       }
       for (const [n, i, o] of [[1, 9216, 4096], [5, 300, 77], [3, 49, 1]]) {
@@ -167,7 +170,11 @@ if (addon) {
         const y = conv2d(x, w, b, attrs, { relu: true });
         const g = conv2dBackward(x, w, dy, attrs);
         const l = linearBackward(rand([8, 512]), rand([300, 512]), rand([8, 300]));
-        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data];
+        // 784 tiles: the Winograd path at its default threshold.
+        const xw = rand([16, 32, 13, 13]), ww = rand([32, 32, 3, 3], 0.2);
+        const yw = conv2d(xw, ww, null, { padding: 1 });
+        const gw = conv2dBackward(xw, ww, rand([16, 32, 13, 13]), { padding: 1 });
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();

@@ -11,6 +11,8 @@ export interface NativeAddon {
   info(): { isa: string; detectedIsa: string; microKernel: string; threads: number };
   /** Measured fp32 peak of the active ISA over all threads, GFLOP/s, running about `seconds`. */
   peakGflops(seconds: number): number;
+  /** Smallest batch, in 2×2 output tiles, that convolves 3×3 stride-1 layers by Winograd; returns the previous value. */
+  setWinogradMinTiles(tiles: number): number;
   setThreads(n: number): number;
   setIsa(isa: string): string;
   conv2dForward(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
