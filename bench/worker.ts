@@ -11,7 +11,7 @@ import { Rng } from '../src/tensor/random.js';
 import { activeBackend } from '../src/ops/registry.js';
 import { selectDefaultBackend } from '../src/backend/select.js';
 import { loadAddon } from '../src/backend/native/addon.js';
-import { forwardMacs } from './flops.js';
+import { forwardMacs } from '../src/models/cost.js';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

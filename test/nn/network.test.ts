@@ -15,6 +15,7 @@ import { LinearLayer } from '../../src/nn/linear.js';
 import { DropoutLayer } from '../../src/nn/dropout.js';
 import { buildAlexNet } from '../../src/models/alexnet.js';
 import { PRESETS } from '../../src/models/presets.js';
+import { networkMacs } from '../../src/models/cost.js';
 import { Sgd } from '../../src/train/sgd.js';
 import { trainStep } from '../../src/train/step.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
@@ -50,6 +51,7 @@ describe('network', () => {
     assert.equal(shapes[9], '2x256x6x6');
     assert.equal(shapes.at(-1), '2x1000');
     assert.equal(buildAlexNet(PRESETS.caffe).net.shapes([1, 3, 227, 227])[0].join('x'), '1x96x55x55');
+    assert.equal(networkMacs(buildAlexNet(PRESETS.paper).net.layers, [1, 3, 224, 224]), 724_406_816); // PAPER.md §1
   });
 
   it('back-propagates through every layer type (finite differences)', () => {
