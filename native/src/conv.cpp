@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "strided.h"
 #include "simd.h"
 #include "threadpool.h"
 #include "winograd.h"
@@ -18,6 +19,7 @@ namespace {
 // in the group's channels, n = (image, oh, ow); the input pixel under that tap,
 // or zero. Compiled per ISA.
 ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
+  const StridedCopyFn strided_copy = active_strided_copy();
     const int KK = g.KH * g.KW, HW = g.H * g.W;
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
@@ -64,7 +66,7 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
         if (g.sw == 1) {
           for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
         } else {
-          for (int t = t0; t < t1; t++) o[t] = src[iw + t * g.sw];
+          strided_copy(o + t0, src + iw + t0 * g.sw, t1 - t0, g.sw);
         }
         for (int t = t1; t < run.len; t++) o[t] = 0.f;
       }
