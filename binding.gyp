@@ -7,6 +7,7 @@
         "native/src/cpu.cpp",
         "native/src/threadpool.cpp",
         "native/src/gemm.cpp",
+        "native/src/transpose.cpp",
         "native/src/ukernel_generic.cpp",
         "native/src/ukernel_avx2.cpp",
         "native/src/ukernel_avx512.cpp",

@@ -11,6 +11,7 @@
 #include "ukernel.h"
 #include "cpu.h"
 #include "simd.h"
+#include "transpose.h"
 
 namespace anx {
 
@@ -103,6 +104,13 @@ ANX_CLONES static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, i
 }
 
 const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
+  static const Pack8Fn pack8 = active_pack8();  // ISA fixed at load (ALEXNET_ISA)
+  if (w == 8 && pack8 && active_isa() == Isa::Avx512) {
+    int s = 0;
+    for (; (s + 1) * 8 <= ln; s++) pack8(p + (ptrdiff_t)(l0 + s * 8) * ld + k0, ld, kc, buf + (size_t)s * kc * 8);
+    if (s * 8 < ln) pack_rows(p, ld, l0 + s * 8, ln - s * 8, k0, kc, w, buf + (size_t)s * kc * 8);
+    return buf;
+  }
   pack_rows(p, ld, l0, ln, k0, kc, w, buf);
   return buf;
 }

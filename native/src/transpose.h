@@ -1,0 +1,12 @@
+// Packing eight rows into a GEMM panel is a transpose: dst[k·8 + j] = row_j[k].
+// With AVX-512, 8×16 blocks go through registers (32 shuffles per 128 values)
+// instead of one scalar load and store per value. Null where unavailable.
+#pragma once
+#include <cstddef>
+
+namespace anx {
+
+using Pack8Fn = void (*)(const float* src, ptrdiff_t ld, int kc, float* dst);
+Pack8Fn active_pack8();
+
+}  // namespace anx
