@@ -111,21 +111,29 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
       const int tw1 = std::min(TW, tw0 + (t0 + nt - t));
       const int q0 = t - t0 - tw0;
       float* yo = y + ((int64_t)img * g.O + oc) * g.OH * g.OW;
-      for (int i = 0; i < 2; i++) {
-        const int oh = 2 * th + i;
-        if (oh >= g.OH) break;
-        float* yr = yo + oh * g.OW;
-        for (int tw = tw0; tw < tw1; tw++) {
-          float r[4];
-          for (int j = 0; j < 4; j++) {
-            const float m0 = mo[(0 + j) * plane + q0 + tw], m1 = mo[(4 + j) * plane + q0 + tw];
-            const float m2 = mo[(8 + j) * plane + q0 + tw], m3 = mo[(12 + j) * plane + q0 + tw];
-            r[j] = i == 0 ? m0 + m1 + m2 : m1 - m2 - m3;
-          }
-          const float v0 = r[0] + r[1] + r[2] + bias, v1 = r[1] - r[2] - r[3] + bias;
-          const int ow = 2 * tw;
-          yr[ow] = (relu && !(v0 > 0.f)) ? 0.f : v0;
-          if (ow + 1 < g.OW) yr[ow + 1] = (relu && !(v1 > 0.f)) ? 0.f : v1;
+      float* y0 = yo + (2 * th) * g.OW;
+      float* y1 = 2 * th + 1 < g.OH ? y0 + g.OW : nullptr;  // the last tile row may hang over
+      const float* m = mo + q0;
+      for (int tw = tw0; tw < tw1; tw++) {
+        // Aᵀ m: two rows from the sixteen planes, each read once.
+        float r0[4], r1[4];
+        for (int j = 0; j < 4; j++) {
+          const float m0 = m[(0 + j) * plane + tw], m1 = m[(4 + j) * plane + tw];
+          const float m2 = m[(8 + j) * plane + tw], m3 = m[(12 + j) * plane + tw];
+          r0[j] = m0 + m1 + m2;
+          r1[j] = m1 - m2 - m3;
+        }
+        const int ow = 2 * tw;
+        const bool two = ow + 1 < g.OW;
+        float v = r0[0] + r0[1] + r0[2] + bias;
+        y0[ow] = (relu && !(v > 0.f)) ? 0.f : v;
+        v = r0[1] - r0[2] - r0[3] + bias;
+        if (two) y0[ow + 1] = (relu && !(v > 0.f)) ? 0.f : v;
+        if (y1) {
+          v = r1[0] + r1[1] + r1[2] + bias;
+          y1[ow] = (relu && !(v > 0.f)) ? 0.f : v;
+          v = r1[1] - r1[2] - r1[3] + bias;
+          if (two) y1[ow + 1] = (relu && !(v > 0.f)) ? 0.f : v;
         }
       }
       t += tw1 - tw0;
