@@ -21,16 +21,19 @@ function checkLabels(logits: Tensor, labels: Int32Array): void {
   }
 }
 
-export function crossEntropy(logits: Tensor, labels: Int32Array): { loss: number; probs: Tensor } {
+/** `out` receives the probabilities (reused across steps by the trainer). */
+export function crossEntropy(logits: Tensor, labels: Int32Array, out?: Tensor): { loss: number; probs: Tensor } {
   checkLabels(logits, labels);
-  const probs = Tensor.zeros(logits.shape);
+  if (out && out.size !== logits.size) fail(OP, `probability buffer ${formatShape(out.shape)} does not match logits ${formatShape(logits.shape)}`);
+  const probs = out ?? Tensor.zeros(logits.shape);
   const loss = kernelsFor('crossEntropy').forward(logits.shape[0], logits.shape[1], logits.data, labels, probs.data);
   return { loss, probs };
 }
 
-export function crossEntropyBackward(probs: Tensor, labels: Int32Array, dLoss = 1): Tensor {
+export function crossEntropyBackward(probs: Tensor, labels: Int32Array, dLoss = 1, out?: Tensor): Tensor {
   checkLabels(probs, labels);
-  const dx = Tensor.zeros(probs.shape);
+  if (out && out.size !== probs.size) fail(OP, `gradient buffer ${formatShape(out.shape)} does not match ${formatShape(probs.shape)}`);
+  const dx = out ?? Tensor.zeros(probs.shape);
   kernelsFor('crossEntropy').backward(probs.shape[0], probs.shape[1], probs.data, labels, dLoss, dx.data);
   return dx;
 }
