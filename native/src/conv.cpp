@@ -15,12 +15,27 @@ namespace anx {
 
 namespace {
 
+// The steps t of a run of `len` output columns whose input column iw + t·stride
+// lies inside [0, W): [t0, t1), possibly empty. Steps to the edges for
+// strides above 1 (a division per run cost more than the few steps).
+inline void inside_run(int iw, int stride, int W, int len, int& t0, int& t1) {
+  if (stride == 1) {
+    t0 = std::min(len, std::max(0, -iw));
+    t1 = std::max(t0, std::min(len, W - iw));
+    return;
+  }
+  t0 = 0;
+  while (t0 < len && iw + t0 * stride < 0) t0++;
+  t1 = len;
+  while (t1 > t0 && iw + (t1 - 1) * stride >= W) t1--;
+}
+
 // Packs the implicit im2col panel: B(k, n) of the forward GEMM, k = (c, kh, kw)
 // in the group's channels, n = (image, oh, ow); the input pixel under that tap,
 // or zero. Compiled per ISA.
 ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
   const StridedCopyFn strided_copy = active_strided_copy();
-    const int KK = g.KH * g.KW, HW = g.H * g.W;
+  const int KK = g.KH * g.KW, HW = g.H * g.W;
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
@@ -48,20 +63,9 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
           continue;
         }
         const float* src = x + run.base + (int64_t)c * HW + (int64_t)ih * g.W;
-        // t in [t0, t1) reads inside the row: 0 ≤ iw0 + kw + t·sw < W.
         const int iw = run.iw0 + kw;
         int t0, t1;
-        if (g.sw == 1) {
-          t0 = iw >= 0 ? 0 : -iw;
-          t1 = g.W - iw;
-          t0 = std::min(t0, run.len);
-          t1 = std::max(t0, std::min(t1, run.len));
-        } else {  // step to the edges: a division per run costs more than these few steps
-          t0 = 0;
-          while (t0 < run.len && iw + t0 * g.sw < 0) t0++;
-          t1 = run.len;
-          while (t1 > t0 && iw + (t1 - 1) * g.sw >= g.W) t1--;
-        }
+        inside_run(iw, g.sw, g.W, run.len, t0, t1);
         for (int t = 0; t < t0; t++) o[t] = 0.f;
         if (g.sw == 1) {
           for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
@@ -109,7 +113,7 @@ struct DyPacker : Packer {
 // table, so a pixel whose window lies inside the image is a plain gather.
 // Compiled per ISA.
 ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
-    const int KK = g.KH * g.KW, HW = g.H * g.W;
+  const int KK = g.KH * g.KW, HW = g.H * g.W;
   int32_t off[64];
   int lkh[64], lkw[64];
   for (int s = 0; s * w < ln; s++) {
@@ -157,16 +161,6 @@ struct ConvInputPacker : Packer {
   }
 };
 
-// A packer whose k starts at `off`: one chunk of a sum split into parts.
-struct ShiftedK : Packer {
-  const Packer& p;
-  int off;
-  ShiftedK(const Packer& p_, int off_) : p(p_), off(off_) {}
-  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    return p.pack(l0, ln, k0 + off, kc, w, buf);
-  }
-};
-
 // Column chunks for the forward GEMM: whole NR strips, enough chunks to keep every thread busy.
 int chunk_columns(int64_t total, int groups) {
   const Blocking bl = blocking();
@@ -200,8 +194,7 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
     Epilogue epi;
     epi.bias = b ? b + gr * Og : nullptr;
     epi.relu = relu;
-    gemm_st(Og, n0, n1, CKK, packed[gr], B, out, epi, thread_scratch(tid, 0, gemm_scratch_a()),
-            thread_scratch(tid, 1, gemm_scratch_b()));
+    gemm_st(Og, n0, n1, CKK, packed[gr], B, out, epi, tid);
   });
 }
 
@@ -224,14 +217,8 @@ ANX_CLONES static void col2im_chunk(const ConvGeom& g, int gr, int p0, int np, c
       const int q = seg[i], ih = seg[i + 1] * g.sh - g.pt + kh, len = seg[i + 3];
       if (ih < 0 || ih >= g.H) continue;
       const int iw = seg[i + 2] * g.sw - g.pl + kw;
-      int t0, t1;  // 0 ≤ iw + t·sw < W
-      if (g.sw == 1) {
-        t0 = std::max(0, -iw);
-        t1 = std::min(len, g.W - iw);
-      } else {
-        t0 = iw >= 0 ? 0 : (-iw + g.sw - 1) / g.sw;
-        t1 = iw >= g.W ? 0 : std::min(len, (g.W - 1 - iw) / g.sw + 1);
-      }
+      int t0, t1;
+      inside_run(iw, g.sw, g.W, len, t0, t1);
       float* d = plane + ih * g.W + iw;
       const float* sq = src + q;
       if (g.sw == 1)
@@ -268,8 +255,7 @@ static void backward_data_col2im(const ConvGeom& g, const float* dy, const float
       for (int p0 = 0; p0 < OHW; p0 += P) {
         const int np = std::min(P, OHW - p0);
         // Columns [p0, p0+np) land at dcol[r·P + (n − p0)].
-        gemm_st(CKK, p0, p0 + np, Og, wt[gr], B, Output{dcol - p0, P, nullptr}, Epilogue{},
-                thread_scratch(tid, SLOT_PACK_A, gemm_scratch_a()), thread_scratch(tid, SLOT_PACK_B, gemm_scratch_b()));
+        gemm_st(CKK, p0, p0 + np, Og, wt[gr], B, Output{dcol - p0, P, nullptr}, Epilogue{}, tid);
         col2im_chunk(g, gr, p0, np, dcol, P, dxi);
       }
     }
@@ -329,10 +315,9 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
     const int64_t k0 = K * kch / KCHUNKS, k1 = K * (kch + 1) / KCHUNKS;
     DyPacker Ad(dy + (int64_t)gr * Og * OHW, g.O, OHW);
     ConvInputPacker Bx(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col_t);
-    ShiftedK A(Ad, (int)k0), B(Bx, (int)k0);
+    Shifted A(Ad, 0, (int)k0), B(Bx, 0, (int)k0);
     float* out = (kch == 0 ? dw : partial + (kch - 1) * wsize) + (int64_t)gr * Og * CKK;
-    gemm_st(Og, 0, CKK, (int)(k1 - k0), A, B, Output{out, CKK, nullptr}, Epilogue{},
-            thread_scratch(tid, SLOT_PACK_A, gemm_scratch_a()), thread_scratch(tid, SLOT_PACK_B, gemm_scratch_b()));
+    gemm_st(Og, 0, CKK, (int)(k1 - k0), A, B, Output{out, CKK, nullptr}, Epilogue{}, tid);
   });
   const int64_t blocks = (int64_t)((wsize + 4095) / 4096);
   ThreadPool::instance().parallel_for((int)blocks, [&](int bi, int) {

@@ -66,15 +66,6 @@ Blocking blocking() {
   return b;
 }
 
-size_t gemm_scratch_a() {
-  Blocking b = blocking();
-  return (size_t)b.mc * b.kc + 64;
-}
-size_t gemm_scratch_b() {
-  Blocking b = blocking();
-  return (size_t)b.nc * b.kc + 64;
-}
-
 // Plain-matrix packers, compiled per ISA.
 ANX_CLONES static void pack_rows(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
   for (int s = 0; s * w < ln; s++) {
@@ -104,8 +95,8 @@ ANX_CLONES static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, i
 }
 
 const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
-  static const Pack8Fn pack8 = active_pack8();  // ISA fixed at load (ALEXNET_ISA)
-  if (w == 8 && pack8 && active_isa() == Isa::Avx512) {
+  const Pack8Fn pack8 = active_pack8();  // null unless the active ISA has one
+  if (w == 8 && pack8) {
     int s = 0;
     for (; (s + 1) * 8 <= ln; s++) pack8(p + (ptrdiff_t)(l0 + s * 8) * ld + k0, ld, kc, buf + (size_t)s * kc * 8);
     if (s * 8 < ln) pack_rows(p, ld, l0 + s * 8, ln - s * 8, k0, kc, w, buf + (size_t)s * kc * 8);
@@ -160,9 +151,11 @@ ANX_CLONES static void store_run(const float* tile, int ldt, float* c, ptrdiff_t
 }
 
 void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
-             float* scratch_a, float* scratch_b) {
+             int tid) {
   const Ukernel& u = active_ukernel();
   const Blocking bl = blocking();
+  float* scratch_a = thread_scratch(tid, SLOT_PACK_A, (size_t)bl.mc * bl.kc + 64);
+  float* scratch_b = thread_scratch(tid, SLOT_PACK_B, (size_t)bl.nc * bl.kc + 64);
   const int MR = u.mr, NR = u.nr;
   alignas(64) float tile[AVX512_MR * AVX512_NR];  // largest MR×NR
   for (int jc = n0; jc < n1; jc += bl.nc) {
@@ -213,18 +206,6 @@ void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, con
   }
 }
 
-namespace {
-// A's rows shifted by `off`, for a thread that owns rows [off, off + M').
-struct ShiftedRows : Packer {
-  const Packer& p;
-  int off;
-  ShiftedRows(const Packer& p_, int off_) : p(p_), off(off_) {}
-  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    return p.pack(l0 + off, ln, k0, kc, w, buf);
-  }
-};
-}  // namespace
-
 void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi) {
   ThreadPool& pool = ThreadPool::instance();
   const Blocking bl = blocking();
@@ -237,19 +218,17 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
   const int chunks = std::max(1, std::min(T, strips));
   pool.parallel_for(chunks, [&](int i, int tid) {
     const int s0 = (int)((int64_t)strips * i / chunks), s1 = (int)((int64_t)strips * (i + 1) / chunks);
-    float* sa = thread_scratch(tid, 0, gemm_scratch_a());
-    float* sb = thread_scratch(tid, 1, gemm_scratch_b());
     if (split_n) {
       const int n0 = s0 * bl.nr, n1 = std::min(N, s1 * bl.nr);
-      if (n0 < n1) gemm_st(M, n0, n1, K, A, B, out, epi, sa, sb);
+      if (n0 < n1) gemm_st(M, n0, n1, K, A, B, out, epi, tid);
     } else {
       const int m0 = s0 * bl.mr, m1 = std::min(M, s1 * bl.mr);
       if (m0 >= m1) return;
-      ShiftedRows As(A, m0);
+      Shifted As(A, m0, 0);
       Output o{out.c + (ptrdiff_t)m0 * out.ldc, out.ldc, out.col_off};
       Epilogue e = epi;
       if (e.bias) e.bias += m0;
-      gemm_st(m1 - m0, 0, N, K, As, B, o, e, sa, sb);
+      gemm_st(m1 - m0, 0, N, K, As, B, o, e, tid);
     }
   });
 }

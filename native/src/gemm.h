@@ -54,14 +54,21 @@ struct Blocking {
 };
 Blocking blocking();
 
-// Scratch sizes (floats) a single-threaded gemm needs for A and B panels.
-size_t gemm_scratch_a();
-size_t gemm_scratch_b();
-
-// Single-threaded GEMM over all M rows and columns [n0, n1). `scratch_a`,
-// `scratch_b`: buffers of gemm_scratch_a()/gemm_scratch_b() floats (64-byte aligned).
+// Single-threaded GEMM over all M rows and columns [n0, n1), packing into
+// thread `tid`'s scratch (see thread_scratch).
 void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
-             float* scratch_a, float* scratch_b);
+             int tid);
+
+// A packer seen with its lines shifted by `line_off` and its k by `k_off`: a
+// thread's share of rows, or one chunk of a sum split into parts.
+struct Shifted : Packer {
+  const Packer& p;
+  int line_off, k_off;
+  Shifted(const Packer& p_, int line_off_, int k_off_) : p(p_), line_off(line_off_), k_off(k_off_) {}
+  const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    return p.pack(l0 + line_off, ln, k0 + k_off, kc, w, buf);
+  }
+};
 
 // Multi-threaded GEMM: columns split across the pool (no sum split: deterministic).
 void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi);

@@ -62,11 +62,9 @@ void linear_backward_weights(int N, int I, int O, const float* x, const float* d
   // dw[O, I] = dyᵀ · x: A(m=o, k=n) = dy[n, o], B(k=n, n'=i) = x[n, i]. Columns split, never the sum.
   gemm(O, I, N, ColsPacker(dy, O), ColsPacker(x, I), Output{dw, I, nullptr}, Epilogue{});
   if (db) {
-    ThreadPool::instance().parallel_for(1, [&](int, int) {
-      for (int o = 0; o < O; o++) db[o] = 0.f;
-      for (int n = 0; n < N; n++)
-        for (int o = 0; o < O; o++) db[o] += dy[(int64_t)n * O + o];
-    });
+    for (int o = 0; o < O; o++) db[o] = 0.f;
+    for (int n = 0; n < N; n++)
+      for (int o = 0; o < O; o++) db[o] += dy[(int64_t)n * O + o];
   }
 }
 
