@@ -6,6 +6,7 @@
 //   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadAddon } from '../src/backend/native/addon.js';
@@ -81,7 +82,7 @@ for (const preset of presets) {
 }
 
 const report = {
-  machine: { peak_gflop_s: peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: (await import('node:os')).cpus()[0]?.model },
+  machine: { peak_gflop_s: peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: cpus()[0]?.model },
   pytorch: noTorch ? { unavailable: noTorch } : { blas: Object.values(details)[0]?.pytorch?.blas ?? [], version: Object.values(details)[0]?.pytorch?.torch },
   results,
   memory: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, { ours_peak_rss_mb: v.ours.peak_rss_mb ?? null, pytorch_peak_rss_mb: v.pytorch?.peak_rss_mb ?? null }])),
