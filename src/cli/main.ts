@@ -1,55 +1,68 @@
 #!/usr/bin/env node
-// `alexnet`: the command-line entry. One file per command lands here as the
-// model, training, data and evaluation issues are built.
-import { activeBackend, backendOps, registeredBackends } from '../ops/registry.js';
+// `alexnet`: the command-line entry. Each sub-command lives in its own file
+// under commands/ and declares its options (args.ts parses and documents them).
 import { VERSION } from '../version.js';
 import { selectDefaultBackend } from '../backend/select.js';
-import { loadAddon } from '../backend/native/addon.js';
+import { formatHelp, parseArgs, suggest, UsageError } from './args.js';
+import { COMMANDS } from './commands/index.js';
 
-const HELP = `usage: alexnet <command> [options]
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
+  return `usage: alexnet <command> [options]
+       alexnet <command> --help
 
 AlexNet (Krizhevsky, Sutskever & Hinton, 2012) in TypeScript.
 
 commands:
-  backends     list the kernel backends and the ops each implements
-  version      print the version
-  help         show this help
+${COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)} ${c.spec.summary}`).join('\n')}
+  ${'version'.padEnd(width)} Print the version.
 
-Training, evaluation and data preparation commands arrive with the model,
-data and evaluation issues; see README.md.
+environment:
+  ALEXNET_BACKEND=native|reference   kernel set (default: native when built)
+  ALEXNET_THREADS=<n>                native worker threads (default: all cores)
 `;
-
-function backends(): void {
-  console.log(`active backend: ${activeBackend()}`);
-  const addon = loadAddon();
-  if (!(addon instanceof Error)) {
-    const i = addon.info();
-    console.log(`native: ${i.isa} (detected ${i.detectedIsa}), micro-kernel ${i.microKernel}, ${i.threads} threads`);
-  }
-  for (const b of registeredBackends()) console.log(`  ${b}: ${backendOps(b).join(', ')}`);
 }
 
-export function main(argv: string[]): number {
-  const [cmd] = argv;
-  selectDefaultBackend();
-  switch (cmd) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return 0;
-    case 'version':
-    case '--version':
-      console.log(VERSION);
-      return 0;
-    case 'backends':
-      backends();
-      return 0;
-    default:
-      console.error(`alexnet: '${cmd}' is not a command. See 'alexnet --help'.`);
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const target = name === 'help' && rest[0] ? COMMANDS.find((c) => c.spec.name === rest[0]) : undefined;
+    process.stdout.write(target ? formatHelp(target.spec) : topHelp());
+    return 0;
+  }
+  if (name === 'version' || name === '--version' || name === '-V') {
+    console.log(VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.spec.name === name);
+  if (!cmd) {
+    const s = suggest(name, [...COMMANDS.map((c) => c.spec.name), 'version', 'help']);
+    console.error(`alexnet: '${name}' is not a command.${s ? ` Did you mean '${s}'?` : ''} See 'alexnet --help'.`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(formatHelp(cmd.spec));
+    return 0;
+  }
+  try {
+    const parsed = parseArgs(cmd.spec, rest);
+    selectDefaultBackend();
+    return await cmd.run(parsed);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`alexnet ${e.command}: ${e.message}\nSee 'alexnet ${e.command} --help'.`);
       return 2;
+    }
+    throw e;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    // Errors we expect (bad files, bad configs) carry a message meant for the user.
+    console.error(`alexnet: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.ALEXNET_DEBUG) console.error(e);
+    process.exitCode = 1;
+  },
+);
