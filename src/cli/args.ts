@@ -4,6 +4,10 @@
 // unknown options rejected with the nearest known one suggested (as git and
 // npm do), and help text generated from the same table.
 
+import { suggest } from '../util/suggest.js';
+
+export { suggest };
+
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean' | 'list';
 
 export interface OptionSpec {
@@ -45,32 +49,6 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
-}
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest candidate within a small distance, or null. */
-export function suggest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
 }
 
 function convert(cmd: string, spec: OptionSpec, raw: string): OptionValue {

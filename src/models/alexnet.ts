@@ -1,6 +1,5 @@
 // Builds the network a preset describes, and initialises it (§3 of PAPER.md).
 import type { Shape } from '../tensor/shape.js';
-import type { Rng } from '../tensor/random.js';
 import { Sequential } from '../nn/sequential.js';
 import type { Layer } from '../nn/layer.js';
 import { Conv2dLayer } from '../nn/conv.js';
@@ -9,10 +8,59 @@ import { LrnLayer } from '../nn/lrn.js';
 import { MaxPoolLayer } from '../nn/pool.js';
 import { DropoutLayer } from '../nn/dropout.js';
 import type { Init, Preset } from './presets.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Rng } from '../tensor/random.js';
+import type { Param } from '../nn/layer.js';
+import { loadStateDict, stateDict, type LoadOptions, type LoadReport, type StateDict } from '../nn/state.js';
 
-export interface AlexNet {
-  readonly preset: Preset;
-  readonly net: Sequential;
+/**
+ * A network built from a preset, with PyTorch-like mode switching: in
+ * training mode dropout draws masks from the generator it is given; in
+ * evaluation mode dropout is the identity (inverted) or ×(1−p) (paper, §4.2).
+ */
+export class AlexNet {
+  training = true;
+  /** Draws dropout masks when no generator is passed to forward. */
+  private readonly defaultRng = new Rng(0, 0x0d0);
+
+  constructor(readonly preset: Preset, readonly net: Sequential) {}
+
+  train(): this {
+    this.training = true;
+    return this;
+  }
+
+  eval(): this {
+    this.training = false;
+    return this;
+  }
+
+  /** Logits [N, classes]; the returned tensor is a buffer reused by the next call. */
+  forward(x: Tensor, rng: Rng = this.defaultRng): Tensor {
+    const [, c, h, w] = x.shape;
+    if (x.shape.length !== 4 || c !== this.preset.inputChannels || h !== this.preset.inputSize || w !== this.preset.inputSize) {
+      throw new RangeError(`${this.preset.name}: expects input [N, ${this.preset.inputChannels}, ${this.preset.inputSize}, ${this.preset.inputSize}], got [${x.shape.join(', ')}]`);
+    }
+    return this.net.forward(x, { training: this.training, rng });
+  }
+
+  params(): Param[] {
+    return this.net.params();
+  }
+
+  /** Weights by dotted name (PyTorch layouts); live storage, not copies. */
+  stateDict(): StateDict {
+    return stateDict(this.net);
+  }
+
+  loadStateDict(tensors: Parameters<typeof loadStateDict>[1], options?: LoadOptions): LoadReport {
+    return loadStateDict(this.net, tensors, options);
+  }
+
+  /** Parameter count. */
+  get size(): number {
+    return this.params().reduce((a, p) => a + p.value.size, 0);
+  }
 }
 
 export function buildAlexNet(preset: Preset): AlexNet {
@@ -41,7 +89,7 @@ export function buildAlexNet(preset: Preset): AlexNet {
     shape = layer.outputShape(shape);
     layers.push(layer);
   }
-  return { preset, net: new Sequential(layers) };
+  return new AlexNet(preset, new Sequential(layers));
 }
 
 /** Draws every weight from N(0, σ²) and sets the biases, per the preset, from `rng`. */

@@ -3,6 +3,9 @@
 import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
+import type { MomentumForm } from '../ops/sgd.js';
+import type { AugmentConfig } from '../data/types.js';
+import { suggest } from '../util/suggest.js';
 
 export interface Init {
   /** Weights ~ N(0, weightStd²) (§3 of PAPER.md: 0.01). */
@@ -64,14 +67,48 @@ export interface LinearSpec {
 
 export type LayerSpec = ConvSpec | LrnSpec | PoolSpec | DropoutSpec | LinearSpec;
 
+/**
+ * How conv1 meets the 224/55 mismatch (PAPER.md §1): cuda-convnet's overhang
+ * rule on 224, padding 2 on 224 (torchvision), or a 227 input (Caffe).
+ * 'preset' for networks without the 11×11/4 conv1 (mini).
+ */
+export type InputRule = 'overhang' | 'pad' | 'valid' | 'preset';
+
+/** Learning-rate schedule (PAPER.md §4). */
+export type ScheduleConfig =
+  | { readonly kind: 'constant' }
+  /** Divide by 1/factor when validation top-1 error has not improved by `threshold` (absolute) for `patience` epochs, at most `maxDrops` times. */
+  | { readonly kind: 'plateau'; readonly factor: number; readonly patience: number; readonly threshold: number; readonly maxDrops: number }
+  /** Multiply by `factor` every `every` epochs (Caffe: 0.1 every 100,000 iterations ≈ 20 epochs). */
+  | { readonly kind: 'step'; readonly factor: number; readonly every: number };
+
+/** The training recipe a preset comes with (PAPER.md §4, §5); every field can be overridden. */
+export interface Recipe {
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly momentumForm: MomentumForm;
+  /** Caffe and cuda-convnet: 2 (and no bias decay); the paper's text: 1. */
+  readonly biasLrMultiplier: number;
+  readonly biasDecay: boolean;
+  readonly schedule: ScheduleConfig;
+  /** Side of the prepared square images (§5: 256). */
+  readonly imageSize: number;
+  readonly augment: AugmentConfig;
+}
+
 export interface Preset {
   readonly name: string;
   readonly description: string;
   /** Square input side after cropping (224 or 227). */
   readonly inputSize: number;
+  readonly inputRule: InputRule;
   readonly inputChannels: number;
   readonly classes: number;
   readonly layers: readonly LayerSpec[];
+  readonly recipe: Recipe;
 }
 
 const std = (weightStd: number, bias: number): Init => ({ weightStd, bias });
@@ -93,8 +130,17 @@ export const paper: Preset = {
   name: 'paper',
   description: 'Krizhevsky et al. 2012: two columns (groups=2), per-column LRN (k=2, α=1e-4 per sum), 224 input with the overhang rule',
   inputSize: 224,
+  inputRule: 'overhang',
   inputChannels: 3,
   classes: 1000,
+  recipe: {
+    batchSize: 128, epochs: 90, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'paper',
+    biasLrMultiplier: 1, biasDecay: true,
+    // "divided by 10 when the validation error rate stopped improving … reduced three times".
+    schedule: { kind: 'plateau', factor: 0.1, patience: 3, threshold: 0.001, maxDrops: 3 },
+    imageSize: 256,
+    augment: { randomCrop: true, flip: true, pcaStd: 0.1, pcaUnits: 'paper', mean: 'pixel' },
+  },
   layers: [
     conv('conv1', 'conv1', 96, 11, 4, 0, 1, std(0.01, 0), 'overhang'),
     lrn('norm1', 'perSum', 2, 2),
@@ -119,8 +165,17 @@ export const caffe: Preset = {
   name: 'caffe',
   description: "Caffe's bvlc_alexnet: 227 input, groups=2, LRN across all channels (k=1, α/n), biases 0.1",
   inputSize: 227,
+  inputRule: 'valid',
   inputChannels: 3,
   classes: 1000,
+  recipe: {
+    // solver.prototxt of bvlc_alexnet: base_lr 0.01, step ×0.1 every 100,000 iterations of 256 (≈ 20 epochs), 450,000 iterations.
+    batchSize: 256, epochs: 90, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'pytorch',
+    biasLrMultiplier: 2, biasDecay: false,
+    schedule: { kind: 'step', factor: 0.1, every: 20 },
+    imageSize: 256,
+    augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'pixel' },
+  },
   layers: [
     conv('conv1', 'conv1', 96, 11, 4, 0, 1, std(0.01, 0)),
     lrn('norm1', 'dividedByN', 1, 1),
@@ -150,8 +205,17 @@ export const torchvision: Preset = {
   name: 'torchvision',
   description: 'torchvision.models.alexnet: 64-192-384-256-256, no LRN, no groups, conv1 pad 2, torchvision tensor names',
   inputSize: 224,
+  inputRule: 'pad',
   inputChannels: 3,
   classes: 1000,
+  recipe: {
+    // torchvision's reference recipe: lr 0.01, ×0.1 every 30 epochs, 90 epochs, per-channel normalisation.
+    batchSize: 128, epochs: 90, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0001, momentumForm: 'pytorch',
+    biasLrMultiplier: 1, biasDecay: true,
+    schedule: { kind: 'step', factor: 0.1, every: 30 },
+    imageSize: 256,
+    augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'channel' },
+  },
   layers: [
     conv('conv1', 'features.0', 64, 11, 4, 2, 1, std(0.01, 0)),
     pool('pool1'),
@@ -169,10 +233,57 @@ export const torchvision: Preset = {
   ],
 };
 
-export const PRESETS: Readonly<Record<string, Preset>> = { paper, caffe, torchvision };
+/**
+ * The paper's network scaled down for 28×28 images and CPU demo training
+ * (Fashion-MNIST): every layer type is kept — two columns (groups 2 in conv2,
+ * conv4, conv5), LRN within each column, overlapping 3×3/2 pooling, dropout
+ * on fc6 and fc7 — with widths 32-64-96-96-64 and 512-unit hidden layers.
+ * Images are prepared at 32 and cropped to 28 (as 256 → 224). Initialisation
+ * keeps the paper's N(0, σ²) with positive biases in the same layers, but σ
+ * is set per layer from the fan-in (√(2/fan-in)), since σ = 0.01 leaves so
+ * small a network's activations vanishing.
+ */
+export const mini: Preset = {
+  name: 'mini',
+  description: 'the paper network scaled down for 28×28 images (Fashion-MNIST): 32-64-96-96-64 conv, 512-512 fc, two columns, LRN, overlapping pooling, dropout',
+  inputSize: 28,
+  inputRule: 'preset',
+  inputChannels: 3,
+  classes: 10,
+  recipe: {
+    batchSize: 128, epochs: 12, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'paper',
+    biasLrMultiplier: 1, biasDecay: true,
+    schedule: { kind: 'plateau', factor: 0.1, patience: 1, threshold: 0.001, maxDrops: 2 },
+    imageSize: 32,
+    augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'pixel' },
+  },
+  layers: [
+    // Pixels are 0–255 after mean subtraction (σ ≈ 90 on Fashion-MNIST): conv1's σ absorbs that scale.
+    conv('conv1', 'conv1', 32, 5, 1, 2, 1, std(0.002, 0)),
+    lrn('norm1', 'perSum', 2, 2),
+    pool('pool1'),
+    conv('conv2', 'conv2', 64, 5, 1, 2, 2, std(0.07, 0.1)),
+    lrn('norm2', 'perSum', 2, 2),
+    pool('pool2'),
+    conv('conv3', 'conv3', 96, 3, 1, 1, 1, std(0.06, 0)),
+    conv('conv4', 'conv4', 96, 3, 1, 1, 2, std(0.07, 0.1)),
+    conv('conv5', 'conv5', 64, 3, 1, 1, 2, std(0.07, 0.1)),
+    pool('pool5'),
+    fc('fc6', 'fc6', 512, true, std(0.09, 0.1)),
+    drop('drop6', 'paper'),
+    fc('fc7', 'fc7', 512, true, std(0.06, 0.1)),
+    drop('drop7', 'paper'),
+    fc('fc8', 'fc8', 10, false, std(0.01, 0)),
+  ],
+};
+
+export const PRESETS: Readonly<Record<string, Preset>> = { paper, caffe, torchvision, mini };
 
 export function getPreset(name: string): Preset {
   const p = PRESETS[name];
-  if (!p) throw new Error(`unknown preset '${name}'; presets: ${Object.keys(PRESETS).join(', ')}`);
+  if (!p) {
+    const s = suggest(name, Object.keys(PRESETS));
+    throw new Error(`unknown preset '${name}'${s ? ` (did you mean '${s}'?)` : ''}; presets: ${Object.keys(PRESETS).join(', ')}`);
+  }
   return p;
 }

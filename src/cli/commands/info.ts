@@ -1,0 +1,56 @@
+import type { Command } from '../args.js';
+import { CONFIG_OPTIONS, configFromArgs } from '../config-options.js';
+import { configuredPreset } from '../../config/config.js';
+import { buildAlexNet } from '../../models/alexnet.js';
+import { forwardMacs } from '../../models/cost.js';
+import type { Shape } from '../../tensor/shape.js';
+
+export const info: Command = {
+  spec: {
+    name: 'info',
+    summary: 'Show a preset\'s layers: output shapes, parameters and multiply-adds.',
+    usage: ['[--preset <name>] [--json]'],
+    description: 'Counts are per image. The paper preset gives 60,965,224 parameters and 724,406,816 multiply-adds (PAPER.md §1).',
+    options: [
+      ...CONFIG_OPTIONS,
+      { name: 'json', type: 'boolean', help: 'print JSON: {preset, input, layers, params, macs, config}' },
+      { name: 'classes', type: 'integer', value: '<n>', help: 'fc8 width (default: the preset\'s)', advanced: true },
+    ],
+    examples: ['alexnet info --preset paper', 'alexnet info --preset caffe --json', 'alexnet info --preset paper --set model.inputRule=valid'],
+  },
+  async run(args) {
+    const extra: [string, number][] = args.options.classes === undefined ? [] : [['model.classes', args.options.classes as number]];
+    const config = configFromArgs(args, extra);
+    const preset = configuredPreset(config);
+    const model = buildAlexNet(preset);
+    const input: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
+    let shape = input;
+    const rows = model.net.layers.map((layer) => {
+      const macs = forwardMacs(layer, shape);
+      shape = layer.outputShape(shape);
+      const params = layer.params().reduce((a, p) => a + p.value.size, 0);
+      return { name: layer.name, output: shape.slice(1), params, macs };
+    });
+    const params = rows.reduce((a, r) => a + r.params, 0);
+    const macs = rows.reduce((a, r) => a + r.macs, 0);
+    if (args.options.json) {
+      console.log(JSON.stringify({ preset: preset.name, input: input.slice(1), layers: rows, params, macs, config }, null, 2));
+      return 0;
+    }
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    console.log(`${preset.name}: ${preset.description}`);
+    console.log(`input ${input.slice(1).join('×')}\n`);
+    const head = ['layer', 'output', 'params', 'multiply-adds'];
+    const body = rows.map((r) => [r.name, r.output.join('×'), r.params ? fmt(r.params) : '', r.macs ? fmt(r.macs) : '']);
+    body.push(['total', '', fmt(params), fmt(macs)]);
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    console.log(line(head));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    body.forEach((b, i) => {
+      if (i === body.length - 1) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+      console.log(line(b));
+    });
+    return 0;
+  },
+};

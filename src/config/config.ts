@@ -1,0 +1,276 @@
+// The resolved configuration of a run: a preset plus overrides. Every
+// ambiguity of PAPER.md §7 is a named field here; overrides come from a JSON
+// file (`--config`), then from flags (`--set key=value` and the common
+// shortcuts), and the result is printed at start and stored in every
+// checkpoint, so a run is always described by one JSON object.
+import type { ConvOutputRule } from '../ops/conv2d.js';
+import type { LrnAlphaConvention } from '../ops/lrn.js';
+import type { DropoutScaling } from '../ops/dropout.js';
+import type { MomentumForm } from '../ops/sgd.js';
+import type { MeanMode, PcaUnits } from '../data/types.js';
+import { getPreset, type InputRule, type LayerSpec, type Preset, type ScheduleConfig } from '../models/presets.js';
+import { suggest } from '../util/suggest.js';
+
+/** Model-level ambiguities (PAPER.md §7); null keeps the preset's own choice. */
+export interface ModelOptions {
+  /** Output classes (fc8 width); null: the preset's, or the dataset's when training. */
+  readonly classes: number | null;
+  /** 224 with the overhang rule, 224 with padding 2, or 227 (§1). */
+  readonly inputRule: InputRule | null;
+  readonly lrnAlphaConvention: LrnAlphaConvention | null;
+  readonly lrnK: number | null;
+  /** 'column': LRN window confined to each column (paper); 'all': across all channels. */
+  readonly lrnScope: 'column' | 'all' | null;
+  readonly poolRounding: 'floor' | 'ceil' | null;
+  readonly dropoutScaling: DropoutScaling | null;
+  /** Value of the biases the preset initialises positive (paper 1, Caffe 0.1). */
+  readonly positiveBias: number | null;
+}
+
+export interface TrainOptions {
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly momentumForm: MomentumForm;
+  readonly biasLrMultiplier: number;
+  readonly biasDecay: boolean;
+  readonly schedule: ScheduleConfig;
+}
+
+export interface DataOptions {
+  readonly imageSize: number;
+  readonly randomCrop: boolean;
+  readonly flip: boolean;
+  readonly pcaStd: number;
+  readonly pcaUnits: PcaUnits;
+  readonly mean: MeanMode;
+  /** Loader worker threads. */
+  readonly workers: number;
+}
+
+export interface Config {
+  readonly preset: string;
+  readonly seed: number;
+  readonly model: ModelOptions;
+  readonly train: TrainOptions;
+  readonly data: DataOptions;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function defaultConfig(presetName: string): Config {
+  const p = getPreset(presetName);
+  const r = p.recipe;
+  return {
+    preset: p.name,
+    seed: 1,
+    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, positiveBias: null },
+    train: {
+      batchSize: r.batchSize, epochs: r.epochs, learningRate: r.learningRate, momentum: r.momentum, weightDecay: r.weightDecay,
+      momentumForm: r.momentumForm, biasLrMultiplier: r.biasLrMultiplier, biasDecay: r.biasDecay, schedule: r.schedule,
+    },
+    data: { imageSize: r.imageSize, ...r.augment, workers: 1 },
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Check = (v: Json, key: string) => void;
+
+const isObj = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (min: number, max = Infinity, integer = false, nullable = false): Check => (v, key) => {
+  if (v === null && nullable) return;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw new ConfigError(`${key} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]${nullable ? ' or null' : ''}, got ${JSON.stringify(v)}`);
+  }
+};
+const oneOf = (choices: readonly string[], nullable = false): Check => (v, key) => {
+  if (v === null && nullable) return;
+  if (typeof v !== 'string' || !choices.includes(v)) {
+    const s = typeof v === 'string' ? suggest(v, choices) : null;
+    throw new ConfigError(`${key} must be one of ${choices.join(', ')}${nullable ? ' or null' : ''}, got ${JSON.stringify(v)}${s ? ` (did you mean '${s}'?)` : ''}`);
+  }
+};
+const bool: Check = (v, key) => {
+  if (typeof v !== 'boolean') throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(v)}`);
+};
+const schedule: Check = (v, key) => {
+  if (!isObj(v)) throw new ConfigError(`${key} must be an object with a 'kind'`);
+  oneOf(['constant', 'plateau', 'step'])(v.kind, `${key}.kind`);
+  const fields: Record<string, Record<string, Check>> = {
+    constant: {},
+    plateau: { factor: num(0, 1), patience: num(0, 1e6, true), threshold: num(0, 1), maxDrops: num(0, 1e6, true) },
+    step: { factor: num(0, 1), every: num(1, 1e6, true) },
+  };
+  const f = fields[v.kind as string];
+  for (const k of Object.keys(v)) if (k !== 'kind' && !f[k]) throw new ConfigError(`${key}: '${k}' is not a field of a ${String(v.kind)} schedule (fields: ${Object.keys(f).join(', ') || 'none'})`);
+  for (const [k, check] of Object.entries(f)) {
+    if (!(k in v)) throw new ConfigError(`${key}.${k} is missing for a ${String(v.kind)} schedule`);
+    check(v[k], `${key}.${k}`);
+  }
+};
+
+/** The type of every leaf, by dotted key: the schema overrides are checked against. */
+const SCHEMA: Record<string, Check> = {
+  preset: oneOf(['paper', 'caffe', 'torchvision', 'mini']),
+  seed: num(0, 2 ** 53 - 1, true),
+  'model.classes': num(1, 1e6, true, true),
+  'model.inputRule': oneOf(['overhang', 'pad', 'valid', 'preset'], true),
+  'model.lrnAlphaConvention': oneOf(['perSum', 'dividedByN'], true),
+  'model.lrnK': num(0, 1e6, false, true),
+  'model.lrnScope': oneOf(['column', 'all'], true),
+  'model.poolRounding': oneOf(['floor', 'ceil'], true),
+  'model.dropoutScaling': oneOf(['paper', 'inverted'], true),
+  'model.positiveBias': num(-1e6, 1e6, false, true),
+  'train.batchSize': num(1, 1e6, true),
+  'train.epochs': num(0, 1e6, true),
+  'train.learningRate': num(0, 1e3),
+  'train.momentum': num(0, 1),
+  'train.weightDecay': num(0, 1),
+  'train.momentumForm': oneOf(['paper', 'pytorch']),
+  'train.biasLrMultiplier': num(0, 1e3),
+  'train.biasDecay': bool,
+  'train.schedule': schedule,
+  'data.imageSize': num(1, 1e5, true),
+  'data.randomCrop': bool,
+  'data.flip': bool,
+  'data.pcaStd': num(0, 1e3),
+  'data.pcaUnits': oneOf(['paper', 'cuda-convnet']),
+  'data.mean': oneOf(['pixel', 'channel', 'none']),
+  'data.workers': num(0, 256, true),
+};
+
+export const CONFIG_KEYS: readonly string[] = Object.keys(SCHEMA);
+
+function setPath(target: Record<string, Json>, key: string, value: Json): void {
+  const parts = key.split('.');
+  let o = target;
+  for (const p of parts.slice(0, -1)) o = o[p] as Record<string, Json>;
+  o[parts[parts.length - 1]] = value;
+}
+
+function checkKey(key: string): void {
+  if (SCHEMA[key]) return;
+  const s = suggest(key, CONFIG_KEYS);
+  throw new ConfigError(`unknown config key '${key}'${s ? ` (did you mean '${s}'?)` : ''}; keys: ${CONFIG_KEYS.join(', ')}`);
+}
+
+/** Flattens a partial config object to dotted keys (schedule stays one value). */
+function flatten(obj: Record<string, Json>, prefix = ''): [string, Json][] {
+  const out: [string, Json][] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isObj(v) && !SCHEMA[key]) out.push(...flatten(v, key));
+    else out.push([key, v]);
+  }
+  return out;
+}
+
+/** Parses `key=value` from the command line: JSON when it parses, else a plain string. */
+export function parseAssignment(text: string): [string, Json] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new ConfigError(`--set expects key=value, got '${text}'`);
+  const key = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1).trim();
+  let value: Json;
+  try {
+    value = JSON.parse(raw) as Json;
+  } catch {
+    value = raw;
+  }
+  return [key, value];
+}
+
+/**
+ * Applies overrides, in order, to the preset's defaults. `overrides` are
+ * partial config objects (a JSON file) or [key, value] pairs (flags). The
+ * preset, if overridden, is applied first so the others land on its recipe.
+ */
+export function resolveConfig(presetName: string, overrides: readonly (Record<string, Json> | [string, Json])[]): Config {
+  const pairs: [string, Json][] = [];
+  for (const o of overrides) pairs.push(...(Array.isArray(o) ? [o] : flatten(o)));
+  let preset = presetName;
+  for (const [k, v] of pairs) if (k === 'preset') {
+    SCHEMA.preset(v, k);
+    preset = v as string;
+  }
+  const cfg = structuredClone(defaultConfig(preset)) as unknown as Record<string, Json>;
+  for (const [k, v] of pairs) {
+    if (k === 'preset') continue;
+    checkKey(k);
+    SCHEMA[k](v, k);
+    setPath(cfg, k, v);
+  }
+  const c = cfg as unknown as Config;
+  if (c.model.inputRule !== null && c.model.inputRule !== 'preset' && getPreset(preset).inputRule === 'preset') {
+    throw new ConfigError(`model.inputRule '${c.model.inputRule}' applies to the 11×11 stride-4 conv1 of paper/caffe/torchvision; preset ${preset} has its own input geometry`);
+  }
+  return c;
+}
+
+/**
+ * The network a config describes: the preset with the model options applied
+ * (PAPER.md §7). Classes default to the preset's unless `classes` is given.
+ */
+export function configuredPreset(config: Config, classes?: number): Preset {
+  const base = getPreset(config.preset);
+  const m = config.model;
+  let inputSize = base.inputSize;
+  let inputRule = base.inputRule;
+  const nClasses = m.classes ?? classes ?? base.classes;
+  const positive = m.positiveBias;
+  const lastLinear = base.layers.map((l) => l.kind).lastIndexOf('linear');
+  const layers = base.layers.map((l, i): LayerSpec => {
+    switch (l.kind) {
+      case 'conv': {
+        let spec = positive !== null && l.init.bias > 0 ? { ...l, init: { ...l.init, bias: positive } } : l;
+        if (i === 0 && m.inputRule && m.inputRule !== 'preset' && m.inputRule !== base.inputRule) {
+          const geometry: Record<'overhang' | 'pad' | 'valid', [number, number, ConvOutputRule]> = {
+            overhang: [224, 0, 'overhang'], pad: [224, 2, 'floor'], valid: [227, 0, 'floor'],
+          };
+          const [size, padding, outputRule] = geometry[m.inputRule];
+          inputSize = size;
+          inputRule = m.inputRule;
+          spec = { ...spec, padding, outputRule };
+        }
+        return spec;
+      }
+      case 'lrn':
+        return {
+          ...l,
+          alphaConvention: m.lrnAlphaConvention ?? l.alphaConvention,
+          k: m.lrnK ?? l.k,
+          groups: m.lrnScope === null ? l.groups : m.lrnScope === 'all' ? 1 : 2,
+        };
+      case 'maxpool':
+        return m.poolRounding ? { ...l, rounding: m.poolRounding } : l;
+      case 'dropout':
+        return m.dropoutScaling ? { ...l, scaling: m.dropoutScaling } : l;
+      case 'linear': {
+        const init = positive !== null && l.init.bias > 0 ? { ...l.init, bias: positive } : l.init;
+        return { ...l, init, out: i === lastLinear ? nClasses : l.out };
+      }
+    }
+  });
+  return { ...base, inputSize, inputRule, classes: nClasses, layers };
+}
+
+/** Reads a JSON config file (partial config) with errors that name the file. */
+export function parseConfigJson(text: string, source: string): Record<string, Json> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${source}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObj(v)) throw new ConfigError(`${source}: a config file must hold a JSON object like {"train": {"learningRate": 0.01}}`);
+  return v;
+}
+
+export type { Json };
