@@ -35,6 +35,12 @@ export class StateDictError extends Error {
   }
 }
 
+/** A tensor from any source (our Tensor, a safetensors entry); values converted to float32 on load. */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number> | ArrayLike<bigint>;
+}
+
 export interface LoadOptions {
   /** Where the tensors came from, for messages (a file name). */
   readonly source?: string;
@@ -51,14 +57,14 @@ export interface LoadReport {
 }
 
 /** Copies the tensors into the module's parameters; strict by default. */
-export function loadStateDict(module: HasParams, tensors: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: ArrayLike<number> }>, options: LoadOptions = {}): LoadReport {
+export function loadStateDict(module: HasParams, tensors: ReadonlyMap<string, TensorLike>, options: LoadOptions = {}): LoadReport {
   const strict = options.strict ?? true;
   const skip = options.skip ?? new Set<string>();
   const params = module.params();
   const names = new Set(params.map((p) => p.name));
   const missing: string[] = [];
   const misshaped: { name: string; expected: Shape; got: readonly number[] }[] = [];
-  const loadable: [Param, ArrayLike<number>][] = [];
+  const loadable: [Param, TensorLike['data']][] = [];
   for (const p of params) {
     if (skip.has(p.name)) continue;
     const t = tensors.get(p.name);

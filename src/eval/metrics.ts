@@ -1,0 +1,89 @@
+// Top-k error (PAPER.md §6: top-1 and top-5) and the 10-view average (§5:
+// "averaging the predictions of the softmax layer on the ten patches").
+
+/**
+ * Rank of the true class in a row of scores: how many classes score higher,
+ * ties broken towards the lower class index (as torch.topk and a stable sort).
+ * The prediction is top-k correct when rank < k.
+ */
+export function labelRank(scores: Float32Array | Float64Array, offset: number, classes: number, label: number): number {
+  const s = scores[offset + label];
+  let rank = 0;
+  for (let c = 0; c < classes; c++) {
+    const v = scores[offset + c];
+    if (v > s || (v === s && c < label)) rank++;
+  }
+  return rank;
+}
+
+/** The k best classes of a row, best first (ties: lower index first). */
+export function topK(scores: Float32Array | Float64Array, offset: number, classes: number, k: number): number[] {
+  const idx = Array.from({ length: classes }, (_, c) => c);
+  idx.sort((a, b) => scores[offset + b] - scores[offset + a] || a - b);
+  return idx.slice(0, Math.min(k, classes));
+}
+
+/** Row-wise softmax of logits [N, K] in float64 (evaluation only, so precision over speed). */
+export function softmaxRows(logits: Float32Array, n: number, k: number): Float64Array {
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let c = 0; c < k; c++) m = Math.max(m, logits[i * k + c]);
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(logits[i * k + c] - m);
+    for (let c = 0; c < k; c++) out[i * k + c] /= sum;
+  }
+  return out;
+}
+
+/** Averages consecutive groups of `views` probability rows: [N·views, K] → [N, K]. */
+export function averageViews(probs: Float64Array, n: number, views: number, k: number): Float64Array {
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let v = 0; v < views; v++) {
+      const row = (i * views + v) * k;
+      for (let c = 0; c < k; c++) out[i * k + c] += probs[row + c];
+    }
+    for (let c = 0; c < k; c++) out[i * k + c] /= views;
+  }
+  return out;
+}
+
+/** Running top-1/top-5 error, loss and confusion counts. */
+export class Tally {
+  images = 0;
+  lossSum = 0;
+  top1 = 0;
+  top5 = 0;
+  /** confusion[true * K + predicted] */
+  readonly confusion: Int32Array;
+
+  constructor(readonly classes: number) {
+    this.confusion = new Int32Array(classes * classes);
+  }
+
+  /** Adds N rows of probabilities with their labels. */
+  add(probs: Float64Array, labels: Int32Array): void {
+    const k = this.classes;
+    for (let i = 0; i < labels.length; i++) {
+      const rank = labelRank(probs, i * k, k, labels[i]);
+      if (rank < 1) this.top1++;
+      if (rank < 5) this.top5++;
+      this.lossSum -= Math.log(Math.max(probs[i * k + labels[i]], 1e-300));
+      this.confusion[labels[i] * k + topK(probs, i * k, k, 1)[0]]++;
+      this.images++;
+    }
+  }
+
+  get loss(): number {
+    return this.lossSum / Math.max(1, this.images);
+  }
+
+  get top1Error(): number {
+    return 1 - this.top1 / Math.max(1, this.images);
+  }
+
+  get top5Error(): number {
+    return 1 - this.top5 / Math.max(1, this.images);
+  }
+}

@@ -1,0 +1,228 @@
+// The training loop of PAPER.md §4: SGD over the training set, validation
+// after every epoch, the learning-rate schedule, metrics, checkpoints that
+// resume exactly, and clean stops (Ctrl-C, NaN loss).
+//
+// Exact resume: everything a step depends on is either in the checkpoint
+// (weights, velocities, the dropout generator, the learning rate and schedule
+// state, the position) or a pure function of the config (the loader's order
+// and augmentation depend only on seed, epoch and image index). The native
+// kernels give bit-identical results for a given thread count, so a run
+// killed at any point and resumed ends with the same weights.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { configuredPreset } from '../config/config.js';
+import type { DataLoader } from '../data/types.js';
+import { buildAlexNet, initAlexNet, type AlexNet } from '../models/alexnet.js';
+import { Rng } from '../tensor/random.js';
+import { Sgd } from './sgd.js';
+import { trainStepDetailed } from './step.js';
+import { LrSchedule } from './schedule.js';
+import { saveCheckpoint, type Checkpoint, type EpochAccumulator, type EpochMetrics, type Position } from './checkpoint.js';
+import { MetricsLog } from './metrics-log.js';
+import { ProgressBar, formatDuration } from './progress.js';
+import { evaluate } from '../eval/evaluate.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { encodeSafetensors } from '../io/safetensors.js';
+
+/** Generator streams of one seed: each use draws from its own. */
+export const RNG_STREAMS = { init: 1, dropout: 2 } as const;
+
+export interface TrainerOptions {
+  readonly config: Config;
+  readonly runDir: string;
+  readonly train: DataLoader;
+  readonly val: DataLoader | null;
+  /** Rows per validation image (10 with the loader's tenViews mode). */
+  readonly valViews?: number;
+  readonly resume?: Checkpoint | null;
+  /** Replaces the learning rate on resume (a manual drop). */
+  readonly learningRate?: number;
+  /** Also checkpoint every n steps (0: only at the end of each epoch). */
+  readonly checkpointEvery?: number;
+  /** Checkpoints kept. */
+  readonly keep?: number;
+  /** Weights to start from instead of the initialisation (fine-tuning); names not given keep their initial values. */
+  readonly initialWeights?: (model: AlexNet) => void;
+  /** Parameters the optimiser leaves unchanged (fine-tuning with frozen layers). */
+  readonly frozen?: (paramName: string) => boolean;
+  /** Lines for the user (stdout). */
+  readonly log?: (line: string) => void;
+  readonly progress?: boolean;
+  /** Checked between steps: when it returns true the run saves a checkpoint and stops. */
+  readonly shouldStop?: () => boolean;
+}
+
+export type TrainStatus = 'completed' | 'interrupted' | 'diverged';
+
+export interface TrainResult {
+  readonly status: TrainStatus;
+  readonly model: AlexNet;
+  readonly history: readonly EpochMetrics[];
+  readonly position: Position;
+  /** Metadata path of the last checkpoint written (null if none). */
+  readonly checkpoint: string | null;
+  readonly message: string;
+}
+
+export async function train(o: TrainerOptions): Promise<TrainResult> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const cfg = o.config;
+  const classes = o.train.classes;
+  const preset = configuredPreset(cfg, classes.length);
+  const model = buildAlexNet(preset);
+  const [c, h, w] = o.train.viewShape;
+  if (c !== preset.inputChannels || h !== preset.inputSize || w !== preset.inputSize) {
+    throw new Error(`the data gives ${c}×${h}×${w} images but preset ${preset.name} takes ${preset.inputChannels}×${preset.inputSize}×${preset.inputSize}; prepare the data at a size ≥ ${preset.inputSize} and crop to ${preset.inputSize}`);
+  }
+  const t = cfg.train;
+  const trainable = model.params().filter((p) => !(o.frozen?.(p.name) ?? false));
+  const sgd = new Sgd(trainable, {
+    momentum: t.momentum, weightDecay: t.weightDecay, form: t.momentumForm, biasLrMultiplier: t.biasLrMultiplier, biasDecay: t.biasDecay,
+  });
+  const dropoutRng = new Rng(cfg.seed, RNG_STREAMS.dropout);
+  let schedule = new LrSchedule(t.schedule, t.learningRate);
+  let pos: Position = { epoch: 0, stepInEpoch: 0, globalStep: 0 };
+  let acc: EpochAccumulator = { lossSum: 0, correct: 0, images: 0, seconds: 0 };
+  const history: EpochMetrics[] = [];
+
+  if (o.resume) {
+    const r = o.resume;
+    model.loadStateDict(r.weights, { source: r.meta.files.weights.name });
+    for (const p of trainable) {
+      const v = r.velocity.get(p.name);
+      if (!v) throw new Error(`${r.path}: optimiser state lacks ${p.name}`);
+      sgd.velocity.get(p.name)!.data.set(v.data as Float32Array);
+    }
+    dropoutRng.setState(r.meta.rng.dropout);
+    schedule = new LrSchedule(t.schedule, t.learningRate, r.meta.schedule);
+    pos = r.meta.position;
+    acc = r.meta.accumulator;
+    history.push(...r.meta.history);
+    log(`resumed from ${r.path}: epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${o.train.batchesPerEpoch}, learning rate ${schedule.learningRate}`);
+  } else {
+    initAlexNet(model, new Rng(cfg.seed, RNG_STREAMS.init));
+    o.initialWeights?.(model);
+  }
+  if (o.learningRate !== undefined && o.learningRate !== schedule.learningRate) {
+    log(`learning rate set to ${o.learningRate} (was ${schedule.learningRate})`);
+    schedule.setLearningRate(o.learningRate);
+  }
+
+  mkdirSync(o.runDir, { recursive: true });
+  writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
+  const metrics = new MetricsLog(o.runDir);
+  metrics.open(pos.globalStep, pos.epoch);
+  const bar = new ProgressBar(process.stderr, o.progress ?? true);
+  let lastCheckpoint: string | null = null;
+
+  const checkpoint = () => {
+    lastCheckpoint = saveCheckpoint(o.runDir, {
+      preset: preset.name,
+      classes: classes.map((k) => ({ id: k.id, name: k.name })),
+      config: cfg,
+      position: pos,
+      accumulator: acc,
+      rng: { dropout: dropoutRng.getState() },
+      schedule: schedule.state,
+      history,
+      weights: model.stateDict(),
+      velocity: sgd.velocity,
+    }, o.keep ?? 3);
+    return lastCheckpoint;
+  };
+  const finish = (status: TrainStatus, message: string): TrainResult => {
+    bar.clear();
+    metrics.close();
+    return { status, model, history, position: pos, checkpoint: lastCheckpoint, message };
+  };
+
+  const perEpoch = o.train.batchesPerEpoch;
+  const totalSteps = t.epochs * perEpoch;
+  const batch = t.batchSize;
+  try {
+    while (pos.epoch < t.epochs) {
+      const epochLabel = `epoch ${pos.epoch + 1}/${t.epochs}`;
+      let windowStart = performance.now();
+      let windowImages = 0;
+      let rate = 0;
+      let stepStart = performance.now();
+      for await (const b of o.train.epoch(pos.epoch, pos.stepInEpoch)) {
+        // Let signal handlers (Ctrl-C) run: the kernels below are synchronous.
+        await new Promise<void>((r) => setImmediate(r));
+        if (o.shouldStop?.()) {
+          bar.clear();
+          const path = checkpoint();
+          return finish('interrupted', `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: alexnet train --resume ${o.runDir}`);
+        }
+        const lr = schedule.learningRate;
+        const r = trainStepDetailed(model.net, sgd, b.x, b.labels, lr, dropoutRng);
+        if (!Number.isFinite(r.loss)) {
+          bar.clear();
+          const where = `epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1} (global step ${pos.globalStep + 1})`;
+          return finish('diverged', `the loss became ${r.loss} at ${where} with learning rate ${lr}; the weights of that step were not applied and not saved. ` +
+            (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}; ` : 'No checkpoint was written in this session; ') +
+            `resume with a lower rate, e.g. alexnet train --resume ${o.runDir} --lr ${lr / 10}`);
+        }
+        const now = performance.now();
+        const seconds = (now - stepStart) / 1000;
+        stepStart = now;
+        pos = { epoch: pos.epoch, stepInEpoch: pos.stepInEpoch + 1, globalStep: pos.globalStep + 1 };
+        acc = { lossSum: acc.lossSum + r.loss * b.labels.length, correct: acc.correct + r.correct, images: acc.images + b.labels.length, seconds: acc.seconds + seconds };
+        windowImages += b.labels.length;
+        if (now - windowStart > 2000) {
+          rate = (windowImages * 1000) / (now - windowStart);
+          windowStart = now;
+          windowImages = 0;
+        }
+        const shown = rate || acc.images / Math.max(acc.seconds, 1e-9);
+        metrics.step({ step: pos.globalStep, epoch: pos.epoch + 1, batch: pos.stepInEpoch, loss: r.loss, top1Error: 1 - r.correct / b.labels.length, learningRate: lr, imagesPerSecond: Math.round(b.labels.length / seconds), time: new Date().toISOString() });
+        const remaining = (totalSteps - pos.globalStep) * batch / Math.max(shown, 1e-9);
+        bar.update(epochLabel, pos.stepInEpoch, perEpoch, { 'img/s': shown.toFixed(0), loss: (acc.lossSum / acc.images).toFixed(4), lr: String(lr) }, remaining);
+        if (o.checkpointEvery && pos.globalStep % o.checkpointEvery === 0 && pos.stepInEpoch < perEpoch) checkpoint();
+      }
+      bar.clear();
+      // End of epoch: validation (§4: "validation error"), the schedule, a checkpoint.
+      let val: { loss: number; top1Error: number; top5Error: number } | null = null;
+      if (o.val) {
+        const t0 = performance.now();
+        val = await evaluate([model], o.val, o.valViews ?? 1, (done) => bar.update(`${epochLabel} validation`, done, o.val!.size, {}, 0));
+        bar.clear();
+        acc = { ...acc, seconds: acc.seconds + (performance.now() - t0) / 1000 };
+      }
+      const lrUsed = schedule.learningRate;
+      const decision = schedule.endEpoch(val ? val.top1Error : null);
+      const m: EpochMetrics = {
+        epoch: pos.epoch + 1,
+        trainLoss: acc.lossSum / Math.max(1, acc.images),
+        trainTop1Error: 1 - acc.correct / Math.max(1, acc.images),
+        valLoss: val?.loss ?? null,
+        valTop1Error: val?.top1Error ?? null,
+        valTop5Error: val?.top5Error ?? null,
+        learningRate: lrUsed,
+        lrDropped: decision.dropped,
+        seconds: acc.seconds,
+        images: acc.images,
+      };
+      history.push(m);
+      metrics.epoch({ ...m });
+      const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
+      log(`epoch ${m.epoch}/${t.epochs}  train loss ${m.trainLoss.toFixed(4)} top-1 err ${pct(m.trainTop1Error)}  ` +
+        `val loss ${m.valLoss === null ? '-' : m.valLoss.toFixed(4)} top-1 err ${pct(m.valTop1Error)} top-5 err ${pct(m.valTop5Error)}  ` +
+        `lr ${lrUsed}  ${formatDuration(m.seconds)} (${(m.images / m.seconds).toFixed(0)} img/s)`);
+      if (decision.dropped) log(`learning rate ${lrUsed} → ${decision.learningRate} (${decision.reason})`);
+      pos = { epoch: pos.epoch + 1, stepInEpoch: 0, globalStep: pos.globalStep };
+      acc = { lossSum: 0, correct: 0, images: 0, seconds: 0 };
+      checkpoint();
+    }
+  } catch (e) {
+    bar.clear();
+    metrics.close();
+    throw e;
+  }
+  const weightsPath = join(o.runDir, 'model.safetensors');
+  writeFileAtomic(weightsPath, encodeSafetensors([...model.stateDict()].map(([k, v]) => [k, { shape: v.shape, data: v.data }]), {
+    preset: preset.name, classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt',
+  }));
+  return finish('completed', `finished ${t.epochs} epochs; weights in ${weightsPath}`);
+}
