@@ -200,18 +200,23 @@ export function resolveConfig(presetName: string, overrides: readonly (Record<st
     SCHEMA.preset(v, k);
     preset = v as string;
   }
-  const cfg = structuredClone(defaultConfig(preset)) as unknown as Record<string, Json>;
-  for (const [k, v] of pairs) {
-    if (k === 'preset') continue;
-    checkKey(k);
-    SCHEMA[k](v, k);
-    setPath(cfg, k, v);
-  }
-  const c = cfg as unknown as Config;
+  const c = applyOverrides(defaultConfig(preset), pairs.filter(([k]) => k !== 'preset'));
   if (c.model.inputRule !== null && c.model.inputRule !== 'preset' && getPreset(preset).inputRule === 'preset') {
     throw new ConfigError(`model.inputRule '${c.model.inputRule}' applies to the 11×11 stride-4 conv1 of paper/caffe/torchvision; preset ${preset} has its own input geometry`);
   }
   return c;
+}
+
+/** A copy of `config` with [key, value] overrides applied, each checked against the schema. */
+export function applyOverrides(config: Config, pairs: readonly [string, Json][]): Config {
+  const cfg = structuredClone(config) as unknown as Record<string, Json>;
+  for (const [k, v] of pairs) {
+    if (k === 'preset') throw new ConfigError('the preset cannot be changed by an override here');
+    checkKey(k);
+    SCHEMA[k](v, k);
+    setPath(cfg, k, v);
+  }
+  return cfg as unknown as Config;
 }
 
 /**

@@ -55,6 +55,8 @@ export interface CheckpointMeta {
   readonly preset: string;
   readonly classes: readonly { id: string; name: string }[];
   readonly config: Config;
+  /** The prepared dataset the run trains on (so --resume needs no --data). */
+  readonly data?: string;
   readonly position: Position;
   readonly accumulator: EpochAccumulator;
   readonly rng: { readonly dropout: RngState };

@@ -31,6 +31,8 @@ export const RNG_STREAMS = { init: 1, dropout: 2 } as const;
 export interface TrainerOptions {
   readonly config: Config;
   readonly runDir: string;
+  /** Recorded in checkpoints so a resume finds the data again. */
+  readonly dataDir?: string;
   readonly train: DataLoader;
   readonly val: DataLoader | null;
   /** Rows per validation image (10 with the loader's tenViews mode). */
@@ -121,6 +123,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       preset: preset.name,
       classes: classes.map((k) => ({ id: k.id, name: k.name })),
       config: cfg,
+      data: o.dataDir,
       position: pos,
       accumulator: acc,
       rng: { dropout: dropoutRng.getState() },

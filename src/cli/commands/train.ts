@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command, Parsed } from '../args.js';
+import { UsageError } from '../args.js';
+import { CONFIG_OPTIONS, configFromArgs } from '../config-options.js';
+import { applyOverrides, configuredPreset, type Config, type Json } from '../../config/config.js';
+import { findCheckpoint } from '../../train/checkpoint.js';
+import { train } from '../../train/trainer.js';
+import { openSplit, resolveDataDir } from '../data-options.js';
+import type { DataLoader } from '../../data/types.js';
+
+/** Flags that map onto config keys (the rest go through --set). */
+const SHORTCUTS: readonly [flag: string, key: string][] = [
+  ['epochs', 'train.epochs'], ['batch-size', 'train.batchSize'], ['seed', 'seed'],
+  ['momentum-form', 'train.momentumForm'], ['schedule', 'train.schedule'], ['workers', 'data.workers'],
+];
+
+const SCHEDULES: Record<string, Json> = {
+  constant: { kind: 'constant' },
+  plateau: { kind: 'plateau', factor: 0.1, patience: 3, threshold: 0.001, maxDrops: 3 },
+  step: { kind: 'step', factor: 0.1, every: 30 },
+};
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function overridesFrom(args: Parsed): [string, Json][] {
+  const out: [string, Json][] = [];
+  for (const [flag, key] of SHORTCUTS) {
+    if (!args.given.has(flag)) continue;
+    const v = args.options[flag] as Json;
+    out.push([key, key === 'train.schedule' ? SCHEDULES[v as string] : v]);
+  }
+  return out;
+}
+
+export const trainCommand: Command = {
+  spec: {
+    name: 'train',
+    summary: 'Train a network (PAPER.md §4), with validation, checkpoints and exact resume.',
+    usage: ['[--preset <name>] [--data <dir>] [--run <dir>] [options]', '--resume <run-dir> [--lr <rate>] [--epochs <n>]'],
+    description: `Without --data the mini preset trains on the Fashion-MNIST subset shipped in the repository.
+Metrics go to <run>/metrics/{steps,epochs}.{jsonl,csv}; checkpoints to <run>/checkpoints/;
+the final weights to <run>/model.safetensors. Ctrl-C saves a checkpoint and stops; --resume continues
+exactly where the run stopped (also after a crash or kill).`,
+    options: [
+      { name: 'data', alias: 'd', type: 'string', value: '<dir>', help: 'prepared dataset (alexnet prepare); default for mini: the embedded Fashion-MNIST subset' },
+      { name: 'run', alias: 'o', type: 'string', value: '<dir>', help: 'run folder [default: runs/<preset>-<time>]' },
+      { name: 'epochs', alias: 'e', type: 'integer', value: '<n>', help: 'epochs (default: the preset\'s)' },
+      { name: 'batch-size', alias: 'b', type: 'integer', value: '<n>', help: 'images per step (default: the preset\'s; paper 128)' },
+      { name: 'lr', type: 'number', value: '<rate>', help: 'learning rate; with --resume a manual drop (default: the preset\'s; paper 0.01)' },
+      { name: 'resume', alias: 'r', type: 'string', value: '<run-dir>', help: 'continue a run from its newest valid checkpoint (or a ckpt-*.json)' },
+      ...CONFIG_OPTIONS,
+      { name: 'seed', type: 'integer', value: '<n>', help: 'seed of initialisation, dropout, order and augmentation [default: 1]', advanced: true },
+      { name: 'schedule', type: 'string', value: '<kind>', choices: Object.keys(SCHEDULES), help: 'learning-rate schedule (details via --set train.schedule=...)', advanced: true },
+      { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (PAPER.md §4)', advanced: true },
+      { name: 'val-views', type: 'integer', value: '<1|10>', default: 1, help: 'validation crops per image: centre, or the paper\'s 10 views', advanced: true },
+      { name: 'checkpoint-every', type: 'integer', value: '<steps>', default: 0, help: 'also checkpoint every n steps (0: at the end of each epoch)', advanced: true },
+      { name: 'keep', type: 'integer', value: '<n>', default: 3, help: 'checkpoints kept', advanced: true },
+      { name: 'workers', type: 'integer', value: '<n>', help: 'loader worker threads [default: 1]', advanced: true },
+      { name: 'limit', type: 'integer', value: '<n>', help: 'train on the first n images only (class-balanced); for quick trials', advanced: true },
+      { name: 'val-limit', type: 'integer', value: '<n>', help: 'validate on the first n images only', advanced: true },
+      { name: 'progress', type: 'boolean', default: true, help: 'progress bar on stderr (--no-progress to hide)', advanced: true },
+    ],
+    examples: [
+      'alexnet train                                   # mini on the embedded Fashion-MNIST subset',
+      'alexnet train --data fmnist --epochs 12 --run runs/fmnist',
+      'alexnet train --preset paper --data /data/ilsvrc-prepared --run runs/paper',
+      'alexnet train --resume runs/paper --lr 0.001     # continue, dividing the rate by 10 by hand',
+    ],
+  },
+  async run(args) {
+    const log = (l: string) => console.log(l);
+    const resumeTarget = args.options.resume as string | undefined;
+    let config: Config;
+    let resume = null;
+    let runDir: string;
+    if (resumeTarget) {
+      const allowed = new Set(['resume', 'lr', 'epochs', 'workers', 'progress', 'data', 'checkpoint-every', 'keep', 'val-views', 'limit', 'val-limit']);
+      const bad = [...args.given].filter((g) => !allowed.has(g));
+      if (bad.length) throw new UsageError('train', `--${bad[0]} cannot change a run being resumed (its config is stored in the checkpoint); start a new run instead`);
+      resume = findCheckpoint(resumeTarget, (m) => console.error(`warning: ${m}`));
+      const stored = resume.meta.config;
+      const extra: [string, Json][] = [];
+      if (args.given.has('epochs')) extra.push(['train.epochs', args.options.epochs as number]);
+      if (args.given.has('workers')) extra.push(['data.workers', args.options.workers as number]);
+      config = applyOverrides(stored, extra);
+      runDir = existsSync(join(resumeTarget, 'checkpoints')) ? resumeTarget : join(resume.path, '..', '..');
+    } else {
+      config = configFromArgs(args, [...overridesFrom(args), ...(args.given.has('lr') ? [['train.learningRate', args.options.lr as number] as [string, Json]] : [])]);
+      runDir = (args.options.run as string | undefined) ?? join('runs', `${config.preset}-${timestamp()}`);
+      if (existsSync(join(runDir, 'checkpoints'))) throw new UsageError('train', `${runDir} already holds a run; continue it with --resume ${runDir}, or choose another --run`);
+    }
+    console.log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
+    const dataDir = await resolveDataDir((args.options.data as string | undefined) ?? resume?.meta.data, config, log);
+    const preset = configuredPreset(config);
+    const loaders: DataLoader[] = [];
+    try {
+      const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: args.options.limit as number | undefined });
+      loaders.push(trainData);
+      const views = args.options['val-views'] as number;
+      if (views !== 1 && views !== 10) throw new UsageError('train', `--val-views must be 1 or 10, got ${views}`);
+      const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: args.options['val-limit'] as number | undefined }).catch((e: Error) => {
+        log(`no validation split (${e.message}); the plateau schedule needs one`);
+        return null;
+      });
+      if (valData) loaders.push(valData);
+      log(`data ${dataDir}: ${trainData.size} training images${valData ? `, ${valData.size} validation images` : ''}, ${trainData.classes.length} classes`);
+      let stopping = false;
+      const onSigint = () => {
+        if (stopping) {
+          console.error('\nsecond Ctrl-C: quitting without a checkpoint');
+          process.exit(130);
+        }
+        stopping = true;
+        console.error('\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to quit at once)');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const r = await train({
+          config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
+          learningRate: resume && args.given.has('lr') ? args.options.lr as number : undefined,
+          checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
+          progress: args.options.progress as boolean, shouldStop: () => stopping, log,
+        });
+        (r.status === 'diverged' ? console.error : console.log)(r.message);
+        return r.status === 'diverged' ? 1 : 0;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    } finally {
+      await Promise.all(loaders.map((l) => l.close()));
+    }
+  },
+};
+

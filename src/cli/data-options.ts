@@ -1,0 +1,45 @@
+// Opening a run's data: a prepared dataset (`alexnet prepare`), or, for the
+// mini preset with no --data, the Fashion-MNIST subset shipped in the repo.
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/config.js';
+import type { DataLoader, ViewMode } from '../data/types.js';
+import { openLoader } from '../data/loader.js';
+import { ensureEmbeddedDataset } from '../data/embedded.js';
+
+/** Where the embedded dataset is prepared when no --data is given. */
+export const EMBEDDED_PREPARED = join('runs', '.data', 'fashion-mnist-mini');
+
+export async function resolveDataDir(data: string | undefined, config: Config, log: (l: string) => void): Promise<string> {
+  if (data) return resolve(data);
+  if (config.preset !== 'mini') {
+    throw new Error(`preset ${config.preset} needs a dataset: prepare one with 'alexnet prepare <images> <out>' and pass --data <out> (the embedded Fashion-MNIST subset is for the mini preset)`);
+  }
+  log(`no --data: using the embedded Fashion-MNIST subset (prepared in ${EMBEDDED_PREPARED})`);
+  return ensureEmbeddedDataset(EMBEDDED_PREPARED);
+}
+
+export interface SplitLoaderOptions {
+  readonly mode: ViewMode;
+  readonly batchSize: number;
+  readonly cropSize: number;
+  readonly limit?: number;
+  readonly workers?: number;
+}
+
+export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {
+  const d = config.data;
+  const training = o.mode === 'train';
+  return openLoader(dir, split, {
+    batchSize: o.batchSize,
+    mode: o.mode,
+    cropSize: o.cropSize,
+    augment: training
+      ? { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean }
+      : { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: d.pcaUnits, mean: d.mean },
+    seed: config.seed,
+    shuffle: training,
+    dropLast: training,
+    workers: o.workers ?? d.workers,
+    limit: o.limit,
+  });
+}
