@@ -52,6 +52,12 @@ export interface LoaderOptions {
   readonly prefetch?: number;
   /** Use only the first n images of the split (after the fixed class-balanced order); for quick runs. */
   readonly limit?: number;
+  /**
+   * Decode the split once and keep it in memory (shared with the workers)
+   * when its decoded bytes (n·3·S·S) are at most this (default 1 GiB, or
+   * ALEXNET_DATA_CACHE_MB); 0 always streams from the shards.
+   */
+  readonly cacheBytes?: number;
 }
 
 export interface ClassInfo {
