@@ -164,6 +164,8 @@ export async function prepareDataset(source: string, out: string, opts: PrepareO
   const size = opts.size ?? 256;
   if (!Number.isInteger(size) || size < 1 || size > 4096) throw new RangeError(`--size must be an integer in 1..4096, got ${size}`);
   const shardSize = opts.shardSize ?? 1000;
+  if (!Number.isInteger(shardSize) || shardSize < 1) throw new RangeError(`--shard-size must be a positive integer, got ${shardSize}`);
+  if (opts.quality !== undefined && !(Number.isInteger(opts.quality) && opts.quality >= 1 && opts.quality <= 100)) throw new RangeError(`--quality must be an integer in 1..100, got ${opts.quality}`);
   const src = findSources(source, opts);
   const plan: Plan = {
     format: `${FORMAT} v${FORMAT_VERSION}`,
