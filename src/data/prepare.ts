@@ -80,13 +80,14 @@ function checkPlan(out: string, plan: Plan): void {
   const old = JSON.parse(readFileSync(file, 'utf-8')) as Plan;
   const diff = (Object.keys(plan) as (keyof Plan)[]).filter((k) => JSON.stringify(old[k]) !== JSON.stringify(plan[k]));
   if (diff.length > 0) {
-    throw new Error(`${out} holds a prepare of other inputs or options (${diff.join(', ')} differ). Use another output folder, or delete ${out} to start over.`);
+    throw new Error(`${out} holds a prepare of other inputs or options (${diff.join(', ')} ${diff.length === 1 ? 'differs' : 'differ'}). Use another output folder, or delete ${out} to start over.`);
   }
 }
 
 /** Runs the shard tasks on a pool of worker threads. */
 async function runTasks(tasks: ShardTask[], workers: number, onImages: (n: number) => void, signal?: AbortSignal): Promise<void> {
   if (tasks.length === 0) return;
+  if (signal?.aborted) throw new PrepareInterrupted(-1, -1);
   const pool: Worker[] = [];
   let next = 0, finished = 0;
   await new Promise<void>((resolve, reject) => {
