@@ -52,6 +52,12 @@ export interface LoaderOptions {
   readonly prefetch?: number;
   /** Use only the first n images of the split (after the fixed class-balanced order); for quick runs. */
   readonly limit?: number;
+  /**
+   * Decode the split once and keep it in memory (shared with the workers)
+   * when its decoded bytes (n·3·S·S) are at most this (default 1 GiB, or
+   * ALEXNET_DATA_CACHE_MB); 0 always streams from the shards.
+   */
+  readonly cacheBytes?: number;
 }
 
 export interface ClassInfo {
@@ -75,4 +81,54 @@ export interface DataLoader {
    */
   epoch(epoch: number, start?: number): AsyncIterableIterator<Batch>;
   close(): Promise<void>;
+}
+
+// ---- The prepared dataset on disk (written by `alexnet prepare`, read by the loader). ----
+
+export type SplitName = 'train' | 'val';
+
+/**
+ * How each prepared image is stored inside a shard: 'jpeg' (decoded by
+ * sharp when loaded; about 10× smaller than raw) or 'raw' (S·S·3 bytes,
+ * HWC, no decode cost; for tiny images such as 32×32 Fashion-MNIST).
+ */
+export type ImageEncoding = 'jpeg' | 'raw';
+
+export interface SplitInfo {
+  /** Images in the split, in shard order (an image's index in its split counts from 0 across shards). */
+  readonly count: number;
+  /** Shard base names relative to the dataset folder, e.g. `train/00000` (`.tar` and `.json` beside each other). */
+  readonly shards: readonly string[];
+}
+
+/**
+ * Statistics of the training split, computed while preparing (PAPER.md §5).
+ * Pixel units are 0–255 throughout.
+ */
+export interface DatasetStats {
+  /** Training images they were computed over. */
+  readonly images: number;
+  /** Per-pixel mean image, [3, S, S] (CHW), 0–255. */
+  readonly meanImage: Float32Array;
+  /** Per-channel mean (R, G, B), 0–255. */
+  readonly meanChannel: readonly [number, number, number];
+  /** 3×3 covariance of all training RGB values, row-major, in (0–255)² units. */
+  readonly covariance: readonly number[];
+  /** Its eigenvalues λ_i, descending, in (0–255)² units (divide by 255² for the [0,1] units of the paper's text). */
+  readonly eigenvalues: readonly [number, number, number];
+  /** Unit eigenvectors p_i as rows (eigenvectors[i] belongs to eigenvalues[i]), each with a non-negative sum of components. */
+  readonly eigenvectors: readonly (readonly [number, number, number])[];
+}
+
+export interface DatasetInfo {
+  readonly dir: string;
+  /** Side S of the prepared square images. */
+  readonly size: number;
+  /** Always 3: greyscale is replicated, CMYK and alpha converted, so every preset sees RGB. */
+  readonly channels: 3;
+  readonly encoding: ImageEncoding;
+  /** Class i is output i; sorted ids (§5). */
+  readonly classes: readonly ClassInfo[];
+  readonly splits: Partial<Record<SplitName, SplitInfo>>;
+  readonly stats: DatasetStats;
 }

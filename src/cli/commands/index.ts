@@ -2,8 +2,12 @@
 import type { Command } from '../args.js';
 import { backends } from './backends.js';
 import { info } from './info.js';
+import { prepare } from './prepare.js';
+import { trainCommand } from './train.js';
 
 export const COMMANDS: readonly Command[] = [
+  prepare,
+  trainCommand,
   info,
   backends,
 ];

@@ -1,0 +1,117 @@
+// Augmentation and test views as pure functions (PAPER.md §5): what happens
+// to image `index` in epoch `epoch` depends on (seed, epoch, index) only, so
+// batches are the same whichever thread builds them and wherever a run
+// resumes. Pixels are 0–255 floats minus the mean (§7: per-pixel or
+// per-channel mean), plus the PCA-lighting offset (§7: units explicit).
+import { Rng } from '../tensor/random.js';
+import type { AugmentConfig, DatasetStats, MeanMode, PcaUnits } from './types.js';
+
+/** A crop window of the prepared square and whether it is mirrored. */
+export interface View {
+  readonly y: number;
+  readonly x: number;
+  readonly flip: boolean;
+}
+
+export interface Augmentation extends View {
+  /** RGB offset added to every pixel (PCA lighting), 0–255 units. */
+  readonly lighting: readonly [number, number, number];
+}
+
+const NO_LIGHT: readonly [number, number, number] = [0, 0, 0];
+
+/** Seeds must be uint32 so that (seed, epoch) packs into one exact integer seed. */
+export function checkSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+}
+
+/** The generator of epoch `epoch`: `stream` = image index for augmentation, -1 for the shuffle. */
+export function epochRng(seed: number, epoch: number, stream: number): Rng {
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch >= 2 ** 20) throw new RangeError(`epoch must be an integer in [0, 2^20), got ${epoch}`);
+  return new Rng(seed + 0x100000000 * (epoch + 1), stream);
+}
+
+/** The order of an epoch: `base` permuted by the (seed, epoch) shuffle, or `base` itself. */
+export function epochOrder(base: Int32Array, seed: number, epoch: number, shuffle: boolean): Int32Array {
+  const order = Array.from(base);
+  if (shuffle) epochRng(seed, epoch, -1).shuffle(order);
+  return Int32Array.from(order);
+}
+
+/** RGB offset Σ_i α_i s_i p_i, s_i = λ_i/255 ('paper': λ of [0,1] pixels, times 255) or √λ_i ('cuda-convnet'). */
+export function lightingOffset(alpha: readonly number[], stats: Pick<DatasetStats, 'eigenvalues' | 'eigenvectors'>, units: PcaUnits): [number, number, number] {
+  const out: [number, number, number] = [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    const lambda = Math.max(0, stats.eigenvalues[i]); // round-off can leave a tiny negative
+    const s = alpha[i] * (units === 'paper' ? lambda / 255 : Math.sqrt(lambda));
+    for (let c = 0; c < 3; c++) out[c] += s * stats.eigenvectors[i][c];
+  }
+  return out;
+}
+
+/**
+ * The training augmentation of one image (§5): a crop position among the
+ * (S − crop + 1)² of the square, a mirror with probability 1/2, and
+ * α ~ N(0, pcaStd²) per eigenvector. The four draws are always made in this
+ * order, so switching one part off leaves the others unchanged.
+ */
+export function drawAugmentation(seed: number, epoch: number, index: number, size: number, crop: number, cfg: AugmentConfig, stats: DatasetStats): Augmentation {
+  const rng = epochRng(seed, epoch, index);
+  const y = rng.int(size - crop + 1), x = rng.int(size - crop + 1);
+  const flip = rng.bernoulli(0.5);
+  const alpha = [rng.normal(), rng.normal(), rng.normal()].map((a) => a * cfg.pcaStd);
+  const c = centreView(size, crop);
+  return {
+    y: cfg.randomCrop ? y : c.y,
+    x: cfg.randomCrop ? x : c.x,
+    flip: cfg.flip && flip,
+    lighting: cfg.pcaStd > 0 ? lightingOffset(alpha, stats, cfg.pcaUnits) : NO_LIGHT,
+  };
+}
+
+/** Centre crop: offset ⌊(S − crop)/2⌋ on both axes. */
+export function centreView(size: number, crop: number): View {
+  const o = Math.floor((size - crop) / 2);
+  return { y: o, x: o, flip: false };
+}
+
+/**
+ * The paper's 10 test views (§5), in this order: top-left, top-right,
+ * bottom-left, bottom-right, centre, then the same five mirrored (Caffe's
+ * `oversample` order).
+ */
+export function tenViews(size: number, crop: number): View[] {
+  const e = size - crop;
+  const c = centreView(size, crop);
+  const five: View[] = [{ y: 0, x: 0, flip: false }, { y: 0, x: e, flip: false }, { y: e, x: 0, flip: false }, { y: e, x: e, flip: false }, c];
+  return [...five, ...five.map((v) => ({ ...v, flip: true }))];
+}
+
+/** Mean to subtract (§7): the per-pixel mean image, the per-channel mean, or nothing. */
+export interface MeanSource {
+  readonly mode: MeanMode;
+  readonly meanImage: Float32Array;
+  readonly meanChannel: readonly number[];
+}
+
+/**
+ * Writes one view of a CHW uint8 S×S image as CHW float32 crop×crop at
+ * `out[offset…]`: value = pixel − mean + lighting. The mean image is read at
+ * the source pixel (before mirroring), as Caffe does.
+ */
+export function renderView(src: Uint8Array, size: number, crop: number, view: View, mean: MeanSource, lighting: readonly number[], out: Float32Array, offset: number): void {
+  const plane = size * size;
+  for (let c = 0; c < 3; c++) {
+    const mc = mean.mode === 'channel' ? mean.meanChannel[c] : 0;
+    const add = lighting[c] - mc;
+    const pixelMean = mean.mode === 'pixel';
+    for (let yy = 0; yy < crop; yy++) {
+      const row = c * plane + (view.y + yy) * size + view.x;
+      let o = offset + (c * crop + yy) * crop;
+      for (let xx = 0; xx < crop; xx++, o++) {
+        const s = row + (view.flip ? crop - 1 - xx : xx);
+        out[o] = src[s] - (pixelMean ? mean.meanImage[s] : 0) + add;
+      }
+    }
+  }
+}
