@@ -48,6 +48,12 @@ export interface DataOptions {
   readonly mean: MeanMode;
   /** Loader worker threads. */
   readonly workers: number;
+  /** Train on the first n images of the split only (class-balanced order); null: all. */
+  readonly limit: number | null;
+  /** Validate on the first n images only; null: all. */
+  readonly valLimit: number | null;
+  /** Validation crops per image: 1 (centre) or 10 (the paper's 10 views, §5). */
+  readonly valViews: 1 | 10;
 }
 
 export interface Config {
@@ -76,7 +82,7 @@ export function defaultConfig(presetName: string): Config {
       batchSize: r.batchSize, epochs: r.epochs, learningRate: r.learningRate, momentum: r.momentum, weightDecay: r.weightDecay,
       momentumForm: r.momentumForm, biasLrMultiplier: r.biasLrMultiplier, biasDecay: r.biasDecay, schedule: r.schedule,
     },
-    data: { imageSize: r.imageSize, ...r.augment, workers: 1 },
+    data: { imageSize: r.imageSize, ...r.augment, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
 }
 
@@ -144,6 +150,11 @@ const SCHEMA: Record<string, Check> = {
   'data.pcaUnits': oneOf(['paper', 'cuda-convnet']),
   'data.mean': oneOf(['pixel', 'channel', 'none']),
   'data.workers': num(0, 256, true),
+  'data.limit': num(1, 2 ** 31, true, true),
+  'data.valLimit': num(1, 2 ** 31, true, true),
+  'data.valViews': (v, key) => {
+    if (v !== 1 && v !== 10) throw new ConfigError(`${key} must be 1 or 10, got ${JSON.stringify(v)}`);
+  },
 };
 
 export const CONFIG_KEYS: readonly string[] = Object.keys(SCHEMA);

@@ -189,7 +189,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       let val: { loss: number; top1Error: number; top5Error: number } | null = null;
       if (o.val) {
         const t0 = performance.now();
-        val = await evaluate([model], o.val, o.valViews ?? 1, (done) => bar.update(`${epochLabel} validation`, done, o.val!.size, {}, 0));
+        val = await evaluate([model], o.val, o.valViews ?? 1, process.stderr.isTTY ? (done) => bar.update(`${epochLabel} validation`, done, o.val!.size, {}, 0) : undefined);
         bar.clear();
         acc = { ...acc, seconds: acc.seconds + (performance.now() - t0) / 1000 };
       }

@@ -13,6 +13,7 @@ import type { DataLoader } from '../../data/types.js';
 const SHORTCUTS: readonly [flag: string, key: string][] = [
   ['epochs', 'train.epochs'], ['batch-size', 'train.batchSize'], ['seed', 'seed'],
   ['momentum-form', 'train.momentumForm'], ['schedule', 'train.schedule'], ['workers', 'data.workers'],
+  ['limit', 'data.limit'], ['val-limit', 'data.valLimit'], ['val-views', 'data.valViews'],
 ];
 
 const SCHEDULES: Record<string, Json> = {
@@ -55,7 +56,7 @@ exactly where the run stopped (also after a crash or kill).`,
       { name: 'seed', type: 'integer', value: '<n>', help: 'seed of initialisation, dropout, order and augmentation [default: 1]', advanced: true },
       { name: 'schedule', type: 'string', value: '<kind>', choices: Object.keys(SCHEDULES), help: 'learning-rate schedule (details via --set train.schedule=...)', advanced: true },
       { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (PAPER.md §4)', advanced: true },
-      { name: 'val-views', type: 'integer', value: '<1|10>', default: 1, help: 'validation crops per image: centre, or the paper\'s 10 views', advanced: true },
+      { name: 'val-views', type: 'integer', value: '<1|10>', help: 'validation crops per image: centre, or the paper\'s 10 views [default: 1]', advanced: true },
       { name: 'checkpoint-every', type: 'integer', value: '<steps>', default: 0, help: 'also checkpoint every n steps (0: at the end of each epoch)', advanced: true },
       { name: 'keep', type: 'integer', value: '<n>', default: 3, help: 'checkpoints kept', advanced: true },
       { name: 'workers', type: 'integer', value: '<n>', help: 'loader worker threads [default: 1]', advanced: true },
@@ -77,7 +78,7 @@ exactly where the run stopped (also after a crash or kill).`,
     let resume = null;
     let runDir: string;
     if (resumeTarget) {
-      const allowed = new Set(['resume', 'lr', 'epochs', 'workers', 'progress', 'data', 'checkpoint-every', 'keep', 'val-views', 'limit', 'val-limit']);
+      const allowed = new Set(['resume', 'lr', 'epochs', 'workers', 'progress', 'data', 'checkpoint-every', 'keep']);
       const bad = [...args.given].filter((g) => !allowed.has(g));
       if (bad.length) throw new UsageError('train', `--${bad[0]} cannot change a run being resumed (its config is stored in the checkpoint); start a new run instead`);
       resume = findCheckpoint(resumeTarget, (m) => console.error(`warning: ${m}`));
@@ -97,11 +98,10 @@ exactly where the run stopped (also after a crash or kill).`,
     const preset = configuredPreset(config);
     const loaders: DataLoader[] = [];
     try {
-      const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: args.options.limit as number | undefined });
+      const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined });
       loaders.push(trainData);
-      const views = args.options['val-views'] as number;
-      if (views !== 1 && views !== 10) throw new UsageError('train', `--val-views must be 1 or 10, got ${views}`);
-      const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: args.options['val-limit'] as number | undefined }).catch((e: Error) => {
+      const views = config.data.valViews;
+      const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined }).catch((e: Error) => {
         log(`no validation split (${e.message}); the plateau schedule needs one`);
         return null;
       });
