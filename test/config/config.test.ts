@@ -1,0 +1,56 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyOverrides, configuredPreset, ConfigError, parseAssignment, parseConfigJson, resolveConfig } from '../../src/config/config.js';
+import { buildAlexNet } from '../../src/models/alexnet.js';
+import { networkMacs } from '../../src/models/cost.js';
+
+describe('config resolution', () => {
+  it('starts from the preset recipe (PAPER.md §4) and applies file then flag overrides', () => {
+    const c = resolveConfig('paper', [{ train: { learningRate: 0.02, batchSize: 64 } }, ['train.learningRate', 0.03]]);
+    assert.equal(c.train.learningRate, 0.03);
+    assert.equal(c.train.batchSize, 64);
+    assert.equal(c.train.momentum, 0.9);
+    assert.equal(c.train.weightDecay, 0.0005);
+    assert.equal(c.train.momentumForm, 'paper');
+    assert.equal(c.data.imageSize, 256);
+    assert.equal(c.data.pcaStd, 0.1);
+  });
+  it('a preset named in a file applies before the other keys land on its recipe', () => {
+    const c = resolveConfig('mini', [{ preset: 'caffe', train: { epochs: 3 } }]);
+    assert.equal(c.preset, 'caffe');
+    assert.equal(c.train.biasLrMultiplier, 2);
+    assert.equal(c.train.epochs, 3);
+  });
+  it('rejects unknown keys and bad values with a suggestion', () => {
+    assert.throws(() => resolveConfig('paper', [['train.lerningRate', 1]]), /unknown config key 'train.lerningRate' \(did you mean 'train.learningRate'\?\)/);
+    assert.throws(() => resolveConfig('paper', [['train.momentumForm', 'papr']]), /did you mean 'paper'/);
+    assert.throws(() => resolveConfig('paper', [['train.batchSize', 0]]), ConfigError);
+    assert.throws(() => resolveConfig('paper', [['train.schedule', { kind: 'step', factor: 0.1 }]]), /train.schedule.every is missing/);
+    assert.throws(() => resolveConfig('mini', [['model.inputRule', 'valid']]), /has its own input geometry/);
+    assert.throws(() => parseConfigJson('[1]', 'x.json'), /x.json: a config file must hold a JSON object/);
+    assert.throws(() => parseConfigJson('{', 'x.json'), /x.json: not valid JSON/);
+    assert.throws(() => applyOverrides(resolveConfig('mini', []), [['preset', 'paper']]), /cannot be changed/);
+  });
+  it('--set values parse as JSON when they can', () => {
+    assert.deepEqual(parseAssignment('train.schedule={"kind":"constant"}'), ['train.schedule', { kind: 'constant' }]);
+    assert.deepEqual(parseAssignment('data.mean=channel'), ['data.mean', 'channel']);
+    assert.deepEqual(parseAssignment('seed=3'), ['seed', 3]);
+  });
+  it('model options reshape the network (PAPER.md §7)', () => {
+    const paper = resolveConfig('paper', []);
+    const valid = configuredPreset(applyOverrides(paper, [['model.inputRule', 'valid']]));
+    assert.equal(valid.inputSize, 227);
+    const pad = configuredPreset(applyOverrides(paper, [['model.inputRule', 'pad']]));
+    // Same 55×55 conv1 output, same multiply-adds, whichever rule.
+    for (const p of [valid, pad]) assert.equal(networkMacs(buildAlexNet(p).net.layers, [1, 3, p.inputSize, p.inputSize]), 724_406_816);
+    const lrn = configuredPreset(applyOverrides(paper, [['model.lrnScope', 'all'], ['model.lrnAlphaConvention', 'dividedByN'], ['model.lrnK', 1]]));
+    const norm1 = lrn.layers.find((l) => l.name === 'norm1');
+    assert.deepEqual(norm1 && norm1.kind === 'lrn' ? [norm1.groups, norm1.alphaConvention, norm1.k] : null, [1, 'dividedByN', 1]);
+    const caffeBias = configuredPreset(applyOverrides(paper, [['model.positiveBias', 0.1]]));
+    const biases = caffeBias.layers.flatMap((l) => (l.kind === 'conv' || l.kind === 'linear' ? [l.init.bias] : []));
+    assert.deepEqual(biases, [0, 0.1, 0, 0.1, 0.1, 0.1, 0.1, 0]);
+    const ten = configuredPreset(paper, 10);
+    assert.equal(ten.classes, 10);
+    assert.equal(buildAlexNet(ten).net.shapes([1, 3, 224, 224]).pop()!.join('x'), '1x10');
+  });
+});
