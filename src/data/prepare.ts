@@ -179,6 +179,13 @@ export async function prepareDataset(source: string, out: string, opts: PrepareO
   };
   mkdirSync(out, { recursive: true });
   checkPlan(out, plan);
+  const totalShards = Object.values(plan.splits).reduce((a, s) => a + s.shards, 0);
+  if (existsSync(path.join(out, 'dataset.json')) && existsSync(path.join(out, 'prepare.json'))) {
+    // Same inputs and options, already finished: nothing to do.
+    const info = readDatasetInfo(out);
+    const skipped = readFileSync(path.join(out, 'report.txt'), 'utf-8').split('\n').filter((l) => l.startsWith('skipped\t')).length;
+    return { info, resumedShards: totalShards, skipped, report: path.join(out, 'report.txt') };
+  }
   writeFileSync(path.join(out, 'prepare.json'), JSON.stringify(plan, null, 1) + '\n');
   const tasks: ShardTask[] = [];
   let resumed = 0, total = 0, resumedImages = 0;
