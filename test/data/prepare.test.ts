@@ -31,6 +31,7 @@ describe('prepare: real photos and odd files', () => {
     assert.equal(r.info.channels, 3);
     assert.deepEqual(sourcesOf(out.dir, 'train'), ['cat/chelsea.jpg', 'cat/cmyk.jpg', 'cat/coffee.jpg', 'person/astronaut.jpg', 'person/grey.png', 'person/odd.webp', 'person/rgba.png', 'person/tiny.png']);
     assert.equal(r.skipped, 3);
+    assert.deepEqual(r.emptyClasses, ['train/broken', 'train/nothing']);
     const report = readFileSync(r.report, 'utf-8');
     assert.match(report, /skipped\ttrain\tbroken\/empty\.jpg\tempty file \(0 bytes\)/);
     assert.match(report, /skipped\ttrain\tbroken\/garbage\.jpg\tcannot decode/);
