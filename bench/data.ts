@@ -5,7 +5,7 @@
 // threads and with the default count that leaves the trainer its cores.
 // Prints one JSON object.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -41,20 +41,22 @@ try {
       batchSize: 128, mode: 'train', cropSize: 224, seed: 1, shuffle: true, dropLast: false, workers, cacheBytes: 0,
       augment: { randomCrop: true, flip: true, pcaStd: 0.1, pcaUnits: 'paper', mean: 'pixel' },
     });
-    let n = 0, done = 0, start = 0;
+    let n = 0, done = 0, start = 0, cpu = process.cpuUsage();
     for (let e = 0; done <= batches; e++) {
       for await (const b of l.epoch(e)) {
-        if (done === 0) start = performance.now(); // after the first batch: workers started, pipeline full
+        if (done === 0) [start, cpu] = [performance.now(), process.cpuUsage()]; // after the first batch: workers started, pipeline full
         else n += b.labels.length;
         if (++done > batches) break;
       }
     }
+    const seconds = (performance.now() - start) / 1000, used = process.cpuUsage(cpu);
     await l.close();
-    return n / ((performance.now() - start) / 1000);
+    // CPU time of the whole process (all threads) per image: what the loader takes from the trainer, whatever the machine's load.
+    return { img_s: n / seconds, cpu_ms_per_img: (used.user + used.system) / 1000 / n };
   };
   const all = await loaderRate(cores);
   const dflt = await loaderRate(undefined);
-  console.log(JSON.stringify({ images, cores, ingest_img_s: ingest, loader_img_s: all, loader_workers: cores, default_loader_img_s: dflt }));
+  console.log(JSON.stringify({ images, cores, ingest_img_s: ingest, loader_img_s: all.img_s, loader_cpu_ms_per_img: all.cpu_ms_per_img, loader_workers: cores, default_loader_img_s: dflt.img_s, load_average: loadavg()[0] }));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

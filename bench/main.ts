@@ -82,7 +82,7 @@ for (const preset of presets) {
   for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s);
 }
 
-interface DataSide { ingest_img_s?: number; loader_img_s?: number; loader_workers?: number; default_loader_img_s?: number; images?: number; error?: string }
+interface DataSide { ingest_img_s?: number; loader_img_s?: number; loader_cpu_ms_per_img?: number; loader_workers?: number; default_loader_img_s?: number; images?: number; load_average?: number; error?: string }
 let data: DataSide | null = null;
 if (!has('--no-data')) {
   if (!json) process.stderr.write('bench: data pipeline...\n');
@@ -119,7 +119,7 @@ if (json) {
     }
   }
   if (data && !data.error) {
-    console.log(`\ndata: ingest ${f(data.ingest_img_s)} img/s (${data.images} JPEGs of 500×375 → 256 shards); training augmentation from 256 JPEG shards at 224: ${f(data.loader_img_s)} img/s with ${data.loader_workers} workers, ${f(data.default_loader_img_s)} img/s with the default count`);
+    console.log(`\ndata: ingest ${f(data.ingest_img_s)} img/s (${data.images} JPEGs of 500×375 → 256 shards); training augmentation from 256 JPEG shards at 224: ${f(data.loader_img_s)} img/s with ${data.loader_workers} workers (${f(data.loader_cpu_ms_per_img, 2)} CPU-ms per image), ${f(data.default_loader_img_s)} img/s with the default count; load average ${f(data.load_average, 1)}`);
   }
   for (const e of report.errors) console.log(`error: ${e}`);
 }
