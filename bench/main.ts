@@ -3,7 +3,8 @@
 // in its own process per preset (bench/worker.ts, tools/bench_torch.py) so
 // peak memory is comparable. PyTorch runs with OpenBLAS selected for its
 // process only; the BLAS it loaded is printed.
-//   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch]
+//   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch] [-- --no-data]
+// The data pipeline (ingest, loader) is measured by bench/data.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const argv = process.argv.slice(2);
 const has = (f: string) => argv.includes(f);
 const opt = (f: string, d: string) => (argv.indexOf(f) >= 0 ? argv[argv.indexOf(f) + 1] : d);
-const known = ['--quick', '--json', '--presets', '--no-pytorch', '--reps'];
+const known = ['--quick', '--json', '--presets', '--no-pytorch', '--reps', '--no-data'];
 for (const a of argv) {
   if (a.startsWith('--') && !known.includes(a)) {
     console.error(`bench: unknown option ${a}; options: ${known.join(', ')}`);
@@ -81,13 +82,21 @@ for (const preset of presets) {
   for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s);
 }
 
+interface DataSide { ingest_img_s?: number; loader_img_s?: number; loader_cpu_ms_per_img?: number; loader_workers?: number; default_loader_img_s?: number; images?: number; load_average?: number; error?: string }
+let data: DataSide | null = null;
+if (!has('--no-data')) {
+  if (!json) process.stderr.write('bench: data pipeline...\n');
+  data = runJson(process.execPath, [path.join(root, 'dist/bench/data.js'), '--images', quick ? '192' : '512', '--batches', quick ? '4' : '12'], process.env) as DataSide;
+}
+
 const report = {
   machine: { peak_gflop_s: peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: cpus()[0]?.model },
   pytorch: noTorch ? { unavailable: noTorch } : { blas: Object.values(details)[0]?.pytorch?.blas ?? [], version: Object.values(details)[0]?.pytorch?.torch },
   results,
   memory: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, { ours_peak_rss_mb: v.ours.peak_rss_mb ?? null, pytorch_peak_rss_mb: v.pytorch?.peak_rss_mb ?? null }])),
   layers: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, v.ours.layers ?? []])),
-  errors: Object.entries(details).flatMap(([k, v]) => [v.ours.error && `${k} ours: ${v.ours.error}`, v.pytorch?.error && `${k} pytorch: ${v.pytorch.error}`].filter(Boolean)),
+  data,
+  errors: [...(data?.error ? [`data: ${data.error}`] : []), ...Object.entries(details).flatMap(([k, v]) => [v.ours.error && `${k} ours: ${v.ours.error}`, v.pytorch?.error && `${k} pytorch: ${v.pytorch.error}`].filter(Boolean))],
 };
 
 if (json) {
@@ -108,6 +117,9 @@ if (json) {
       const share = (g: number | null) => (g && peak ? ` ${((100 * g) / peak).toFixed(0).padStart(3)}%` : '     ');
       console.log(`  ${r.layer.padEnd(6)} fwd ${f(r.fwd_ms).padStart(7)}${r.fwd_gflop_s ? ` ${f(r.fwd_gflop_s, 0).padStart(5)}${share(r.fwd_gflop_s)}` : ''.padEnd(11)}   bwd ${f(r.bwd_ms).padStart(7)}${r.bwd_gflop_s ? ` ${f(r.bwd_gflop_s, 0).padStart(5)}${share(r.bwd_gflop_s)}` : ''}`);
     }
+  }
+  if (data && !data.error) {
+    console.log(`\ndata: ingest ${f(data.ingest_img_s)} img/s (${data.images} JPEGs of 500×375 → 256 shards); training augmentation from 256 JPEG shards at 224: ${f(data.loader_img_s)} img/s with ${data.loader_workers} workers (${f(data.loader_cpu_ms_per_img, 2)} CPU-ms per image), ${f(data.default_loader_img_s)} img/s with the default count; load average ${f(data.load_average, 1)}`);
   }
   for (const e of report.errors) console.log(`error: ${e}`);
 }

@@ -17,6 +17,7 @@ export * from './io/safetensors.js';
 export { VERSION } from './version.js';
 export { selectDefaultBackend, registerNative } from './backend/select.js';
 export { loadAddon, type NativeAddon } from './backend/native/addon.js';
+export * from './data/index.js';
 
 import { selectDefaultBackend } from './backend/select.js';
 

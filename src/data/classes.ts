@@ -1,7 +1,7 @@
 // Class lists shipped with the package: the 1000 ILSVRC-2012 classes in the
 // network's output order (sorted WordNet ids, PAPER.md §5) and the ten
 // Fashion-MNIST classes of the embedded default dataset.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ClassInfo } from './types.js';
 
 export interface IlsvrcClass extends ClassInfo {
@@ -15,8 +15,8 @@ export interface IlsvrcClass extends ClassInfo {
 
 /** `data/` at the package root, from src/data or dist/src/data. */
 export function packageDataDir(): URL {
-  const here = new URL('.', import.meta.url);
-  return new URL(here.pathname.includes('/dist/') ? '../../../data/' : '../../data/', here);
+  const candidates = ['../../../data/', '../../data/'].map((rel) => new URL(rel, import.meta.url));
+  return candidates.find((u) => existsSync(new URL('ilsvrc2012-classes.json', u))) ?? candidates[0];
 }
 
 let ilsvrc: readonly IlsvrcClass[] | null = null;

@@ -100,6 +100,7 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
   };
   let nextId = 0;
   let closed = false;
+  let broken: Error | null = null;
   for (const w of workers) {
     w.unref();
     w.on('message', (r: BatchReply) => {
@@ -110,14 +111,18 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       if ('error' in r) p.reject(new Error(r.error));
       else p.resolve(r.x);
     });
-    w.on('error', (e) => {
+    const fail = (e: Error) => {
+      broken ??= e;
       for (const p of waiting.values()) p.reject(e);
       waiting.clear();
-    });
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => { if (!closed) fail(new Error(`DataLoader: a batch worker exited (code ${code})`)); });
   }
 
   const request = (epoch: number, indices: Int32Array, b: number): Promise<Float32Array> => {
     if (local) return local.build(epoch, indices);
+    if (broken) return Promise.reject(broken);
     const id = nextId++;
     const k = b % workers.length;
     if (owed[k]++ === 0) workers[k].ref();

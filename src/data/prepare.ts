@@ -39,6 +39,8 @@ export interface PrepareResult {
   /** Shards already complete from an earlier, interrupted run. */
   readonly resumedShards: number;
   readonly skipped: number;
+  /** `split/classId` of classes left without images. */
+  readonly emptyClasses: readonly string[];
   /** report.txt: skipped and ignored files, empty classes. */
   readonly report: string;
 }
@@ -131,10 +133,11 @@ function mergeShardStats(dir: string, shards: readonly string[], size: number): 
 }
 
 /** Merges the shards' statistics and indexes into dataset.json, mean.safetensors and report.txt. */
-function finish(out: string, src: Sources, plan: Plan): { info: DatasetInfo; skipped: number } {
+function finish(out: string, src: Sources, plan: Plan): { info: DatasetInfo; skipped: number; emptyClasses: string[] } {
   const report: string[] = [`# alexnet prepare report: ${src.root} -> ${out}`];
   const splits: DatasetManifest['splits'] = {};
   let skipped = 0;
+  const emptyClasses: string[] = [];
   for (const split of Object.keys(plan.splits) as SplitName[]) {
     const n = plan.splits[split]!.shards;
     const shards = Array.from({ length: n }, (_, i) => shardName(split, i));
@@ -147,7 +150,11 @@ function finish(out: string, src: Sources, plan: Plan): { info: DatasetInfo; ski
       for (const s of idx.skipped) report.push(`skipped\t${split}\t${s.source}\t${s.reason}`);
       skipped += idx.skipped.length;
     }
-    perClass.forEach((c, i) => { if (c === 0) report.push(`empty-class\t${split}\t${src.classes[i].id}\tno usable images`); });
+    perClass.forEach((c, i) => {
+      if (c > 0) return;
+      report.push(`empty-class\t${split}\t${src.classes[i].id}\tno usable images`);
+      emptyClasses.push(`${split}/${src.classes[i].id}`);
+    });
     splits[split] = { count, shards };
   }
   for (const g of src.ignored) report.push(`ignored\t-\t${g.source}\t${g.reason}`);
@@ -157,7 +164,7 @@ function finish(out: string, src: Sources, plan: Plan): { info: DatasetInfo; ski
   writeFileSync(path.join(out, 'report.txt'), report.join('\n') + '\n');
   const manifest: DatasetManifest = { format: FORMAT, version: FORMAT_VERSION, size: plan.size, channels: 3, encoding: plan.encoding, classes: src.classes, splits, stats: rest };
   writeFileSync(path.join(out, 'dataset.json'), JSON.stringify(manifest, null, 1) + '\n');
-  return { info: readDatasetInfo(out), skipped };
+  return { info: readDatasetInfo(out), skipped, emptyClasses };
 }
 
 /** Prepares the images under `source` into `out` (created); resumes an interrupted run of the same command. */
@@ -179,6 +186,15 @@ export async function prepareDataset(source: string, out: string, opts: PrepareO
   };
   mkdirSync(out, { recursive: true });
   checkPlan(out, plan);
+  const totalShards = Object.values(plan.splits).reduce((a, s) => a + s.shards, 0);
+  if (existsSync(path.join(out, 'dataset.json')) && existsSync(path.join(out, 'prepare.json'))) {
+    // Same inputs and options, already finished: nothing to do.
+    const info = readDatasetInfo(out);
+    const lines = readFileSync(path.join(out, 'report.txt'), 'utf-8').split('\n').map((l) => l.split('\t'));
+    const skipped = lines.filter((l) => l[0] === 'skipped').length;
+    const emptyClasses = lines.filter((l) => l[0] === 'empty-class').map((l) => `${l[1]}/${l[2]}`);
+    return { info, resumedShards: totalShards, skipped, emptyClasses, report: path.join(out, 'report.txt') };
+  }
   writeFileSync(path.join(out, 'prepare.json'), JSON.stringify(plan, null, 1) + '\n');
   const tasks: ShardTask[] = [];
   let resumed = 0, total = 0, resumedImages = 0;
@@ -209,6 +225,6 @@ export async function prepareDataset(source: string, out: string, opts: PrepareO
   } finally {
     bar?.done();
   }
-  const { info, skipped } = finish(out, src, plan);
-  return { info, resumedShards: resumed, skipped, report: path.join(out, 'report.txt') };
+  const { info, skipped, emptyClasses } = finish(out, src, plan);
+  return { info, resumedShards: resumed, skipped, emptyClasses, report: path.join(out, 'report.txt') };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
 import { openLoader } from '../../src/data/loader.js';
-import { tempDir } from './images.js';
+import { inTempDir, tempDir } from './images.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
@@ -37,17 +37,14 @@ describe('alexnet prepare (command line)', () => {
     assert.match(r.stdout, /\noptions:\n {6}--size <pixels>/);
     assert.match(r.stdout, /\nexamples:\n {2}alexnet prepare /);
   });
-  it('rejects a misspelt option with a suggestion, and a bad source with the path', () => {
+  it('rejects a misspelt option with a suggestion, and a bad source with the path', async () => {
     const r = spawnSync(process.execPath, [CLI, 'prepare', '--szie', '32', 'a', 'b'], { encoding: 'utf-8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown option '--szie' \(did you mean '--size'\?\)/);
-    const t = tempDir('cli');
-    try {
-      const s = spawnSync(process.execPath, [CLI, 'prepare', '-q', path.join(t.dir, 'missing'), path.join(t.dir, 'out')], { encoding: 'utf-8' });
+    await inTempDir('cli', async (dir) => {
+      const s = spawnSync(process.execPath, [CLI, 'prepare', '-q', path.join(dir, 'missing'), path.join(dir, 'out')], { encoding: 'utf-8' });
       assert.equal(s.status, 1);
       assert.match(s.stderr, /missing: no such file or folder/);
-    } finally {
-      t.cleanup();
-    }
+    });
   });
 });

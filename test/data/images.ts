@@ -14,6 +14,16 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `fn` in a fresh temporary folder, removed afterwards. */
+export async function inTempDir<T>(prefix: string, fn: (dir: string) => Promise<T> | T): Promise<T> {
+  const t = tempDir(prefix);
+  try {
+    return await fn(t.dir);
+  } finally {
+    t.cleanup();
+  }
+}
+
 export async function greyPng(): Promise<Buffer> {
   return sharp(readFileSync(path.join(PHOTOS, 'coffee.jpg'))).greyscale().png().toBuffer();
 }

@@ -7,7 +7,7 @@ import { balancedOrder, openLoader } from '../../src/data/loader.js';
 import { prepareDataset } from '../../src/data/prepare.js';
 import { readDatasetInfo } from '../../src/data/shards.js';
 import type { AugmentConfig, Batch, DataLoader, LoaderOptions } from '../../src/data/types.js';
-import { patternPng, PHOTOS, tempDir } from './images.js';
+import { inTempDir, patternPng, PHOTOS, tempDir } from './images.js';
 
 // Ten 8×8 images in two classes; image k's pixel (c, y, x) is known exactly.
 const S = 8, CROP = 6, N = 10;
@@ -155,19 +155,16 @@ describe('loader: views, augmentation and determinism (PAPER.md §5)', () => {
 
 describe('loader: JPEG shards of real photos', () => {
   it('streams (decoding in workers) and caches the same bytes', async () => {
-    const t = tempDir('jpeg');
-    try {
+    await inTempDir('jpeg', async (dir) => {
       for (const [cls, photo] of [['cat', 'chelsea'], ['cup', 'coffee'], ['person', 'astronaut']]) {
-        mkdirSync(path.join(t.dir, 'src', cls), { recursive: true });
-        copyFileSync(path.join(PHOTOS, `${photo}.jpg`), path.join(t.dir, 'src', cls, `${photo}.jpg`));
+        mkdirSync(path.join(dir, 'src', cls), { recursive: true });
+        copyFileSync(path.join(PHOTOS, `${photo}.jpg`), path.join(dir, 'src', cls, `${photo}.jpg`));
       }
-      const { info } = await prepareDataset(path.join(t.dir, 'src'), path.join(t.dir, 'out'), { size: 96, progress: false, workers: 1 });
+      const { info } = await prepareDataset(path.join(dir, 'src'), path.join(dir, 'out'), { size: 96, progress: false, workers: 1 });
       assert.equal(info.encoding, 'jpeg');
       const o = base({ mode: 'train', cropSize: 80, augment: { randomCrop: true, flip: true, pcaStd: 0.1, pcaUnits: 'paper', mean: 'pixel' }, shuffle: true, batchSize: 2 });
       const a = await collect(info.dir, o), b = await collect(info.dir, { ...o, workers: 2, cacheBytes: 0 });
       assert.deepEqual(b.map((x) => Array.from(x.x.data)), a.map((x) => Array.from(x.x.data)));
-    } finally {
-      t.cleanup();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { decodeSquare } from '../../src/data/image.js';
 import { prepareDataset, PrepareInterrupted } from '../../src/data/prepare.js';
 import { readDatasetInfo, readShardIndex, readSplitIndex } from '../../src/data/shards.js';
-import { mixedFolder, PHOTOS, tempDir, writeIdx } from './images.js';
+import { inTempDir, mixedFolder, PHOTOS, tempDir, writeIdx } from './images.js';
 
 /** CHW bytes of image i of a split. */
 async function pixelsOf(dir: string, split: 'train' | 'val', i: number): Promise<Uint8Array> {
@@ -31,6 +31,7 @@ describe('prepare: real photos and odd files', () => {
     assert.equal(r.info.channels, 3);
     assert.deepEqual(sourcesOf(out.dir, 'train'), ['cat/chelsea.jpg', 'cat/cmyk.jpg', 'cat/coffee.jpg', 'person/astronaut.jpg', 'person/grey.png', 'person/odd.webp', 'person/rgba.png', 'person/tiny.png']);
     assert.equal(r.skipped, 3);
+    assert.deepEqual(r.emptyClasses, ['train/broken', 'train/nothing']);
     const report = readFileSync(r.report, 'utf-8');
     assert.match(report, /skipped\ttrain\tbroken\/empty\.jpg\tempty file \(0 bytes\)/);
     assert.match(report, /skipped\ttrain\tbroken\/garbage\.jpg\tcannot decode/);
@@ -71,18 +72,15 @@ describe('prepare: real photos and odd files', () => {
   });
 
   it('stops on abort with the shards done so far, and refuses to mix other options into the folder', async () => {
-    const o = tempDir('abort');
-    try {
+    await inTempDir('abort', async (dir) => {
       const ctl = new AbortController();
       ctl.abort();
-      await assert.rejects(prepareDataset(src.dir, o.dir, { size: 48, shardSize: 2, progress: false, signal: ctl.signal }), PrepareInterrupted);
-      assert.ok(!existsSync(path.join(o.dir, 'dataset.json')));
-      await assert.rejects(prepareDataset(src.dir, o.dir, { size: 64, shardSize: 2, progress: false }), /holds a prepare of other inputs or options \(size differs\)\. Use another output folder/);
-      const r = await prepareDataset(src.dir, o.dir, { size: 48, shardSize: 2, progress: false });
+      await assert.rejects(prepareDataset(src.dir, dir, { size: 48, shardSize: 2, progress: false, signal: ctl.signal }), PrepareInterrupted);
+      assert.ok(!existsSync(path.join(dir, 'dataset.json')));
+      await assert.rejects(prepareDataset(src.dir, dir, { size: 64, shardSize: 2, progress: false }), /holds a prepare of other inputs or options \(size differs\)\. Use another output folder/);
+      const r = await prepareDataset(src.dir, dir, { size: 48, shardSize: 2, progress: false });
       assert.equal(r.info.splits.train!.count, 8);
-    } finally {
-      o.cleanup();
-    }
+    });
   });
 });
 
@@ -112,57 +110,45 @@ describe('prepare: ILSVRC layout', () => {
   it('reads a CSV of file,label for the validation split', async () => {
     const csv = path.join(src.dir, 'labels.csv');
     writeFileSync(csv, 'file,label\nILSVRC2012_val_00000002.JPEG,n01440764\nILSVRC2012_val_00000001.JPEG,1\n');
-    const o = tempDir('csv');
-    try {
-      const r = await prepareDataset(src.dir, o.dir, { size: 32, progress: false, workers: 1, valLabels: csv });
-      assert.deepEqual(sourcesOf(o.dir, 'val'), ['val/ILSVRC2012_val_00000001.JPEG', 'val/ILSVRC2012_val_00000002.JPEG']);
+    await inTempDir('csv', async (dir) => {
+      const r = await prepareDataset(src.dir, dir, { size: 32, progress: false, workers: 1, valLabels: csv });
+      assert.deepEqual(sourcesOf(dir, 'val'), ['val/ILSVRC2012_val_00000001.JPEG', 'val/ILSVRC2012_val_00000002.JPEG']);
       assert.deepEqual(Array.from(readSplitIndex(r.info, 'val').labels), [1, 0]);
-    } finally {
-      o.cleanup();
-    }
+    });
   });
 });
 
 describe('prepare: IDX (Fashion-MNIST format)', () => {
   it('reads images and labels exactly when no resize is needed', async () => {
-    const t = tempDir('idx');
-    try {
+    await inTempDir('idx', async (dir) => {
       const n = 5, px = new Uint8Array(n * 28 * 28).map((_, i) => (i * 7) % 256);
-      writeIdx(path.join(t.dir, 'train-images-idx3-ubyte'), [n, 28, 28], px);
-      writeIdx(path.join(t.dir, 'train-labels-idx1-ubyte'), [n], Uint8Array.from([3, 1, 4, 1, 5]));
-      const r = await prepareDataset(t.dir, path.join(t.dir, 'out'), { size: 28, progress: false, workers: 1 });
+      writeIdx(path.join(dir, 'train-images-idx3-ubyte'), [n, 28, 28], px);
+      writeIdx(path.join(dir, 'train-labels-idx1-ubyte'), [n], Uint8Array.from([3, 1, 4, 1, 5]));
+      const r = await prepareDataset(dir, path.join(dir, 'out'), { size: 28, progress: false, workers: 1 });
       assert.equal(r.info.encoding, 'raw');
       assert.equal(r.info.classes.length, 6); // labels 0..5
       assert.deepEqual(Array.from(readSplitIndex(r.info, 'train').labels), [3, 1, 4, 1, 5]);
-      const img = await pixelsOf(path.join(t.dir, 'out'), 'train', 2);
+      const img = await pixelsOf(path.join(dir, 'out'), 'train', 2);
       const plane = 28 * 28;
       for (const c of [0, 1, 2]) assert.deepEqual(img.subarray(c * plane, (c + 1) * plane), px.subarray(2 * plane, 3 * plane));
-    } finally {
-      t.cleanup();
-    }
+    });
   });
 });
 
 describe('prepare: bad input gives an error naming the file and the fix', () => {
   it('a folder without class folders', async () => {
-    const t = tempDir('flat');
-    try {
-      copyFileSync(path.join(PHOTOS, 'chelsea.jpg'), path.join(t.dir, 'a.jpg'));
-      await assert.rejects(prepareDataset(t.dir, path.join(t.dir, 'out'), { progress: false }), (e: Error) => e.message.includes(t.dir) && /no class sub-folders\. Expected <dir>\/<class>\/<images>/.test(e.message));
-    } finally {
-      t.cleanup();
-    }
+    await inTempDir('flat', async (dir) => {
+      copyFileSync(path.join(PHOTOS, 'chelsea.jpg'), path.join(dir, 'a.jpg'));
+      await assert.rejects(prepareDataset(dir, path.join(dir, 'out'), { progress: false }), (e: Error) => e.message.includes(dir) && /no class sub-folders\. Expected <dir>\/<class>\/<images>/.test(e.message));
+    });
   });
   it('a corrupt IDX file and a missing folder', async () => {
-    const t = tempDir('badidx');
-    try {
-      writeFileSync(path.join(t.dir, 'train-images-idx3-ubyte'), 'garbage');
-      writeIdx(path.join(t.dir, 'train-labels-idx1-ubyte'), [1], Uint8Array.from([0]));
-      await assert.rejects(prepareDataset(t.dir, path.join(t.dir, 'out'), { progress: false }), /train-images-idx3-ubyte: not an IDX file \(bad magic number\)/);
-      await assert.rejects(prepareDataset(path.join(t.dir, 'nope'), path.join(t.dir, 'out'), { progress: false }), /nope: no such file or folder/);
-    } finally {
-      t.cleanup();
-    }
+    await inTempDir('badidx', async (dir) => {
+      writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), 'garbage');
+      writeIdx(path.join(dir, 'train-labels-idx1-ubyte'), [1], Uint8Array.from([0]));
+      await assert.rejects(prepareDataset(dir, path.join(dir, 'out'), { progress: false }), /train-images-idx3-ubyte: not an IDX file \(bad magic number\)/);
+      await assert.rejects(prepareDataset(path.join(dir, 'nope'), path.join(dir, 'out'), { progress: false }), /nope: no such file or folder/);
+    });
   });
   it('opening a folder that is not a prepared dataset', () => {
     assert.throws(() => readDatasetInfo(PHOTOS), /not a prepared dataset \(no dataset.json\)\. Run 'alexnet prepare <images>/);

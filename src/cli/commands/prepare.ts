@@ -60,6 +60,7 @@ command again keeps the finished shards and continues.`,
       const s = r.info.splits;
       console.log(`${out}: ${r.info.classes.length} classes, ${r.info.size}×${r.info.size} ${r.info.encoding}; train ${s.train?.count ?? 0}${s.val ? `, val ${s.val.count}` : ''} images${r.resumedShards ? ` (${r.resumedShards} shards kept from an earlier run)` : ''}`);
       if (r.skipped > 0) console.log(`${r.skipped} files skipped; see ${r.report}`);
+      if (r.emptyClasses.length > 0) console.error(`warning: ${r.emptyClasses.length} classes have no images (${r.emptyClasses.slice(0, 5).join(', ')}${r.emptyClasses.length > 5 ? ', …' : ''}); see ${r.report}`);
       return 0;
     } catch (e) {
       if (e instanceof PrepareInterrupted) {
