@@ -118,7 +118,15 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const bar = new ProgressBar(process.stderr, o.progress ?? true);
   let lastCheckpoint: string | null = null;
 
-  const checkpoint = () => {
+  // A checkpoint is written only from finite weights: an update can overflow
+  // to ±∞ before any loss shows it, and a checkpoint must stay a good one.
+  const finiteWeights = () => model.params().every((p) => {
+    const d = p.value.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+    return true;
+  });
+  const checkpoint = (): string | null => {
+    if (!finiteWeights()) return null;
     lastCheckpoint = saveCheckpoint(o.runDir, {
       preset: preset.name,
       classes: classes.map((k) => ({ id: k.id, name: k.name })),
@@ -134,6 +142,9 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     }, o.keep ?? 3);
     return lastCheckpoint;
   };
+  const diverged = (where: string, what: string, lr: number): TrainResult => finish('diverged', `${what} at ${where} with learning rate ${lr}; nothing from that point was saved. ` +
+    (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}; ` : 'No checkpoint was written in this session; ') +
+    `resume with a lower rate, e.g. alexnet train --resume ${o.runDir} --lr ${lr / 10}`);
   const finish = (status: TrainStatus, message: string): TrainResult => {
     bar.clear();
     metrics.close();
@@ -156,16 +167,14 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         if (o.shouldStop?.()) {
           bar.clear();
           const path = checkpoint();
+          if (!path) return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}`, 'the weights became non-finite', schedule.learningRate);
           return finish('interrupted', `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: alexnet train --resume ${o.runDir}`);
         }
         const lr = schedule.learningRate;
         const r = trainStepDetailed(model.net, sgd, b.x, b.labels, lr, dropoutRng);
         if (!Number.isFinite(r.loss)) {
           bar.clear();
-          const where = `epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1} (global step ${pos.globalStep + 1})`;
-          return finish('diverged', `the loss became ${r.loss} at ${where} with learning rate ${lr}; the weights of that step were not applied and not saved. ` +
-            (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}; ` : 'No checkpoint was written in this session; ') +
-            `resume with a lower rate, e.g. alexnet train --resume ${o.runDir} --lr ${lr / 10}`);
+          return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1} (global step ${pos.globalStep + 1})`, `the loss became ${r.loss}`, lr);
         }
         const now = performance.now();
         const seconds = (now - stepStart) / 1000;
@@ -182,7 +191,10 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         metrics.step({ step: pos.globalStep, epoch: pos.epoch + 1, batch: pos.stepInEpoch, loss: r.loss, top1Error: 1 - r.correct / b.labels.length, learningRate: lr, imagesPerSecond: Math.round(b.labels.length / seconds), time: new Date().toISOString() });
         const remaining = (totalSteps - pos.globalStep) * batch / Math.max(shown, 1e-9);
         bar.update(epochLabel, pos.stepInEpoch, perEpoch, { 'img/s': shown.toFixed(0), loss: (acc.lossSum / acc.images).toFixed(4), lr: String(lr) }, remaining);
-        if (o.checkpointEvery && pos.globalStep % o.checkpointEvery === 0 && pos.stepInEpoch < perEpoch) checkpoint();
+        if (o.checkpointEvery && pos.globalStep % o.checkpointEvery === 0 && pos.stepInEpoch < perEpoch && !checkpoint()) {
+          bar.clear();
+          return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}`, 'the weights became non-finite', schedule.learningRate);
+        }
       }
       bar.clear();
       // End of epoch: validation (§4: "validation error"), the schedule, a checkpoint.
@@ -216,7 +228,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       if (decision.dropped) log(`learning rate ${lrUsed} → ${decision.learningRate} (${decision.reason})`);
       pos = { epoch: pos.epoch + 1, stepInEpoch: 0, globalStep: pos.globalStep };
       acc = { lossSum: 0, correct: 0, images: 0, seconds: 0 };
-      checkpoint();
+      if (!checkpoint()) return diverged(`the end of epoch ${m.epoch}`, 'the weights became non-finite', lrUsed);
     }
   } catch (e) {
     bar.clear();

