@@ -65,7 +65,11 @@ export function weightTensors(file: SafetensorsFile, source: string): { tensors:
 
 /** Reads a safetensors file into the network's parameters; throws before changing anything if it does not fit. */
 export function loadWeights(model: AlexNet, file: string, options: LoadWeightsOptions = {}): LoadWeightsReport {
-  const parsed = readSafetensors(file);
+  return applyWeights(model, readSafetensors(file), file, options);
+}
+
+/** loadWeights for a file already parsed (e.g. to read its preset first); `file` names it in errors. */
+export function applyWeights(model: AlexNet, parsed: SafetensorsFile, file: string, options: LoadWeightsOptions = {}): LoadWeightsReport {
   const saved = parsed.metadata[PRESET_KEY];
   if (saved !== undefined && saved !== model.preset.name && !options.allowPresetMismatch) {
     throw new WeightsError(file, `saved from preset '${saved}', but the network is '${model.preset.name}'`);
