@@ -150,8 +150,37 @@ def torchvision_case(ff):
     ff.add("torchvision", {"preset": "torchvision"}, {"x": x_spec, **rec}, {"logits": y})
 
 
+# ---------------------------------------------------------------- .npy files written by numpy
+def npy_fixtures():
+    """Small arrays in every layout numpy writes, as oracles for src/io/npy.ts. Each holds
+    arange(n) (booleans: arange(n) % 3 == 0) in C order, reshaped, so the test knows the values."""
+    from numpy.lib import format as npformat
+
+    d = os.path.join(OUT, "npy")
+    os.makedirs(d, exist_ok=True)
+    for name, dtype, shape, order, version in [
+        ("f4_2x3x4", "<f4", (2, 3, 4), "C", (1, 0)),
+        ("f8_be_3x5", ">f8", (3, 5), "C", (1, 0)),
+        ("i4_fortran_2x3x4", "<i4", (2, 3, 4), "F", (1, 0)),
+        ("i8_v2_7", "<i8", (7,), "C", (2, 0)),
+        ("u1_v3_4x4", "|u1", (4, 4), "C", (3, 0)),
+        ("u2_be_fortran_3x2", ">u2", (3, 2), "F", (1, 0)),
+        ("f2_5", "<f2", (5,), "C", (1, 0)),
+        ("b1_2x5", "|b1", (2, 5), "C", (1, 0)),
+        ("f4_scalar", "<f4", (), "C", (1, 0)),
+        ("f4_empty_0x3", "<f4", (0, 3), "C", (1, 0)),
+    ]:
+        n = int(np.prod(shape))
+        base = np.arange(n) % 3 == 0 if dtype == "|b1" else np.arange(n)
+        a = np.asarray(base.astype(np.dtype(dtype)).reshape(shape), order=order)
+        with open(os.path.join(d, f"{name}.npy"), "wb") as f:
+            npformat.write_array(f, a, version=version)
+    print(f"{os.path.relpath(d)}: numpy .npy oracles")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    npy_fixtures()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     ff = FixtureFile("alexnet")
     with torch.no_grad():
