@@ -1,32 +1,32 @@
-// Whole-file writes that never leave a half-written file under the final
-// name: a crash or a full disk mid-write leaves the old file (or none) and a
-// stray temporary, not a truncated checkpoint that loads as garbage later.
+// Atomic file replacement: write a temporary file beside the target, fsync
+// it, rename it over the target, fsync the folder. A reader (or a run killed
+// at any moment) sees either the old file or the new one, never a torn one.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
-/** Writes `chunks` to `<file>.tmp-<pid>`, fsyncs it, renames it over `file`, then fsyncs the directory. */
-export function writeFileAtomic(file: string, chunks: readonly Uint8Array[]): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fd = -1;
   try {
-    fd = openSync(tmp, 'w', 0o644);
-    for (const c of chunks) {
-      let done = 0;
-      while (done < c.byteLength) done += writeSync(fd, c, done, c.byteLength - done);
-    }
+    fd = openSync(tmp, 'w');
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, file);
+    renameSync(tmp, path);
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw new Error(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`cannot write ${path}: ${(e as Error).message}`);
   }
-  // The rename is durable only once the directory entry is on disk. Some
-  // file systems refuse fsync on a directory; the file itself is safe then.
+  // The rename is durable only once the folder's entry is on disk.
   try {
-    const dfd = openSync(path.dirname(file), 'r');
-    try { fsyncSync(dfd); } finally { closeSync(dfd); }
-  } catch { /* best effort */ }
+    const dfd = openSync(dirname(path), 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // Some file systems refuse fsync on folders; the rename is still atomic.
+  }
 }

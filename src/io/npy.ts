@@ -271,5 +271,5 @@ export function encodeNpy(a: NpyToWrite): Buffer {
 
 /** Writes a .npy file atomically. */
 export function writeNpy(path: string, a: NpyToWrite): void {
-  writeFileAtomic(path, [encodeNpy(a)]);
+  writeFileAtomic(path, encodeNpy(a));
 }

@@ -82,5 +82,5 @@ export function applyWeights(model: AlexNet, parsed: SafetensorsFile, file: stri
 /** Writes the parameters as F32 safetensors, atomically, recording the preset (plus `metadata`). */
 export function saveWeights(model: AlexNet, file: string, metadata: Readonly<Record<string, string>> = {}): void {
   const tensors = [...stateDict(model.net)].map(([name, t]) => [name, { shape: t.shape, data: t.data }] as [string, { shape: readonly number[]; data: Float32Array }]);
-  writeFileAtomic(file, [encodeSafetensors(tensors, { ...metadata, [PRESET_KEY]: model.preset.name })]);
+  writeFileAtomic(file, encodeSafetensors(tensors, { ...metadata, [PRESET_KEY]: model.preset.name }));
 }

@@ -1,11 +1,13 @@
 // Toy presets with every layer kind of the real ones (groups, overhang,
 // per-column and all-channel LRN, both dropout scalings), small enough for
 // unit tests of weight files and export.
-import type { Init, Preset } from '../../src/models/presets.js';
+import { paper, type Init, type Preset } from '../../src/models/presets.js';
 
 const init: Init = { weightStd: 0.1, bias: 0.1 };
 
+// Spread from a real preset so fields the toy ignores (recipes, input rules) stay valid.
 export const tinyPaper: Preset = {
+  ...paper,
   name: 'tiny-paper',
   description: 'toy two-column network: overhang conv1, per-column LRN, paper dropout',
   inputSize: 14, // overhang: 7×7 after conv1 where floor would give 6×6

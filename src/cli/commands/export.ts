@@ -60,10 +60,9 @@ export const exportCommand: Command = {
       console.error(`alexnet export: no --weights given; writing the '${presetName}' preset's random initialisation`);
       initAlexNet(model, new Rng(0));
     }
-    const chunks = encodeOnnx(model, { batch });
-    writeFileAtomic(out, chunks);
-    const size = chunks.reduce((a, c) => a + c.byteLength, 0);
-    console.log(`wrote ${out}: preset ${presetName}, batch ${batch}, ${(size / 1e6).toFixed(1)} MB`);
+    const bytes = Buffer.concat(encodeOnnx(model, { batch }));
+    writeFileAtomic(out, bytes);
+    console.log(`wrote ${out}: preset ${presetName}, batch ${batch}, ${(bytes.length / 1e6).toFixed(1)} MB`);
     return 0;
   },
 };
