@@ -111,12 +111,17 @@ def sensitivity(preset, y, variants):
         assert r > 1e-3, (preset, what, r)
 
 
+def two_column_inputs(seed, size):
+    """Weight recipes (seeds from `seed`), the input recipe, and both as float64 tensors."""
+    rec = recipes(two_column_shapes(), seed, CONV1_GAIN)
+    x_spec = {"shape": [BATCH, 3, size, size], "seed": seed + 100, "kind": "uniform", "scale": 1.0}
+    return rec, x_spec, tensors(rec), torch.from_numpy(generate(x_spec).astype(np.float64))
+
+
 def paper_case(ff):
     # The overhang rule for conv1 is 3 extra zero rows/columns at the bottom/right: 224 + 3 = 227 = 54·4 + 11.
     assert conv_geometry([BATCH, 3, 224, 224], [96, 3, 11, 11], (4, 4), (0, 0, 0, 0), "overhang")[:4] == (0, 3, 0, 3)
-    rec = recipes(two_column_shapes(), 7000, CONV1_GAIN)
-    x_spec = {"shape": [BATCH, 3, 224, 224], "seed": 7100, "kind": "uniform", "scale": 1.0}
-    p, x = tensors(rec), torch.from_numpy(generate(x_spec).astype(np.float64))
+    rec, x_spec, p, x = two_column_inputs(7000, 224)
     y = two_column_net(x, p, "perSum", 2.0, 2, "overhang", 0.5)
     # Sensitivity: the fixture must tell the α conventions and LRN on/off apart.
     sensitivity("paper", y, {
@@ -128,9 +133,7 @@ def paper_case(ff):
 
 
 def caffe_case(ff):
-    rec = recipes(two_column_shapes(), 8000, CONV1_GAIN)
-    x_spec = {"shape": [BATCH, 3, 227, 227], "seed": 8100, "kind": "uniform", "scale": 1.0}
-    p, x = tensors(rec), torch.from_numpy(generate(x_spec).astype(np.float64))
+    rec, x_spec, p, x = two_column_inputs(8000, 227)
     y = two_column_net(x, p, "dividedByN", 1.0, 1, "floor", 1.0)
     sensitivity("caffe", y, {
         "α per sum": two_column_net(x, p, "perSum", 1.0, 1, "floor", 1.0),

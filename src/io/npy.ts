@@ -13,7 +13,7 @@
  *   reordered, so what comes back is always little-endian C order;
  * - shape × itemsize equals the bytes after the header exactly.
  */
-import { readFileSync } from 'node:fs';
+import { readWholeFile } from './readfile.js';
 import { writeFileAtomic } from './atomic.js';
 
 export type NpyDtype = 'f2' | 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1';
@@ -215,13 +215,7 @@ export function decodeNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
 }
 
 export function readNpy(path: string): NpyArray {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return decodeNpy(bytes, path);
+  return decodeNpy(readWholeFile(path), path);
 }
 
 // ---------------------------------------------------------------- writing
