@@ -92,6 +92,10 @@ describe('ONNX export: full presets in onnxruntime vs ours and PyTorch (batch 2)
       loadWeights(model, file);
       const x = caseInput(c);
       const ours = model.net.forward(x, eval_).clone();
+      if (name === 'paper') {
+        // PAPER.md §1: 224 + 3 overhang rows/columns = 227, so 11×11 stride 4 gives 55.
+        assert.deepEqual(toOnnxModel(model).nodes[0].attributes!.pads, { ints: [0, 0, 3, 3] });
+      }
       const y = await runOnnx(bytes(encodeOnnx(model, { batch: 2 })), x);
       const vsOurs = relativeError(y.data, ours.data);
       const vsTorch = compare(c, 'logits', y);
