@@ -1,6 +1,6 @@
 """Shared pieces of the fixture generators: the counter-based input generator
 (mirrored bit-for-bit by test/helpers/hashfill.ts), sampling of large
-tensors, and a minimal safetensors writer.
+tensors, and the fixture file (written with safetensors_lite).
 
 Inputs are never stored: both sides regenerate them from (seed, shape, kind,
 scale). Outputs are stored as float32, whole when they have at most
@@ -9,9 +9,10 @@ evenly spread indices (same rule in test/helpers/fixtures.ts) plus the
 whole tensor's L2 norm in the metadata.
 """
 import json
-import struct
 
 import numpy as np
+
+from safetensors_lite import write_safetensors
 
 SAMPLE_COUNT = 32768  # a power of two: k*N/SAMPLE_COUNT is exact in float64 on the TypeScript side
 M32 = np.uint64(0xFFFFFFFF)
@@ -87,18 +88,4 @@ class FixtureFile:
         self.cases.append({"name": name, "attrs": attrs, "inputs": inputs, "outputs": outs})
 
     def write(self, path, provenance):
-        header = {"__metadata__": {"op": self.op, "cases": json.dumps(self.cases), "provenance": provenance}}
-        offset = 0
-        blobs = []
-        for name, arr in self.tensors:
-            data = arr.tobytes()
-            header[name] = {"dtype": "F32", "shape": [arr.size], "data_offsets": [offset, offset + len(data)]}
-            offset += len(data)
-            blobs.append(data)
-        text = json.dumps(header)
-        text += " " * ((8 - (8 + len(text)) % 8) % 8)
-        with open(path, "wb") as f:
-            f.write(struct.pack("<Q", len(text)))
-            f.write(text.encode("utf-8"))
-            for b in blobs:
-                f.write(b)
+        write_safetensors(path, self.tensors, {"op": self.op, "cases": json.dumps(self.cases), "provenance": provenance})

@@ -11,7 +11,7 @@
  *   the entry's range; ranges inside the data section, non-overlapping and
  *   covering it without holes.
  */
-import { readFileSync } from 'node:fs';
+import { readWholeFile } from './readfile.js';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -128,13 +128,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
 }
 
 export function readSafetensors(path: string): SafetensorsFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return decodeSafetensors(bytes, path);
+  return decodeSafetensors(readWholeFile(path), path);
 }
 
 function dtypeOf(data: TensorData): SafetensorsDtype {

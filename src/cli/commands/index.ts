@@ -1,5 +1,6 @@
 // Every sub-command of `alexnet`, in the order `alexnet --help` lists them.
 import type { Command } from '../args.js';
+import { exportCommand } from './export.js';
 import { backends } from './backends.js';
 import { info } from './info.js';
 import { prepare } from './prepare.js';
@@ -10,4 +11,5 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   info,
   backends,
+  exportCommand,
 ];
