@@ -37,6 +37,10 @@ export interface TrainOptions {
   readonly biasLrMultiplier: number;
   readonly biasDecay: boolean;
   readonly schedule: ScheduleConfig;
+  /** Weights to start from (fine-tuning); the classifier is re-initialised when its class count differs. */
+  readonly initFrom: string | null;
+  /** Layers whose parameters stay fixed (fine-tuning), e.g. ["conv1", "conv2"]. */
+  readonly freeze: readonly string[];
 }
 
 export interface DataOptions {
@@ -81,6 +85,7 @@ export function defaultConfig(presetName: string): Config {
     train: {
       batchSize: r.batchSize, epochs: r.epochs, learningRate: r.learningRate, momentum: r.momentum, weightDecay: r.weightDecay,
       momentumForm: r.momentumForm, biasLrMultiplier: r.biasLrMultiplier, biasDecay: r.biasDecay, schedule: r.schedule,
+      initFrom: null, freeze: [],
     },
     data: { imageSize: r.imageSize, ...r.augment, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
@@ -143,6 +148,12 @@ const SCHEMA: Record<string, Check> = {
   'train.biasLrMultiplier': num(0, 1e3),
   'train.biasDecay': bool,
   'train.schedule': schedule,
+  'train.initFrom': (v, key) => {
+    if (v !== null && (typeof v !== 'string' || v === '')) throw new ConfigError(`${key} must be a weights file path or null, got ${JSON.stringify(v)}`);
+  },
+  'train.freeze': (v, key) => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new ConfigError(`${key} must be a list of layer names like ["conv1", "conv2"], got ${JSON.stringify(v)}`);
+  },
   'data.imageSize': num(1, 1e5, true),
   'data.randomCrop': bool,
   'data.flip': bool,

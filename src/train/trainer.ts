@@ -23,7 +23,8 @@ import { MetricsLog } from './metrics-log.js';
 import { ProgressBar, formatDuration } from './progress.js';
 import { evaluate } from '../eval/evaluate.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { encodeSafetensors } from '../io/safetensors.js';
+import { saveWeights } from '../io/weights.js';
+import { frozenParams, loadInitialWeights } from './finetune.js';
 
 /** Generator streams of one seed: each use draws from its own. */
 export const RNG_STREAMS = { init: 1, dropout: 2 } as const;
@@ -44,10 +45,6 @@ export interface TrainerOptions {
   readonly checkpointEvery?: number;
   /** Checkpoints kept. */
   readonly keep?: number;
-  /** Weights to start from instead of the initialisation (fine-tuning); names not given keep their initial values. */
-  readonly initialWeights?: (model: AlexNet) => void;
-  /** Parameters the optimiser leaves unchanged (fine-tuning with frozen layers). */
-  readonly frozen?: (paramName: string) => boolean;
   /** Lines for the user (stdout). */
   readonly log?: (line: string) => void;
   readonly progress?: boolean;
@@ -78,7 +75,9 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     throw new Error(`the data gives ${c}×${h}×${w} images but preset ${preset.name} takes ${preset.inputChannels}×${preset.inputSize}×${preset.inputSize}; prepare the data at a size ≥ ${preset.inputSize} and crop to ${preset.inputSize}`);
   }
   const t = cfg.train;
-  const trainable = model.params().filter((p) => !(o.frozen?.(p.name) ?? false));
+  // Fine-tuning: frozen layers get no update (their gradients are still computed; the layers above need them).
+  const frozen = frozenParams(model, t.freeze);
+  const trainable = model.params().filter((p) => !frozen.has(p.name));
   const sgd = new Sgd(trainable, {
     momentum: t.momentum, weightDecay: t.weightDecay, form: t.momentumForm, biasLrMultiplier: t.biasLrMultiplier, biasDecay: t.biasDecay,
   });
@@ -104,7 +103,11 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     log(`resumed from ${r.path}: epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${o.train.batchesPerEpoch}, learning rate ${schedule.learningRate}`);
   } else {
     initAlexNet(model, new Rng(cfg.seed, RNG_STREAMS.init));
-    o.initialWeights?.(model);
+    if (t.initFrom) {
+      const r = loadInitialWeights(model, t.initFrom);
+      log(`initial weights from ${t.initFrom}: ${r.loaded.length} tensors` + (r.reinitialised.length ? `; ${r.reinitialised.join(', ')} re-initialised for ${classes.length} classes` : ''));
+    }
+    if (frozen.size) log(`frozen: ${t.freeze.join(', ')}`);
   }
   if (o.learningRate !== undefined && o.learningRate !== schedule.learningRate) {
     log(`learning rate set to ${o.learningRate} (was ${schedule.learningRate})`);
@@ -236,8 +239,6 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     throw e;
   }
   const weightsPath = join(o.runDir, 'model.safetensors');
-  writeFileAtomic(weightsPath, encodeSafetensors([...model.stateDict()].map(([k, v]) => [k, { shape: v.shape, data: v.data }]), {
-    preset: preset.name, classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt',
-  }));
+  saveWeights(model, weightsPath, { classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt' });
   return finish('completed', `finished ${t.epochs} epochs; weights in ${weightsPath}`);
 }

@@ -1,5 +1,8 @@
 // A NaN or infinite loss stops the run with a clear message and keeps the
 // last good checkpoint (issue 4).
+import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
+import { setBackend } from '../../src/ops/registry.js';
+import { nativeOrSkip } from '../helpers/native.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -17,6 +20,9 @@ function data(n: number): MemoryLoader {
   const y = Int32Array.from({ length: n }, (_, i) => i % 10);
   return new MemoryLoader(x, y, Array.from({ length: 10 }, (_, i) => ({ id: String(i), name: String(i) })), { batchSize: 16, shuffle: true, seed: 1, dropLast: true });
 }
+
+// Whole training runs: on the native kernels (the reference ones would take minutes).
+if (nativeOrSkip()) setBackend(NATIVE_BACKEND);
 
 describe('divergence', () => {
   it('stops at the first non-finite loss, applies nothing from that step and points to the last good checkpoint', async () => {

@@ -4,11 +4,12 @@ import { exportCommand } from './export.js';
 import { backends } from './backends.js';
 import { info } from './info.js';
 import { prepare } from './prepare.js';
-import { trainCommand } from './train.js';
+import { finetuneCommand, trainCommand } from './train.js';
 
 export const COMMANDS: readonly Command[] = [
   prepare,
   trainCommand,
+  finetuneCommand,
   info,
   backends,
   exportCommand,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command, Parsed } from '../args.js';
+import type { Command, OptionSpec, Parsed } from '../args.js';
 import { UsageError } from '../args.js';
 import { CONFIG_OPTIONS, configFromArgs } from '../config-options.js';
 import { applyOverrides, configuredPreset, type Config, type Json } from '../../config/config.js';
@@ -36,6 +36,26 @@ function overridesFrom(args: Parsed): [string, Json][] {
   return out;
 }
 
+const TRAIN_OPTIONS: readonly OptionSpec[] = [
+  { name: 'data', alias: 'd', type: 'string', value: '<dir>', help: 'prepared dataset (alexnet prepare); default for mini: the embedded Fashion-MNIST subset' },
+  { name: 'run', alias: 'o', type: 'string', value: '<dir>', help: 'run folder [default: runs/<preset>-<time>]' },
+  { name: 'epochs', alias: 'e', type: 'integer', value: '<n>', help: 'epochs (default: the preset\'s)' },
+  { name: 'batch-size', alias: 'b', type: 'integer', value: '<n>', help: 'images per step (default: the preset\'s; paper 128)' },
+  { name: 'lr', type: 'number', value: '<rate>', help: 'learning rate; with --resume a manual drop (default: the preset\'s; paper 0.01)' },
+  { name: 'resume', alias: 'r', type: 'string', value: '<run-dir>', help: 'continue a run from its newest valid checkpoint (or a ckpt-*.json)' },
+  ...CONFIG_OPTIONS,
+  { name: 'seed', type: 'integer', value: '<n>', help: 'seed of initialisation, dropout, order and augmentation [default: 1]', advanced: true },
+  { name: 'schedule', type: 'string', value: '<kind>', choices: Object.keys(SCHEDULES), help: 'learning-rate schedule (details via --set train.schedule=...)', advanced: true },
+  { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (PAPER.md §4)', advanced: true },
+  { name: 'val-views', type: 'integer', value: '<1|10>', help: 'validation crops per image: centre, or the paper\'s 10 views [default: 1]', advanced: true },
+  { name: 'checkpoint-every', type: 'integer', value: '<steps>', default: 0, help: 'also checkpoint every n steps (0: at the end of each epoch)', advanced: true },
+  { name: 'keep', type: 'integer', value: '<n>', default: 3, help: 'checkpoints kept', advanced: true },
+  { name: 'workers', type: 'integer', value: '<n>', help: 'loader worker threads [default: 1]', advanced: true },
+  { name: 'limit', type: 'integer', value: '<n>', help: 'train on the first n images only (class-balanced); for quick trials', advanced: true },
+  { name: 'val-limit', type: 'integer', value: '<n>', help: 'validate on the first n images only', advanced: true },
+  { name: 'progress', type: 'boolean', default: true, help: 'progress bar on stderr (--no-progress to hide)', advanced: true },
+];
+
 export const trainCommand: Command = {
   spec: {
     name: 'train',
@@ -45,25 +65,7 @@ export const trainCommand: Command = {
 Metrics go to <run>/metrics/{steps,epochs}.{jsonl,csv}; checkpoints to <run>/checkpoints/;
 the final weights to <run>/model.safetensors. Ctrl-C saves a checkpoint and stops; --resume continues
 exactly where the run stopped (also after a crash or kill).`,
-    options: [
-      { name: 'data', alias: 'd', type: 'string', value: '<dir>', help: 'prepared dataset (alexnet prepare); default for mini: the embedded Fashion-MNIST subset' },
-      { name: 'run', alias: 'o', type: 'string', value: '<dir>', help: 'run folder [default: runs/<preset>-<time>]' },
-      { name: 'epochs', alias: 'e', type: 'integer', value: '<n>', help: 'epochs (default: the preset\'s)' },
-      { name: 'batch-size', alias: 'b', type: 'integer', value: '<n>', help: 'images per step (default: the preset\'s; paper 128)' },
-      { name: 'lr', type: 'number', value: '<rate>', help: 'learning rate; with --resume a manual drop (default: the preset\'s; paper 0.01)' },
-      { name: 'resume', alias: 'r', type: 'string', value: '<run-dir>', help: 'continue a run from its newest valid checkpoint (or a ckpt-*.json)' },
-      ...CONFIG_OPTIONS,
-      { name: 'seed', type: 'integer', value: '<n>', help: 'seed of initialisation, dropout, order and augmentation [default: 1]', advanced: true },
-      { name: 'schedule', type: 'string', value: '<kind>', choices: Object.keys(SCHEDULES), help: 'learning-rate schedule (details via --set train.schedule=...)', advanced: true },
-      { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (PAPER.md §4)', advanced: true },
-      { name: 'val-views', type: 'integer', value: '<1|10>', help: 'validation crops per image: centre, or the paper\'s 10 views [default: 1]', advanced: true },
-      { name: 'checkpoint-every', type: 'integer', value: '<steps>', default: 0, help: 'also checkpoint every n steps (0: at the end of each epoch)', advanced: true },
-      { name: 'keep', type: 'integer', value: '<n>', default: 3, help: 'checkpoints kept', advanced: true },
-      { name: 'workers', type: 'integer', value: '<n>', help: 'loader worker threads [default: 1]', advanced: true },
-      { name: 'limit', type: 'integer', value: '<n>', help: 'train on the first n images only (class-balanced); for quick trials', advanced: true },
-      { name: 'val-limit', type: 'integer', value: '<n>', help: 'validate on the first n images only', advanced: true },
-      { name: 'progress', type: 'boolean', default: true, help: 'progress bar on stderr (--no-progress to hide)', advanced: true },
-    ],
+    options: TRAIN_OPTIONS,
     examples: [
       'alexnet train                                   # mini on the embedded Fashion-MNIST subset',
       'alexnet train --data fmnist --epochs 12 --run runs/fmnist',
@@ -71,67 +73,97 @@ exactly where the run stopped (also after a crash or kill).`,
       'alexnet train --resume runs/paper --lr 0.001     # continue, dividing the rate by 10 by hand',
     ],
   },
-  async run(args) {
-    const log = (l: string) => console.log(l);
-    const resumeTarget = args.options.resume as string | undefined;
-    let config: Config;
-    let resume = null;
-    let runDir: string;
-    if (resumeTarget) {
-      const allowed = new Set(['resume', 'lr', 'epochs', 'workers', 'progress', 'data', 'checkpoint-every', 'keep']);
-      const bad = [...args.given].filter((g) => !allowed.has(g));
-      if (bad.length) throw new UsageError('train', `--${bad[0]} cannot change a run being resumed (its config is stored in the checkpoint); start a new run instead`);
-      resume = findCheckpoint(resumeTarget, (m) => console.error(`warning: ${m}`));
-      const stored = resume.meta.config;
-      const extra: [string, Json][] = [];
-      if (args.given.has('epochs')) extra.push(['train.epochs', args.options.epochs as number]);
-      if (args.given.has('workers')) extra.push(['data.workers', args.options.workers as number]);
-      config = applyOverrides(stored, extra);
-      runDir = existsSync(join(resumeTarget, 'checkpoints')) ? resumeTarget : join(resume.path, '..', '..');
-    } else {
-      config = configFromArgs(args, [...overridesFrom(args), ...(args.given.has('lr') ? [['train.learningRate', args.options.lr as number] as [string, Json]] : [])]);
-      runDir = (args.options.run as string | undefined) ?? join('runs', `${config.preset}-${timestamp()}`);
-      if (existsSync(join(runDir, 'checkpoints'))) throw new UsageError('train', `${runDir} already holds a run; continue it with --resume ${runDir}, or choose another --run`);
+  run: (args) => runTraining('train', args, []),
+};
+
+export const finetuneCommand: Command = {
+  spec: {
+    name: 'finetune',
+    summary: 'Fine-tune trained weights on a new dataset: new classifier, optionally frozen first layers.',
+    usage: ['--weights <file> --data <dir> [--freeze <layers>] [train options]', '--resume <run-dir>'],
+    description: `Starts from --weights (a model.safetensors of the same preset), replaces fc8 when the new
+dataset has another number of classes, and trains with the usual trainer, checkpoints and resume
+(every 'alexnet train' option applies). --freeze keeps the listed layers' weights fixed.`,
+    options: [
+      { name: 'weights', alias: 'w', type: 'string', value: '<file>', help: 'trained weights to start from (safetensors)' },
+      { name: 'freeze', type: 'list', value: '<layers>', help: 'layers to keep fixed, e.g. conv1 conv2 conv3' },
+      ...TRAIN_OPTIONS,
+    ],
+    examples: [
+      'alexnet finetune --weights runs/fmnist/model.safetensors --data flowers --freeze conv1 conv2 --epochs 5',
+      'alexnet finetune --resume runs/finetune-20261127-101500',
+    ],
+  },
+  run(args) {
+    const extra: [string, Json][] = [];
+    if (!args.options.resume) {
+      if (!args.options.weights) throw new UsageError('finetune', 'missing --weights <file> (the trained weights to start from)');
+      extra.push(['train.initFrom', args.options.weights as string]);
     }
-    console.log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
-    const dataDir = await resolveDataDir((args.options.data as string | undefined) ?? resume?.meta.data, config, log);
-    const preset = configuredPreset(config);
-    const loaders: DataLoader[] = [];
-    try {
-      const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined });
-      loaders.push(trainData);
-      const views = config.data.valViews;
-      const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined }).catch((e: Error) => {
-        log(`no validation split (${e.message}); the plateau schedule needs one`);
-        return null;
-      });
-      if (valData) loaders.push(valData);
-      log(`data ${dataDir}: ${trainData.size} training images${valData ? `, ${valData.size} validation images` : ''}, ${trainData.classes.length} classes`);
-      let stopping = false;
-      const onSigint = () => {
-        if (stopping) {
-          console.error('\nsecond Ctrl-C: quitting without a checkpoint');
-          process.exit(130);
-        }
-        stopping = true;
-        console.error('\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to quit at once)');
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const r = await train({
-          config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
-          learningRate: resume && args.given.has('lr') ? args.options.lr as number : undefined,
-          checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
-          progress: args.options.progress as boolean, shouldStop: () => stopping, log,
-        });
-        (r.status === 'diverged' ? console.error : console.log)(r.message);
-        return r.status === 'diverged' ? 1 : 0;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    } finally {
-      await Promise.all(loaders.map((l) => l.close()));
-    }
+    if (args.given.has('freeze')) extra.push(['train.freeze', args.options.freeze as string[]]);
+    return runTraining('finetune', args, extra);
   },
 };
 
+async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
+  const log = (l: string) => console.log(l);
+  const resumeTarget = args.options.resume as string | undefined;
+  let config: Config;
+  let resume = null;
+  let runDir: string;
+  if (resumeTarget) {
+    const allowed = new Set(['resume', 'lr', 'epochs', 'workers', 'progress', 'data', 'checkpoint-every', 'keep']);
+    const bad = [...args.given].filter((g) => !allowed.has(g));
+    if (bad.length) throw new UsageError(command, `--${bad[0]} cannot change a run being resumed (its config is stored in the checkpoint); start a new run instead`);
+    resume = findCheckpoint(resumeTarget, (m) => console.error(`warning: ${m}`));
+    const stored = resume.meta.config;
+    const extra: [string, Json][] = [];
+    if (args.given.has('epochs')) extra.push(['train.epochs', args.options.epochs as number]);
+    if (args.given.has('workers')) extra.push(['data.workers', args.options.workers as number]);
+    config = applyOverrides(stored, extra);
+    runDir = existsSync(join(resumeTarget, 'checkpoints')) ? resumeTarget : join(resume.path, '..', '..');
+  } else {
+    config = configFromArgs(args, [...overridesFrom(args), ...(args.given.has('lr') ? [['train.learningRate', args.options.lr as number] as [string, Json]] : []), ...extraOverrides]);
+    runDir = (args.options.run as string | undefined) ?? join('runs', `${command === 'train' ? config.preset : 'finetune'}-${timestamp()}`);
+    if (existsSync(join(runDir, 'checkpoints'))) throw new UsageError(command, `${runDir} already holds a run; continue it with --resume ${runDir}, or choose another --run`);
+  }
+  console.log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
+  const dataDir = await resolveDataDir((args.options.data as string | undefined) ?? resume?.meta.data, config, log);
+  const preset = configuredPreset(config);
+  const loaders: DataLoader[] = [];
+  try {
+    const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined });
+    loaders.push(trainData);
+    const views = config.data.valViews;
+    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined }).catch((e: Error) => {
+      log(`no validation split (${e.message}); the plateau schedule needs one`);
+      return null;
+    });
+    if (valData) loaders.push(valData);
+    log(`data ${dataDir}: ${trainData.size} training images${valData ? `, ${valData.size} validation images` : ''}, ${trainData.classes.length} classes`);
+    let stopping = false;
+    const onSigint = () => {
+      if (stopping) {
+        console.error('\nsecond Ctrl-C: quitting without a checkpoint');
+        process.exit(130);
+      }
+      stopping = true;
+      console.error('\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to quit at once)');
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const r = await train({
+        config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
+        learningRate: resume && args.given.has('lr') ? args.options.lr as number : undefined,
+        checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
+        progress: args.options.progress as boolean, shouldStop: () => stopping, log,
+      });
+      (r.status === 'diverged' ? console.error : console.log)(r.message);
+      return r.status === 'diverged' ? 1 : 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  } finally {
+    await Promise.all(loaders.map((l) => l.close()));
+  }
+}
