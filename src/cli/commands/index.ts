@@ -5,10 +5,22 @@ import { backends } from './backends.js';
 import { info } from './info.js';
 import { prepare } from './prepare.js';
 import { trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
+import { predictCommand } from './predict.js';
+import { featuresCommand } from './features.js';
+import { neighborsCommand } from './neighbors.js';
+import { filtersCommand } from './filters.js';
+import { reportCommand } from './report.js';
 
 export const COMMANDS: readonly Command[] = [
   prepare,
   trainCommand,
+  evalCommand,
+  predictCommand,
+  featuresCommand,
+  neighborsCommand,
+  filtersCommand,
+  reportCommand,
   info,
   backends,
   exportCommand,
