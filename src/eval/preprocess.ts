@@ -104,7 +104,9 @@ export async function loadImages(files: readonly string[], p: Preprocessing): Pr
       ok.push(file);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder, not an image' : err.code ? `${err.code} (${err.message})` : err.message;
+      // libvips repeats its messages line by line: one line each, once.
+      const message = [...new Set(err.message.split('\n').map((l) => l.trim()).filter(Boolean))].join('; ');
+      const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder, not an image' : err.code ? `${err.code} (${message})` : message;
       failed.push({ file, error: `${reason}; give a JPEG, PNG or WebP image` });
     }
   }
