@@ -109,11 +109,21 @@ export async function nearestNeighbors(model: AlexNet, queries: readonly Neighbo
   return queries.map((q, i) => ({ name: q.name, label: q.label, rgb: cropToRgb(q.x, 0, prep), neighbors: best[i] }));
 }
 
+export interface NeighborsJson {
+  readonly layer: string;
+  readonly distance: 'euclidean';
+  readonly queries: readonly {
+    readonly query: string;
+    readonly class: string | null;
+    readonly neighbors: readonly { readonly index: number; readonly class: string; readonly classId: string; readonly distance: number }[];
+  }[];
+}
+
 /** What `neighbors --json` writes: no pixels, classes by name. */
-export function neighborsJson(results: readonly NeighborResult[], classes: readonly ClassInfo[], layer: string) {
+export function neighborsJson(results: readonly NeighborResult[], classes: readonly ClassInfo[], layer: string): NeighborsJson {
   return {
     layer,
-    distance: 'euclidean',
+    distance: 'euclidean' as const,
     queries: results.map((r) => ({
       query: r.name,
       class: r.label === null ? null : classes[r.label].name,
