@@ -6,6 +6,7 @@ import { UsageError } from './args.js';
 import { PRESETS } from '../models/presets.js';
 import { loadModels, type LoadedModels } from '../eval/model-source.js';
 import { resolveDataDir } from './data-options.js';
+import { loadImages, type ImageBatch, type Preprocessing } from '../eval/preprocess.js';
 
 export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'run', alias: 'r', type: 'string', value: '<dir>', help: 'a run folder of alexnet train (its config.json and model.safetensors)' },
@@ -27,4 +28,16 @@ export async function modelsFromArgs(command: string, args: Parsed, log: (l: str
   if (loaded.dataDir || loaded.config.preset !== 'mini') return loaded;
   const dataDir = await resolveDataDir(undefined, loaded.config, () => {});
   return loadModels({ run, weights, preset: args.options.preset as string | undefined, data: dataDir, log });
+}
+
+/** Refuses an ensemble where a command works on one network (features, filters). */
+export function requireOneNetwork(command: string, args: Parsed): void {
+  if (((args.options.weights as string[] | undefined)?.length ?? 0) > 1) throw new UsageError(command, 'one network at a time: give a single --weights file');
+}
+
+/** Reads image files for a command; each file that fails is reported on stderr with its reason (the rest go on). */
+export async function imagesFromArgs(command: string, files: readonly string[], prep: Preprocessing): Promise<ImageBatch> {
+  const b = await loadImages(files, prep);
+  for (const f of b.failed) console.error(`alexnet ${command}: ${f.file}: ${f.error}`);
+  return b;
 }

@@ -8,3 +8,4 @@ export * from './preprocess.js';
 export * from './predict.js';
 export * from './features.js';
 export * from './neighbors.js';
+export * from './test-split.js';

@@ -5,7 +5,7 @@
 // whatever the split's size.
 import type { Config } from '../config/config.js';
 import type { ClassInfo } from '../data/types.js';
-import { openLoader } from '../data/loader.js';
+import { openTestSplit } from './test-split.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { Tensor } from '../tensor/tensor.js';
 import { layerActivations } from './features.js';
@@ -50,10 +50,7 @@ export interface NeighborOptions {
 
 /** The first n validation images (one per class first, then the second of each…) as queries. */
 export async function validationQueries(dataDir: string, config: Config, cropSize: number, n: number): Promise<NeighborQuery[]> {
-  const loader = await openLoader(dataDir, 'val', {
-    batchSize: n, mode: 'center', cropSize, seed: config.seed, shuffle: false, dropLast: false, workers: 0, limit: n,
-    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean },
-  });
+  const loader = await openTestSplit(dataDir, 'val', config, { mode: 'center', batchSize: n, cropSize, limit: n, workers: 0 });
   try {
     const out: NeighborQuery[] = [];
     const per = 3 * cropSize * cropSize;
@@ -76,10 +73,7 @@ export async function nearestNeighbors(model: AlexNet, queries: readonly Neighbo
   const qf = layerActivations(model, new Tensor(qx, [queries.length, 3, crop, crop]), layer);
   const dim = qf.size / Math.max(1, queries.length);
   const best: Neighbor[][] = queries.map(() => []);
-  const loader = await openLoader(dataDir, o.split ?? 'train', {
-    batchSize: 128, mode: 'center', cropSize: crop, seed: config.seed, shuffle: false, dropLast: false, limit: o.limit, workers: config.data.workers,
-    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean },
-  });
+  const loader = await openTestSplit(dataDir, o.split ?? 'train', config, { mode: 'center', batchSize: 128, cropSize: crop, limit: o.limit });
   try {
     let done = 0;
     for await (const b of loader.epoch(0)) {

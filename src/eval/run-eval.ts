@@ -3,7 +3,7 @@
 // 10 views (PAPER.md §5, §6), per-class accuracy and the most confused pairs.
 import { resolve } from 'node:path';
 import type { ClassInfo, SplitName } from '../data/types.js';
-import { openLoader } from '../data/loader.js';
+import { openTestSplit } from './test-split.js';
 import { evaluate } from './evaluate.js';
 import { mostConfused, perClassAccuracy } from './metrics.js';
 import { loadModels, type LoadedModels, type ModelSource } from './model-source.js';
@@ -61,12 +61,9 @@ export async function evaluateModels(loaded: LoadedModels, options: EvalOptions 
   const results: ViewsResult[] = [];
   for (const views of options.views ?? [1, 10]) {
     // The trainer's validation batch size, so the figures match its log bit for bit.
-    const loader = await openLoader(dataDir, split, {
+    const loader = await openTestSplit(dataDir, split, loaded.config, {
       mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)),
-      cropSize: loaded.preset.inputSize, limit: options.limit, workers: options.workers ?? loaded.config.data.workers,
-      // Test views: no augmentation, the run's mean (§7), in order.
-      augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: loaded.config.data.pcaUnits, mean: loaded.config.data.mean },
-      seed: loaded.config.seed, shuffle: false, dropLast: false,
+      cropSize: loaded.preset.inputSize, limit: options.limit, workers: options.workers,
     });
     try {
       const ids = loader.classes.map((c) => c.id).join('\n');

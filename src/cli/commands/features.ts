@@ -3,10 +3,10 @@
 // already preprocessed input tensor.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
+import { imagesFromArgs, MODEL_OPTIONS, modelsFromArgs, requireOneNetwork } from '../model-options.js';
 import { batchedActivations, layerNames } from '../../eval/features.js';
 import { loadModels } from '../../eval/model-source.js';
-import { loadImages, resolvePreprocessing } from '../../eval/preprocess.js';
+import { resolvePreprocessing } from '../../eval/preprocess.js';
 import { readNpy, writeNpy } from '../../io/npy.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -55,7 +55,7 @@ export const featuresCommand: Command = {
     if (!out && layer !== '?') throw new UsageError('features', 'missing --out <file.npy>');
     if (input && args.positionals.length) throw new UsageError('features', 'give either --input <x.npy> or images, not both');
     if (!input && !args.positionals.length && layer !== '?') throw new UsageError('features', 'nothing to run: give images or --input <x.npy>');
-    if (((args.options.weights as string[] | undefined)?.length ?? 0) > 1) throw new UsageError('features', 'one network at a time: give a single --weights file');
+    requireOneNetwork('features', args);
     // An input tensor is already preprocessed: no dataset needed.
     const loaded = input ? loadModels({
       run: args.options.run as string | undefined, weights: args.options.weights as string[] | undefined, preset: args.options.preset as string | undefined,
@@ -71,8 +71,7 @@ export const featuresCommand: Command = {
       x = readInput(input, loaded.preset.inputChannels, loaded.preset.inputSize);
     } else {
       const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
-      const b = await loadImages(args.positionals, prep);
-      for (const f of b.failed) console.error(`alexnet features: ${f.file}: ${f.error}`);
+      const b = await imagesFromArgs('features', args.positionals, prep);
       failed = b.failed.length;
       if (b.files.length === 0) return 1;
       if (failed) console.error(`alexnet features: rows of ${out} are, in order: ${b.files.join(', ')}`);

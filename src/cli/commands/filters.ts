@@ -1,7 +1,7 @@
 // `alexnet filters`: the conv1 kernels as a PNG grid (PAPER.md §6.1, Figure 3).
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { MODEL_OPTIONS } from '../model-options.js';
+import { MODEL_OPTIONS, requireOneNetwork } from '../model-options.js';
 import { loadModels } from '../../eval/model-source.js';
 import { filterGrid, type FilterScaling } from '../../viz/filters.js';
 import { writePng } from '../../viz/png.js';
@@ -35,7 +35,7 @@ export const filtersCommand: Command = {
     const run = args.options.run as string | undefined;
     const weights = args.options.weights as string[] | undefined;
     if (!run && !weights?.length) throw new UsageError('filters', 'no network: give --run <dir> or --weights <file> [--preset <name>]');
-    if ((weights?.length ?? 0) > 1) throw new UsageError('filters', 'one network at a time: give a single --weights file');
+    requireOneNetwork('filters', args);
     const loaded = loadModels({ run, weights, preset: args.options.preset as string | undefined, log: (l) => console.error(l) });
     const g = await filterGrid(loaded.models[0], {
       scaling: args.options.scaling as FilterScaling, zoom: args.options.zoom as number | undefined, perRow: args.options['per-row'] as number | undefined,

@@ -2,8 +2,8 @@
 // (PAPER.md §6.1, Figure 4 right), as a contact sheet and JSON.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
-import { loadImages, resolvePreprocessing } from '../../eval/preprocess.js';
+import { imagesFromArgs, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
+import { resolvePreprocessing } from '../../eval/preprocess.js';
 import { nearestNeighbors, neighborsJson, validationQueries, type NeighborQuery } from '../../eval/neighbors.js';
 import { ensembleProbabilities } from '../../eval/predict.js';
 import { topK } from '../../eval/metrics.js';
@@ -53,8 +53,7 @@ export const neighborsCommand: Command = {
     let queries: NeighborQuery[];
     let failed = 0;
     if (args.positionals.length) {
-      const b = await loadImages(args.positionals, prep);
-      for (const f of b.failed) console.error(`alexnet neighbors: ${f.file}: ${f.error}`);
+      const b = await imagesFromArgs('neighbors', args.positionals, prep);
       failed = b.failed.length;
       const per = 3 * crop * crop;
       queries = b.files.map((file, i) => ({ name: file, x: b.x.data.slice(i * per, (i + 1) * per), label: null }));
