@@ -33,7 +33,7 @@ export const featuresCommand: Command = {
       '(NCHW float32, already cropped and mean subtracted): --layer fc8 gives its logits.',
       'Images are preprocessed as in alexnet predict (they need the dataset\'s mean).',
       'Layer names: conv1 norm1 pool1 conv2 norm2 pool2 conv3 conv4 conv5 pool5 fc6 drop6',
-      'fc7 drop7 fc8 (paper, caffe, mini); alexnet features --layer ? lists a preset\'s.',
+      'fc7 drop7 fc8 (every preset names its layers so; --list-layers shows a network\'s).',
     ].join('\n'),
     positionals: { min: 0, max: Infinity, name: '<image>…' },
     options: [
@@ -41,10 +41,11 @@ export const featuresCommand: Command = {
       { name: 'out', alias: 'o', type: 'string', value: '<file.npy>', help: 'where to write the activations' },
       { name: 'input', alias: 'i', type: 'string', value: '<x.npy>', help: 'a preprocessed NCHW float32 tensor instead of images' },
       ...MODEL_OPTIONS,
+      { name: 'list-layers', type: 'boolean', help: 'print the network\'s layer names and output shapes, and exit' },
     ],
     examples: [
       'alexnet features --run runs/mini --layer fc7 --out fc7.npy shoe.png bag.jpg',
-      'alexnet features --weights tv.safetensors --preset torchvision --input x.npy --layer classifier.6 --out logits.npy',
+      'alexnet features --weights tv.safetensors --preset torchvision --input x.npy --layer fc8 --out logits.npy',
       'alexnet features --weights w.safetensors --preset paper --input x.npy --layer fc8 --out logits.npy',
     ],
   },
@@ -52,17 +53,19 @@ export const featuresCommand: Command = {
     const out = args.options.out as string | undefined;
     const input = args.options.input as string | undefined;
     const layer = args.options.layer as string;
-    if (!out && layer !== '?') throw new UsageError('features', 'missing --out <file.npy>');
+    const list = args.options['list-layers'] === true;
+    if (!out && !list) throw new UsageError('features', 'missing --out <file.npy>');
     if (input && args.positionals.length) throw new UsageError('features', 'give either --input <x.npy> or images, not both');
-    if (!input && !args.positionals.length && layer !== '?') throw new UsageError('features', 'nothing to run: give images or --input <x.npy>');
+    if (!input && !args.positionals.length && !list) throw new UsageError('features', 'nothing to run: give images or --input <x.npy>');
     requireOneNetwork('features', args);
     // An input tensor is already preprocessed: no dataset needed.
-    const loaded = input ? loadModels({
+    const loaded = input || list ? loadModels({
       run: args.options.run as string | undefined, weights: args.options.weights as string[] | undefined, preset: args.options.preset as string | undefined,
     }) : await modelsFromArgs('features', args);
     const model = loaded.models[0];
-    if (layer === '?') {
-      console.log(layerNames(model).join('\n'));
+    if (list) {
+      const shapes = model.net.shapes([1, loaded.preset.inputChannels, loaded.preset.inputSize, loaded.preset.inputSize]);
+      layerNames(model).forEach((name, i) => console.log(`${name.padEnd(8)} [N, ${shapes[i].slice(1).join(', ')}]`));
       return 0;
     }
     let x: Tensor;
