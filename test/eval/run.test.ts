@@ -5,7 +5,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,28 @@ describe('on a trained mini network', () => {
     const text = cli(['predict', '--run', runA, good]);
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /^\S+t10k-0\.png\n( +\d+\.\d\d% +\S.*\n){5}$/);
+  });
+
+  it('predict: a WebP of another size and aspect ratio is rescaled and cropped like the data', async () => {
+    const webp = join(root, 'wide.webp');
+    const grey = Buffer.alloc(60 * 40 * 3);
+    for (let i = 0; i < grey.length; i++) grey[i] = (i * 7) % 251;
+    writeFileSync(webp, await sharp(grey, { raw: { width: 60, height: 40, channels: 3 } }).webp().toBuffer());
+    const r = cli(['predict', '--run', runA, '--top', '3', '--json', webp]);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { predictions: { top: { probability: number }[] }[] };
+    assert.equal(out.predictions[0].top.length, 3);
+  });
+
+  it('a run without model.safetensors (still training) is evaluated from its newest checkpoint', async () => {
+    const copy = join(root, 'unfinished');
+    cpSync(runA, copy, { recursive: true });
+    rmSync(join(copy, 'model.safetensors'));
+    const notes: string[] = [];
+    const loaded = loadModels({ run: copy, log: (l) => notes.push(l) });
+    assert.match(notes.join('\n'), /no model\.safetensors .*using .*ckpt-\d+\.json/);
+    const r = await evaluateModels(loaded, { views: [1], limit: VAL });
+    assert.equal(r.results[0].top1Error, logged(runA)[0].valTop1Error);
   });
 
   it('features: fc8 of an input tensor are its logits, exactly; fc7 of images has 512 columns', async () => {
