@@ -21,6 +21,8 @@ export { VERSION } from './version.js';
 export { selectDefaultBackend, registerNative } from './backend/select.js';
 export { loadAddon, type NativeAddon } from './backend/native/addon.js';
 export * from './data/index.js';
+export * from './eval/index.js';
+export * from './viz/index.js';
 
 import { selectDefaultBackend } from './backend/select.js';
 

@@ -23,6 +23,8 @@ export interface ModelOptions {
   readonly lrnScope: 'column' | 'all' | null;
   readonly poolRounding: 'floor' | 'ceil' | null;
   readonly dropoutScaling: DropoutScaling | null;
+  /** Dropout probability of fc6 and fc7 (paper 0.5). */
+  readonly dropProbability: number | null;
   /** Value of the biases the preset initialises positive (paper 1, Caffe 0.1). */
   readonly positiveBias: number | null;
 }
@@ -81,7 +83,7 @@ export function defaultConfig(presetName: string): Config {
   return {
     preset: p.name,
     seed: 1,
-    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, positiveBias: null },
+    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null },
     train: {
       batchSize: r.batchSize, epochs: r.epochs, learningRate: r.learningRate, momentum: r.momentum, weightDecay: r.weightDecay,
       momentumForm: r.momentumForm, biasLrMultiplier: r.biasLrMultiplier, biasDecay: r.biasDecay, schedule: r.schedule,
@@ -138,6 +140,7 @@ const SCHEMA: Record<string, Check> = {
   'model.lrnScope': oneOf(['column', 'all'], true),
   'model.poolRounding': oneOf(['floor', 'ceil'], true),
   'model.dropoutScaling': oneOf(['paper', 'inverted'], true),
+  'model.dropProbability': num(0, 0.99, false, true),
   'model.positiveBias': num(-1e6, 1e6, false, true),
   'train.batchSize': num(1, 1e6, true),
   'train.epochs': num(0, 1e6, true),
@@ -278,7 +281,7 @@ export function configuredPreset(config: Config, classes?: number): Preset {
       case 'maxpool':
         return m.poolRounding ? { ...l, rounding: m.poolRounding } : l;
       case 'dropout':
-        return m.dropoutScaling ? { ...l, scaling: m.dropoutScaling } : l;
+        return { ...l, scaling: m.dropoutScaling ?? l.scaling, dropProbability: m.dropProbability ?? l.dropProbability };
       case 'linear': {
         const init = positive !== null && l.init.bias > 0 ? { ...l.init, bias: positive } : l.init;
         return { ...l, init, out: i === lastLinear ? nClasses : l.out };

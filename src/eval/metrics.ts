@@ -87,3 +87,39 @@ export class Tally {
     return 1 - this.top5 / Math.max(1, this.images);
   }
 }
+
+/** Accuracy of each class from confusion counts [true·K + predicted]: correct / images of that class (NaN when a class has none). */
+export function perClassAccuracy(confusion: Int32Array, classes: number): { images: number; correct: number; accuracy: number }[] {
+  const out: { images: number; correct: number; accuracy: number }[] = [];
+  for (let t = 0; t < classes; t++) {
+    let images = 0;
+    for (let p = 0; p < classes; p++) images += confusion[t * classes + p];
+    const correct = confusion[t * classes + t];
+    out.push({ images, correct, accuracy: images ? correct / images : NaN });
+  }
+  return out;
+}
+
+export interface ConfusedPair {
+  /** The true class. */
+  readonly actual: number;
+  /** The class predicted (top-1) instead. */
+  readonly predicted: number;
+  readonly count: number;
+  /** count / images of the true class. */
+  readonly rate: number;
+}
+
+/** The `n` most frequent off-diagonal confusions, most first (ties: lower true class, then lower predicted class). */
+export function mostConfused(confusion: Int32Array, classes: number, n: number): ConfusedPair[] {
+  const totals = perClassAccuracy(confusion, classes).map((c) => c.images);
+  const pairs: ConfusedPair[] = [];
+  for (let t = 0; t < classes; t++) {
+    for (let p = 0; p < classes; p++) {
+      const count = confusion[t * classes + p];
+      if (t !== p && count > 0) pairs.push({ actual: t, predicted: p, count, rate: count / totals[t] });
+    }
+  }
+  pairs.sort((a, b) => b.count - a.count || a.actual - b.actual || a.predicted - b.predicted);
+  return pairs.slice(0, n);
+}

@@ -5,12 +5,24 @@ import { backends } from './backends.js';
 import { info } from './info.js';
 import { prepare } from './prepare.js';
 import { finetuneCommand, trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
+import { predictCommand } from './predict.js';
+import { featuresCommand } from './features.js';
+import { neighborsCommand } from './neighbors.js';
+import { filtersCommand } from './filters.js';
+import { reportCommand } from './report.js';
 
 export const COMMANDS: readonly Command[] = [
   prepare,
   trainCommand,
   finetuneCommand,
+  evalCommand,
+  predictCommand,
+  featuresCommand,
+  neighborsCommand,
+  filtersCommand,
+  reportCommand,
   info,
-  backends,
   exportCommand,
+  backends,
 ];

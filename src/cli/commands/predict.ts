@@ -1,0 +1,47 @@
+// `alexnet predict`: the top-5 classes of image files (PAPER.md §6.1, Figure 4 left).
+import type { Command } from '../args.js';
+import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
+import { predictFiles } from '../../eval/predict.js';
+import { resolvePreprocessing } from '../../eval/preprocess.js';
+
+export const predictCommand: Command = {
+  spec: {
+    name: 'predict',
+    summary: 'Top-5 classes, with names and probabilities, of JPEG/PNG/WebP images.',
+    usage: ['--run <dir> [--top <k>] [--json] <image>…', '--weights <file>… [--preset <name>] --data <dir> <image>…'],
+    description: [
+      'Each image is preprocessed as the validation data was (PAPER.md §5): shorter side to',
+      'the dataset\'s prepared size, central square, the network\'s centre crop, minus the',
+      'training set\'s mean. The mean comes from --data, else from the run folder (stored',
+      'there as mean.safetensors the first time, from the dataset its checkpoints record).',
+      'A file that cannot be read is reported on stderr with the reason and the others are',
+      'still predicted; the exit status is then 1.',
+    ].join('\n'),
+    positionals: { min: 1, max: Infinity, name: '<image>…' },
+    options: [
+      ...MODEL_OPTIONS,
+      { name: 'top', alias: 'k', type: 'integer', value: '<k>', default: 5, help: 'classes per image' },
+      { name: 'json', type: 'boolean', help: 'print JSON: {predictions: [{file, top: [{index, id, name, probability}]}], failed: [{file, error}]}' },
+    ],
+    examples: [
+      'alexnet predict --run runs/paper cat.jpg dog.png',
+      'alexnet predict --weights alexnet-torchvision.safetensors --preset torchvision --data data/ilsvrc256 *.jpg',
+      'alexnet predict --run runs/mini --json shoe.webp | jq .predictions[0].top[0].name',
+    ],
+  },
+  async run(args) {
+    const loaded = await modelsFromArgs('predict', args);
+    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
+    const r = await predictFiles(loaded.models, loaded.classes, args.positionals, prep, args.options.top as number);
+    for (const f of r.failed) console.error(`alexnet predict: ${f.file}: ${f.error}`);
+    if (args.options.json) {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    } else {
+      for (const p of r.predictions) {
+        console.log(p.file);
+        for (const c of p.top) console.log(`  ${(100 * c.probability).toFixed(2).padStart(6)}%  ${c.name}${c.name !== c.id ? ` (${c.id})` : ''}`);
+      }
+    }
+    return r.failed.length ? 1 : 0;
+  },
+};

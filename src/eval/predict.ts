@@ -1,0 +1,59 @@
+// Top-k predictions for image files (PAPER.md §6.1, Figure 4 left): the
+// centre crop of each image, preprocessed like the validation data, through
+// one network or an ensemble (softmax averaged, §6).
+import type { ClassInfo } from '../data/types.js';
+import type { AlexNet } from '../models/alexnet.js';
+import { Tensor } from '../tensor/tensor.js';
+import { softmaxRows, topK } from './metrics.js';
+import { loadImages, type Preprocessing } from './preprocess.js';
+
+export interface ClassScore extends ClassInfo {
+  /** Output index. */
+  readonly index: number;
+  readonly probability: number;
+}
+
+export interface Prediction {
+  readonly file: string;
+  /** Best first. */
+  readonly top: readonly ClassScore[];
+}
+
+export interface PredictResult {
+  readonly predictions: readonly Prediction[];
+  /** Files that could not be read or decoded, with the reason; the others are still predicted. */
+  readonly failed: readonly { readonly file: string; readonly error: string }[];
+}
+
+/** Mean softmax of the models over x [N, C, S, S] → [N, K] (evaluation mode). */
+export function ensembleProbabilities(models: readonly AlexNet[], x: Tensor, batch = 64): Float64Array {
+  const n = x.shape[0];
+  const k = models[0].preset.classes;
+  const per = n ? x.size / n : 0;
+  const out = new Float64Array(n * k);
+  for (const m of models) {
+    m.eval();
+    for (let i = 0; i < n; i += batch) {
+      const b = Math.min(batch, n - i);
+      const view = new Tensor(x.data.subarray(i * per, (i + b) * per), [b, ...x.shape.slice(1)]);
+      const p = softmaxRows(m.forward(view).data, b, k);
+      for (let j = 0; j < p.length; j++) out[i * k + j] += p[j] / models.length;
+    }
+  }
+  return out;
+}
+
+/** The k best classes of each row of probabilities. */
+export function topClasses(probs: Float64Array, row: number, classes: readonly ClassInfo[], k: number): ClassScore[] {
+  const K = classes.length;
+  return topK(probs, row * K, K, k).map((index) => ({ ...classes[index], index, probability: probs[row * K + index] }));
+}
+
+export async function predictFiles(models: readonly AlexNet[], classes: readonly ClassInfo[], files: readonly string[], prep: Preprocessing, k = 5): Promise<PredictResult> {
+  const batch = await loadImages(files, prep);
+  const probs = ensembleProbabilities(models, batch.x);
+  return {
+    predictions: batch.files.map((file, i) => ({ file, top: topClasses(probs, i, classes, k) })),
+    failed: batch.failed,
+  };
+}

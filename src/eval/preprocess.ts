@@ -1,0 +1,134 @@
+// Images from outside a prepared dataset (predict, features, neighbours),
+// made into exactly what the network saw in validation (PAPER.md §5): the
+// shorter side rescaled to the dataset's prepared size S and the central S×S
+// kept (as `alexnet prepare` does), then the network's centre crop, minus
+// the training set's mean (per pixel or per channel, §7 — the run's choice).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetInfo, MeanMode } from '../data/types.js';
+import { readDatasetInfo } from '../data/shards.js';
+import { hwcToChw, toSquareRgb } from '../data/image.js';
+import { centreView, renderView, type MeanSource } from '../data/augment.js';
+import { readSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Everything needed to turn an image file into a network input. */
+export interface Preprocessing {
+  /** Side S of the prepared squares. */
+  readonly size: number;
+  /** The network's input side (≤ S). */
+  readonly cropSize: number;
+  readonly mean: MeanSource;
+}
+
+/** Where a run keeps its dataset's mean, so prediction still works once the dataset is gone. */
+export const RUN_MEAN_FILE = 'mean.safetensors';
+
+export class PreprocessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreprocessError';
+  }
+}
+
+export function preprocessingFromDataset(info: DatasetInfo, cropSize: number, mode: MeanMode): Preprocessing {
+  if (cropSize > info.size) throw new PreprocessError(`${info.dir}: images are ${info.size}×${info.size} but the network crops ${cropSize}; use the dataset the network was trained on`);
+  return { size: info.size, cropSize, mean: { mode, meanImage: info.stats.meanImage, meanChannel: info.stats.meanChannel } };
+}
+
+/** Writes the mean image and per-channel mean to <run>/mean.safetensors (the dataset's mean.safetensors plus `meanChannel`). */
+export function storeRunMean(runDir: string, info: DatasetInfo): void {
+  writeFileAtomic(join(runDir, RUN_MEAN_FILE), encodeSafetensors([
+    ['mean_image', { shape: [3, info.size, info.size], data: info.stats.meanImage }],
+    ['mean_channel', { shape: [3], data: Float32Array.from(info.stats.meanChannel) }],
+  ], { source: info.dir }));
+}
+
+/** The mean a run stored (storeRunMean), or null. */
+export function readRunMean(runDir: string, cropSize: number, mode: MeanMode): Preprocessing | null {
+  const file = join(runDir, RUN_MEAN_FILE);
+  if (!existsSync(file)) return null;
+  const t = readSafetensors(file).tensors;
+  const img = t.get('mean_image');
+  const ch = t.get('mean_channel');
+  if (!img || !ch || img.shape.length !== 3 || img.shape[0] !== 3) throw new PreprocessError(`${file}: expected mean_image [3, S, S] and mean_channel [3]; delete it and pass --data <prepared dataset>`);
+  return { size: img.shape[1], cropSize, mean: { mode, meanImage: img.data as Float32Array, meanChannel: Array.from(ch.data as Float32Array) } };
+}
+
+/**
+ * The preprocessing of a network: from --data, else the run's stored mean,
+ * else the dataset the run's checkpoints record (then stored in the run).
+ */
+export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode }): Preprocessing {
+  if (o.runDir && !o.dataDir) {
+    const stored = readRunMean(o.runDir, o.cropSize, o.mean);
+    if (stored) return stored;
+  }
+  if (!o.dataDir || !existsSync(join(o.dataDir, 'dataset.json'))) {
+    throw new PreprocessError(`images must be preprocessed like the training data (PAPER.md §5: prepared size, centre crop, mean image), so the dataset's mean is needed${o.dataDir ? ` but ${o.dataDir} is gone` : ''}: pass --data <prepared dataset the network was trained on>${o.runDir ? '' : ', or --run <dir> of a run that recorded it'}`);
+  }
+  const info = readDatasetInfo(o.dataDir);
+  if (o.runDir) storeRunMean(o.runDir, info);
+  return preprocessingFromDataset(info, o.cropSize, o.mean);
+}
+
+/** One image file's bytes → the network's centre-crop input, CHW float32 minus the mean. */
+export async function preprocessImage(bytes: Uint8Array, p: Preprocessing): Promise<Float32Array> {
+  const hwc = await toSquareRgb({ kind: 'encoded', bytes }, p.size);
+  const chw = new Uint8Array(3 * p.size * p.size);
+  hwcToChw(hwc, p.size * p.size, chw);
+  const out = new Float32Array(3 * p.cropSize * p.cropSize);
+  renderView(chw, p.size, p.cropSize, centreView(p.size, p.cropSize), p.mean, [0, 0, 0], out, 0);
+  return out;
+}
+
+export interface ImageBatch {
+  /** [N, 3, crop, crop] for the files that could be read, in order. */
+  readonly x: Tensor;
+  /** The files in x, in order. */
+  readonly files: readonly string[];
+  /** Files that could not be read, with the reason. */
+  readonly failed: readonly { readonly file: string; readonly error: string }[];
+}
+
+/** Reads and preprocesses files; a file that fails is reported, not fatal. */
+export async function loadImages(files: readonly string[], p: Preprocessing): Promise<ImageBatch> {
+  const ok: string[] = [];
+  const rows: Float32Array[] = [];
+  const failed: { file: string; error: string }[] = [];
+  for (const file of files) {
+    try {
+      const bytes = readFileSync(file);
+      rows.push(await preprocessImage(bytes, p));
+      ok.push(file);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      // libvips repeats its messages line by line: one line each, once.
+      const message = [...new Set(err.message.split('\n').map((l) => l.trim()).filter(Boolean))].join('; ');
+      const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder, not an image' : err.code ? `${err.code} (${message})` : message;
+      failed.push({ file, error: `${reason}; give a JPEG, PNG or WebP image` });
+    }
+  }
+  const plane = 3 * p.cropSize * p.cropSize;
+  const data = new Float32Array(rows.length * plane);
+  rows.forEach((r, i) => data.set(r, i * plane));
+  return { x: new Tensor(data, [rows.length, 3, p.cropSize, p.cropSize]), files: ok, failed };
+}
+
+/** The inverse of the mean subtraction for a centre crop: CHW float32 (minus mean) → HWC RGB bytes (for pictures). */
+export function cropToRgb(x: Float32Array, offset: number, p: Preprocessing): Uint8Array {
+  const { size, cropSize: c } = p;
+  const o = centreView(size, c);
+  const out = new Uint8Array(c * c * 3);
+  for (let ch = 0; ch < 3; ch++) {
+    for (let y = 0; y < c; y++) {
+      for (let xx = 0; xx < c; xx++) {
+        const mean = p.mean.mode === 'pixel' ? p.mean.meanImage[ch * size * size + (o.y + y) * size + o.x + xx] : p.mean.mode === 'channel' ? p.mean.meanChannel[ch] : 0;
+        const v = x[offset + (ch * c + y) * c + xx] + mean;
+        out[(y * c + xx) * 3 + ch] = Math.max(0, Math.min(255, Math.round(v)));
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+// `alexnet eval` without the command line: top-1/top-5 error of one network
+// or an ensemble on a prepared split, with the centre crop and/or the paper's
+// 10 views (PAPER.md §5, §6), per-class accuracy and the most confused pairs.
+import { resolve } from 'node:path';
+import type { ClassInfo, SplitName } from '../data/types.js';
+import { openTestSplit } from './test-split.js';
+import { evaluate } from './evaluate.js';
+import { mostConfused, perClassAccuracy } from './metrics.js';
+import { loadModels, type LoadedModels, type ModelSource } from './model-source.js';
+
+export interface EvalOptions {
+  /** Views per image to evaluate with, each a separate result (default [1, 10]). */
+  readonly views?: readonly (1 | 10)[];
+  readonly split?: SplitName;
+  /** First n images of the split (the loader's class-balanced order); default: all. */
+  readonly limit?: number;
+  /** Confused pairs listed (default 10). */
+  readonly topConfusions?: number;
+  readonly workers?: number;
+  /** Called with images done, for progress lines. */
+  readonly onProgress?: (views: number, done: number, total: number) => void;
+}
+
+export interface ClassResult extends ClassInfo {
+  readonly images: number;
+  readonly accuracy: number;
+}
+
+export interface ConfusionResult {
+  readonly actual: ClassInfo;
+  readonly predicted: ClassInfo;
+  readonly count: number;
+  /** Share of the true class's images predicted as `predicted`. */
+  readonly rate: number;
+}
+
+export interface ViewsResult {
+  readonly views: 1 | 10;
+  readonly images: number;
+  readonly loss: number;
+  readonly top1Error: number;
+  readonly top5Error: number;
+  readonly perClass: readonly ClassResult[];
+  readonly confusions: readonly ConfusionResult[];
+}
+
+export interface EvalReport {
+  readonly preset: string;
+  /** Weight files; more than one: an ensemble (softmax averaged). */
+  readonly weights: readonly string[];
+  readonly data: string;
+  readonly split: SplitName;
+  readonly results: readonly ViewsResult[];
+}
+
+/** Evaluates networks already loaded (loadModels) on their dataset. */
+export async function evaluateModels(loaded: LoadedModels, options: EvalOptions = {}): Promise<EvalReport> {
+  const split = options.split ?? 'val';
+  const dataDir = loaded.dataDir;
+  if (!dataDir) throw new Error(`no dataset to evaluate on: pass --data <prepared dataset> (alexnet prepare)`);
+  const results: ViewsResult[] = [];
+  for (const views of options.views ?? [1, 10]) {
+    // The trainer's validation batch size, so the figures match its log bit for bit.
+    const loader = await openTestSplit(dataDir, split, loaded.config, {
+      mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)),
+      cropSize: loaded.preset.inputSize, limit: options.limit, workers: options.workers,
+    });
+    try {
+      const ids = loader.classes.map((c) => c.id).join('\n');
+      if (ids !== loaded.classes.map((c) => c.id).join('\n')) {
+        throw new Error(`${dataDir}: its ${loader.classes.length} classes are not the network's ${loaded.classes.length} (in the same order); evaluate on the dataset the network was trained on`);
+      }
+      const r = await evaluate(loaded.models, loader, views, (done) => options.onProgress?.(views, done, loader.size));
+      const k = loaded.classes.length;
+      results.push({
+        views, images: r.images, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error,
+        perClass: perClassAccuracy(r.tally.confusion, k).map((c, i) => ({ ...loaded.classes[i], images: c.images, accuracy: c.accuracy })),
+        confusions: mostConfused(r.tally.confusion, k, options.topConfusions ?? 10).map((p) => ({
+          actual: loaded.classes[p.actual], predicted: loaded.classes[p.predicted], count: p.count, rate: p.rate,
+        })),
+      });
+    } finally {
+      await loader.close();
+    }
+  }
+  return { preset: loaded.preset.name, weights: loaded.files, data: dataDir, split, results };
+}
+
+/** Evaluates the networks a source names (a run folder, or weight files with --data). */
+export async function evaluateSource(source: ModelSource, options: EvalOptions = {}): Promise<EvalReport> {
+  return evaluateModels(loadModels(source), options);
+}
+
+/** Evaluates a run folder's final network (model.safetensors) on the dataset it was trained on. */
+export async function evaluateRun(runDir: string, options: EvalOptions & { readonly data?: string } = {}): Promise<EvalReport> {
+  return evaluateSource({ run: resolve(runDir), data: options.data }, options);
+}
+
+const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(2)}%`);
+
+/** The report as a plain-text table (what `alexnet eval` prints). */
+export function formatEvalReport(r: EvalReport): string {
+  const lines: string[] = [];
+  const what = r.weights.length > 1 ? `ensemble of ${r.weights.length} networks (softmax averaged)` : r.weights[0];
+  lines.push(`${what}, preset ${r.preset}`, `${r.data} (${r.split})`, '');
+  lines.push(`${'views'.padEnd(14)}${'images'.padStart(8)}${'loss'.padStart(9)}${'top-1 err'.padStart(11)}${'top-5 err'.padStart(11)}`);
+  for (const v of r.results) {
+    lines.push(`${(v.views === 10 ? '10 (§5)' : '1 (centre)').padEnd(14)}${String(v.images).padStart(8)}${v.loss.toFixed(4).padStart(9)}${pct(v.top1Error).padStart(11)}${pct(v.top5Error).padStart(11)}`);
+  }
+  const last = r.results[r.results.length - 1];
+  if (!last) return lines.join('\n') + '\n';
+  lines.push('', `per class (${last.views === 10 ? '10 views' : 'centre crop'}):`);
+  const width = Math.max(5, ...last.perClass.map((c) => c.name.length));
+  const sorted = [...last.perClass].sort((a, b) => a.accuracy - b.accuracy);
+  const shown = sorted.length > 20 ? [...sorted.slice(0, 10), null, ...sorted.slice(-10)] : sorted;
+  lines.push(`  ${'class'.padEnd(width)}  ${'images'.padStart(6)}  ${'accuracy'.padStart(8)}`);
+  for (const c of shown) lines.push(c ? `  ${c.name.padEnd(width)}  ${String(c.images).padStart(6)}  ${pct(c.accuracy).padStart(8)}` : `  … ${sorted.length - 20} more`);
+  if (last.confusions.length) {
+    lines.push('', 'most confused (true → predicted):');
+    for (const p of last.confusions) lines.push(`  ${`${p.actual.name} → ${p.predicted.name}`.padEnd(2 * width + 3)}  ${String(p.count).padStart(6)}  ${pct(p.rate).padStart(8)}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,23 @@
+// A split read the way evaluation reads it (PAPER.md §5 test views): no
+// augmentation, no shuffle, every image (no dropped last batch), the run's
+// mean (§7). Shared by eval, neighbours and the report.
+import type { Config } from '../config/config.js';
+import type { DataLoader, SplitName } from '../data/types.js';
+import { openLoader } from '../data/loader.js';
+
+export interface TestSplitOptions {
+  readonly mode: 'center' | 'tenViews';
+  readonly batchSize: number;
+  readonly cropSize: number;
+  readonly limit?: number;
+  /** Loader threads (default: the run's). */
+  readonly workers?: number;
+}
+
+export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
+  return openLoader(dataDir, split, {
+    mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
+    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean },
+    seed: config.seed, shuffle: false, dropLast: false,
+  });
+}
