@@ -21,6 +21,8 @@ export interface OptionSpec {
   readonly default?: string | number | boolean | readonly string[];
   /** Listed under "advanced options" in help. */
   readonly advanced?: boolean;
+  /** list: also split each value on commas (default true; off for values that hold JSON). */
+  readonly commaSeparated?: boolean;
 }
 
 export interface CommandSpec {
@@ -124,7 +126,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       if (!lists.has(o.name)) options[o.name] = [];
       lists.add(o.name);
       const arr = options[o.name] as string[];
-      for (const part of inline.split(',')) if (part !== '') arr.push(convert(spec.name, o, part) as string);
+      for (const part of o.commaSeparated === false ? [inline] : inline.split(',')) if (part !== '') arr.push(convert(spec.name, o, part) as string);
       while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) arr.push(convert(spec.name, o, argv[++i]) as string);
     } else {
       options[o.name] = convert(spec.name, o, inline);

@@ -13,7 +13,7 @@ export const PRESET_OPTION: OptionSpec = {
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   PRESET_OPTION,
   { name: 'config', type: 'string', value: '<file.json>', help: 'JSON overrides, e.g. {"train": {"learningRate": 0.02}}', advanced: true },
-  { name: 'set', type: 'list', value: '<key=value>', help: `override one config key (repeatable); keys: ${CONFIG_KEYS.join(', ')}`, advanced: true },
+  { name: 'set', type: 'list', value: '<key=value>', commaSeparated: false, help: `override one config key (repeatable); keys: ${CONFIG_KEYS.join(', ')}`, advanced: true },
 ];
 
 /** Resolves preset + config file + --set + extra flag overrides, in that order. */

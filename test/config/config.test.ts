@@ -54,3 +54,18 @@ describe('config resolution', () => {
     assert.equal(buildAlexNet(ten).net.shapes([1, 3, 224, 224]).pop()!.join('x'), '1x10');
   });
 });
+
+describe('command-line overrides', () => {
+  it('--set keeps JSON values whole (commas included); list options split on commas', async () => {
+    const { parseArgs } = await import('../../src/cli/args.js');
+    const { trainCommand, finetuneCommand } = await import('../../src/cli/commands/train.js');
+    const p = parseArgs(trainCommand.spec, ['--set', 'train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel', '--epochs', '2']);
+    assert.deepEqual(p.options.set, ['train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel']);
+    assert.equal(p.options.epochs, 2);
+    const f = parseArgs(finetuneCommand.spec, ['--freeze', 'conv1,conv2', 'conv3', '--weights', 'w.safetensors']);
+    assert.deepEqual(f.options.freeze, ['conv1', 'conv2', 'conv3']);
+    assert.throws(() => parseArgs(trainCommand.spec, ['--epochs', 'two']), /--epochs expects a number, got 'two'/);
+    assert.throws(() => parseArgs(trainCommand.spec, ['--bach-size', '3']), /unknown option '--bach-size' \(did you mean '--batch-size'\?\)/);
+    assert.throws(() => parseArgs(trainCommand.spec, ['--momentum-form', 'torch']), /not one of paper, pytorch/);
+  });
+});

@@ -11,8 +11,10 @@ import { featuresCommand } from './features.js';
 import { neighborsCommand } from './neighbors.js';
 import { filtersCommand } from './filters.js';
 import { reportCommand } from './report.js';
+import { demoCommand } from './demo.js';
 
 export const COMMANDS: readonly Command[] = [
+  demoCommand,
   prepare,
   trainCommand,
   finetuneCommand,
