@@ -34,10 +34,10 @@ PARAMS = [
     ("conv2.weight", [64, 16, 5, 5], 0.07), ("conv2.bias", [64], 0.05),
     ("conv3.weight", [96, 64, 3, 3], 0.06), ("conv3.bias", [96], 0.05),
     ("conv4.weight", [96, 48, 3, 3], 0.07), ("conv4.bias", [96], 0.05),
-    ("conv5.weight", [64, 48, 3, 3], 0.07), ("conv5.bias", [64], 0.05),
-    ("fc6.weight", [512, 256], 0.09), ("fc6.bias", [512], 0.05),
-    ("fc7.weight", [512, 512], 0.06), ("fc7.bias", [512], 0.05),
-    ("fc8.weight", [10, 512], 0.01), ("fc8.bias", [10], 0.05),
+    ("conv5.weight", [128, 48, 3, 3], 0.07), ("conv5.bias", [128], 0.05),
+    ("fc6.weight", [1024, 512], 0.044), ("fc6.bias", [1024], 0.05),
+    ("fc7.weight", [1024, 1024], 0.044), ("fc7.bias", [1024], 0.05),
+    ("fc8.weight", [10, 1024], 0.01), ("fc8.bias", [10], 0.05),
 ]
 
 
@@ -88,7 +88,7 @@ def main():
         x = torch.from_numpy(generate(s["x"]).astype(np.float64))
         y = torch.from_numpy(generate(s["labels"]).astype(np.int64))
         # Masks in the order the layers draw them: fc6's, then fc7's.
-        masks = [torch.from_numpy(rng.keep_mask_half(BATCH * 512).reshape(BATCH, 512)) for _ in range(2)]
+        masks = [torch.from_numpy(rng.keep_mask_half(BATCH * 1024).reshape(BATCH, 1024)) for _ in range(2)]
         loss = F.cross_entropy(forward(p, x, masks), y)
         for t in p.values():
             t.grad = None

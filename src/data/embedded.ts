@@ -10,8 +10,8 @@ import { packageDataDir } from './classes.js';
 import { prepareDataset } from './prepare.js';
 import { readDatasetInfo } from './shards.js';
 
-/** Prepared side of the embedded images: 28×28 upscaled to 32 (the `mini` preset crops 28). */
-export const EMBEDDED_SIZE = 32;
+/** Prepared side of the embedded images: their own 28×28 (the `mini` preset's input; see its notes). */
+export const EMBEDDED_SIZE = 28;
 
 export function embeddedSourceDir(): string {
   return fileURLToPath(new URL('fashion-mnist-mini/', packageDataDir()));

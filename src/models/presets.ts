@@ -237,25 +237,31 @@ export const torchvision: Preset = {
  * The paper's network scaled down for 28×28 images and CPU demo training
  * (Fashion-MNIST): every layer type is kept — two columns (groups 2 in conv2,
  * conv4, conv5), LRN within each column, overlapping 3×3/2 pooling, dropout
- * on fc6 and fc7 — with widths 32-64-96-96-64 and 512-unit hidden layers.
- * Images are prepared at 32 and cropped to 28 (as 256 → 224). Initialisation
- * keeps the paper's N(0, σ²) with positive biases in the same layers, but σ
- * is set per layer from the fan-in (√(2/fan-in)), since σ = 0.01 leaves so
- * small a network's activations vanishing.
+ * 0.5 on fc6 and fc7 — with widths 32-64-96-96-128 and 1024-unit hidden
+ * layers (as in the paper, the fully connected layers hold most weights).
+ * Choices measured on Fashion-MNIST (README, Results):
+ * - images are used at their own 28×28 (prepared size 28, no random crop,
+ *   flips kept): upscaling to 32 and cropping 28 as 256 → 224 cut off the
+ *   garments' edges and cost ~5 points of accuracy after one epoch;
+ * - initialisation keeps the paper's N(0, σ²) with positive biases in the
+ *   same layers, with σ set per layer from the fan-in (√(2/fan-in)), since
+ *   σ = 0.01 leaves so small a network's activations vanishing;
+ * - a fixed step schedule (÷10 every 6 epochs), so a 13-epoch run gets two
+ *   drops without the validation (= test) set steering the schedule.
  */
 export const mini: Preset = {
   name: 'mini',
-  description: 'the paper network scaled down for 28×28 images (Fashion-MNIST): 32-64-96-96-64 conv, 512-512 fc, two columns, LRN, overlapping pooling, dropout',
+  description: 'the paper network scaled down for 28×28 images (Fashion-MNIST): 32-64-96-96-128 conv, 1024-1024 fc, two columns, LRN, overlapping pooling, dropout',
   inputSize: 28,
   inputRule: 'preset',
   inputChannels: 3,
   classes: 10,
   recipe: {
-    batchSize: 128, epochs: 12, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'paper',
+    batchSize: 128, epochs: 13, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'paper',
     biasLrMultiplier: 1, biasDecay: true,
-    schedule: { kind: 'plateau', factor: 0.1, patience: 1, threshold: 0.001, maxDrops: 2 },
-    imageSize: 32,
-    augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'pixel' },
+    schedule: { kind: 'step', factor: 0.1, every: 6 },
+    imageSize: 28,
+    augment: { randomCrop: false, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'pixel' },
   },
   layers: [
     // Pixels are 0–255 after mean subtraction (σ ≈ 90 on Fashion-MNIST): conv1's σ absorbs that scale.
@@ -267,11 +273,11 @@ export const mini: Preset = {
     pool('pool2'),
     conv('conv3', 'conv3', 96, 3, 1, 1, 1, std(0.06, 0)),
     conv('conv4', 'conv4', 96, 3, 1, 1, 2, std(0.07, 0.1)),
-    conv('conv5', 'conv5', 64, 3, 1, 1, 2, std(0.07, 0.1)),
+    conv('conv5', 'conv5', 128, 3, 1, 1, 2, std(0.07, 0.1)),
     pool('pool5'),
-    fc('fc6', 'fc6', 512, true, std(0.09, 0.1)),
+    fc('fc6', 'fc6', 1024, true, std(0.044, 0.1)),
     drop('drop6', 'paper'),
-    fc('fc7', 'fc7', 512, true, std(0.06, 0.1)),
+    fc('fc7', 'fc7', 1024, true, std(0.044, 0.1)),
     drop('drop7', 'paper'),
     fc('fc8', 'fc8', 10, false, std(0.01, 0)),
   ],

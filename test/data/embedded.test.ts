@@ -13,7 +13,7 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sr
 describe('embedded Fashion-MNIST subset', () => {
   const t = tempDir('embedded');
   after(t.cleanup);
-  it('prepares once into the target folder (32×32 RGB, 8,000 + 2,000 images) and is reused', async () => {
+  it('prepares once into the target folder (28×28 RGB, 8,000 + 2,000 images) and is reused', async () => {
     const dir = await ensureEmbeddedDataset(path.join(t.dir, 'fm'));
     const stamp = statSync(path.join(dir, 'dataset.json')).mtimeMs;
     assert.equal(await ensureEmbeddedDataset(path.join(t.dir, 'fm')), dir);

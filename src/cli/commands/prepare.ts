@@ -34,7 +34,7 @@ command again keeps the finished shards and continues.`,
     examples: [
       'alexnet prepare ~/ILSVRC2012 data/ilsvrc256              # train/ and val/ with the devkit labels',
       'alexnet prepare --val-labels val.csv ~/photos data/photos',
-      'alexnet prepare --size 32 /usr/share/datasets/fashion-mnist data/fashion32',
+      'alexnet prepare --size 28 /usr/share/datasets/fashion-mnist data/fashion28',
     ],
   },
   async run(args) {
