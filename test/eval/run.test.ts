@@ -2,6 +2,7 @@
 // trained here on real data (mini on the embedded Fashion-MNIST subset, one
 // short epoch): eval reproduces what the trainer logged, images from files
 // are preprocessed exactly like the dataset's, and the outputs are checked.
+import { getPreset } from '../../src/models/presets.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -161,7 +162,7 @@ describe('on a trained mini network', () => {
     assert.equal(r.results[0].top1Error, logged(runA)[0].valTop1Error);
   });
 
-  it('features: fc8 of an input tensor are its logits, exactly; fc7 of images has 512 columns', async () => {
+  it('features: fc8 of an input tensor are its logits, exactly; fc7 of images has the preset\'s fc7 width', async () => {
     const loaded = loadModels({ run: runA });
     const x = new Tensor(Float32Array.from({ length: 2 * 3 * 28 * 28 }, (_, i) => Math.cos(i / 3) * 50), [2, 3, 28, 28]);
     writeNpy(join(root, 'x.npy'), { shape: x.shape, data: x.data });
@@ -172,7 +173,8 @@ describe('on a trained mini network', () => {
     assert.deepEqual(Array.from(y.data as Float32Array), Array.from(loaded.models[0].forward(x).data));
     const img = cli(['features', '--run', runA, '--layer', 'fc7', '--out', join(root, 'fc7.npy'), await idxPng('t10k', 0), await idxPng('t10k', 1)]);
     assert.equal(img.code, 0, img.err);
-    assert.deepEqual(readNpy(join(root, 'fc7.npy')).shape, [2, 512]);
+    const fc7 = getPreset('mini').layers.find((l) => l.name === 'fc7');
+    assert.deepEqual(readNpy(join(root, 'fc7.npy')).shape, [2, fc7 && fc7.kind === 'linear' ? fc7.out : -1]);
   });
 
   it('neighbors: a training image finds itself first; sheet and JSON agree', async () => {
