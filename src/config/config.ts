@@ -6,9 +6,8 @@
 import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
-import type { MomentumForm } from '../ops/sgd.js';
 import type { MeanMode, PcaUnits } from '../data/types.js';
-import { getPreset, type InputRule, type LayerSpec, type Preset, type ScheduleConfig } from '../models/presets.js';
+import { getPreset, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
 import { suggest } from '../util/suggest.js';
 
 /** Model-level ambiguities (PAPER.md §7); null keeps the preset's own choice. */
@@ -29,16 +28,8 @@ export interface ModelOptions {
   readonly positiveBias: number | null;
 }
 
-export interface TrainOptions {
-  readonly batchSize: number;
-  readonly epochs: number;
-  readonly learningRate: number;
-  readonly momentum: number;
-  readonly weightDecay: number;
-  readonly momentumForm: MomentumForm;
-  readonly biasLrMultiplier: number;
-  readonly biasDecay: boolean;
-  readonly schedule: ScheduleConfig;
+/** The preset's SGD recipe (batch, epochs, rates, momentum form, schedule) plus fine-tuning. */
+export interface TrainOptions extends Omit<Recipe, 'imageSize' | 'augment'> {
   /** Weights to start from (fine-tuning); the classifier is re-initialised when its class count differs. */
   readonly initFrom: string | null;
   /** Layers whose parameters stay fixed (fine-tuning), e.g. ["conv1", "conv2"]. */
@@ -84,11 +75,7 @@ export function defaultConfig(presetName: string): Config {
     preset: p.name,
     seed: 1,
     model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null },
-    train: {
-      batchSize: r.batchSize, epochs: r.epochs, learningRate: r.learningRate, momentum: r.momentum, weightDecay: r.weightDecay,
-      momentumForm: r.momentumForm, biasLrMultiplier: r.biasLrMultiplier, biasDecay: r.biasDecay, schedule: r.schedule,
-      initFrom: null, freeze: [],
-    },
+    train: (({ imageSize: _size, augment: _augment, ...sgd }) => ({ ...sgd, initFrom: null, freeze: [] }))(r),
     data: { imageSize: r.imageSize, ...r.augment, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
 }
