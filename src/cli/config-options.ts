@@ -2,7 +2,7 @@
 // config file and `--set key=value` overrides (src/config/config.ts).
 import { readFileSync } from 'node:fs';
 import type { OptionSpec, Parsed } from './args.js';
-import { CONFIG_KEYS, parseAssignment, parseConfigJson, resolveConfig, type Config, type Json } from '../config/config.js';
+import { parseAssignment, parseConfigJson, resolveConfig, type Config, type Json } from '../config/config.js';
 import { PRESETS } from '../models/presets.js';
 
 export const PRESET_OPTION: OptionSpec = {
@@ -13,7 +13,7 @@ export const PRESET_OPTION: OptionSpec = {
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   PRESET_OPTION,
   { name: 'config', type: 'string', value: '<file.json>', help: 'JSON overrides, e.g. {"train": {"learningRate": 0.02}}', advanced: true },
-  { name: 'set', type: 'list', value: '<key=value>', commaSeparated: false, help: `override one config key (repeatable); keys: ${CONFIG_KEYS.join(', ')}`, advanced: true },
+  { name: 'set', type: 'list', value: '<key=value>', commaSeparated: false, help: 'override a config key, e.g. model.lrnScope=all (repeatable; README lists the keys, `alexnet info --json` shows the values)', advanced: true },
 ];
 
 /** Resolves preset + config file + --set + extra flag overrides, in that order. */
