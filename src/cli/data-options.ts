@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { DataLoader, ViewMode } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
 import { ensureEmbeddedDataset } from '../data/embedded.js';
+import { openTestSplit } from '../eval/test-split.js';
 
 /** Where the embedded dataset is prepared when no --data is given. */
 export const EMBEDDED_PREPARED = join('runs', '.data', 'fashion-mnist-mini');
@@ -27,18 +28,17 @@ export interface SplitLoaderOptions {
 }
 
 export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {
+  // Validation reads its split exactly as evaluation does (same loader settings), so `eval` reproduces the logged errors.
+  if (o.mode !== 'train') return openTestSplit(dir, split, config, { ...o, mode: o.mode });
   const d = config.data;
-  const training = o.mode === 'train';
   return openLoader(dir, split, {
     batchSize: o.batchSize,
     mode: o.mode,
     cropSize: o.cropSize,
-    augment: training
-      ? { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean }
-      : { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: d.pcaUnits, mean: d.mean },
+    augment: { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean },
     seed: config.seed,
-    shuffle: training,
-    dropLast: training,
+    shuffle: true,
+    dropLast: true,
     workers: o.workers ?? d.workers,
     limit: o.limit,
   });

@@ -5,13 +5,9 @@
 import { join } from 'node:path';
 import type { Command } from '../args.js';
 import { parseArgs } from '../args.js';
-import { trainCommand } from './train.js';
+import { timestamp, trainCommand } from './train.js';
 import { evaluateRun, formatEvalReport } from '../../eval/run-eval.js';
 import { writeReport } from '../../viz/report.js';
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
 
 export const demoCommand: Command = {
   spec: {

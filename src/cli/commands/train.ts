@@ -22,7 +22,8 @@ const SCHEDULES: Record<string, Json> = {
   step: { kind: 'step', factor: 0.1, every: 30 },
 };
 
-function timestamp(): string {
+/** UTC time for default run folder names, e.g. 20261127-105808. */
+export function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
