@@ -29,7 +29,7 @@ export async function evaluate(models: readonly AlexNet[], loader: DataLoader, v
       if (rows !== n * views) throw new Error(`evaluate: batch of ${rows} rows for ${n} images and ${views} views`);
       let mean: Float64Array | null = null;
       for (const m of models) {
-        const p = averageViews(softmaxRows(m.forward(batch.x).data, rows, k), n, views, k);
+        const p = averageViews(softmaxRows(await m.forwardToHost(batch.x), rows, k), n, views, k);
         if (!mean) mean = p;
         else for (let i = 0; i < p.length; i++) mean[i] += p[i];
       }

@@ -34,7 +34,7 @@ export function layerIndex(model: AlexNet, name: string): number {
  * (a copy: layers reuse their buffers). Dropout layers are at their
  * test-time setting; `fc8` gives the logits, exactly as `forward` does.
  */
-export function layerActivations(model: AlexNet, x: Tensor, name: string): Tensor {
+export async function layerActivations(model: AlexNet, x: Tensor, name: string): Promise<Tensor> {
   const last = layerIndex(model, name);
   const [, c, h, w] = x.shape;
   const p = model.preset;
@@ -46,22 +46,23 @@ export function layerActivations(model: AlexNet, x: Tensor, name: string): Tenso
   try {
     // Not training: dropout draws nothing from the generator.
     const ctx = { training: false, rng: new Rng(0) };
-    let t = x;
+    let t = model.onDevice(x);
     for (let i = 0; i <= last; i++) t = model.net.layers[i].forward(t, ctx);
-    return new Tensor(Float32Array.from(t.data), t.shape);
+    // A copy: the layer's buffer is reused by the next call.
+    return new Tensor(Float32Array.from(await model.device.read(t)), t.shape);
   } finally {
     if (wasTraining) model.train();
   }
 }
 
 /** layerActivations in batches of `batch` images, so large inputs need only one batch of activations at a time. */
-export function batchedActivations(model: AlexNet, x: Tensor, name: string, batch = 64): Tensor {
+export async function batchedActivations(model: AlexNet, x: Tensor, name: string, batch = 64): Promise<Tensor> {
   const n = x.shape[0];
   const per = x.size / Math.max(1, n);
   const parts: Tensor[] = [];
   for (let i = 0; i < n; i += batch) {
     const m = Math.min(batch, n - i);
-    parts.push(layerActivations(model, new Tensor(x.data.subarray(i * per, (i + m) * per), [m, ...x.shape.slice(1)]), name));
+    parts.push(await layerActivations(model, new Tensor(x.data.subarray(i * per, (i + m) * per), [m, ...x.shape.slice(1)]), name));
   }
   if (parts.length === 0) {
     const shape = model.net.shapes([1, ...x.shape.slice(1)])[layerIndex(model, name)];

@@ -70,14 +70,14 @@ export async function nearestNeighbors(model: AlexNet, queries: readonly Neighbo
   const per = 3 * crop * crop;
   const qx = new Float32Array(queries.length * per);
   queries.forEach((q, i) => qx.set(q.x, i * per));
-  const qf = layerActivations(model, new Tensor(qx, [queries.length, 3, crop, crop]), layer);
+  const qf = await layerActivations(model, new Tensor(qx, [queries.length, 3, crop, crop]), layer);
   const dim = qf.size / Math.max(1, queries.length);
   const best: Neighbor[][] = queries.map(() => []);
   const loader = await openTestSplit(dataDir, o.split ?? 'train', config, { mode: 'center', batchSize: 128, cropSize: crop, limit: o.limit });
   try {
     let done = 0;
     for await (const b of loader.epoch(0)) {
-      const f = layerActivations(model, b.x, layer);
+      const f = await layerActivations(model, b.x, layer);
       for (let q = 0; q < queries.length; q++) {
         const list = best[q];
         for (let i = 0; i < b.labels.length; i++) {

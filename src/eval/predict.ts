@@ -26,7 +26,7 @@ export interface PredictResult {
 }
 
 /** Mean softmax of the models over x [N, C, S, S] → [N, K] (evaluation mode). */
-export function ensembleProbabilities(models: readonly AlexNet[], x: Tensor, batch = 64): Float64Array {
+export async function ensembleProbabilities(models: readonly AlexNet[], x: Tensor, batch = 64): Promise<Float64Array> {
   const n = x.shape[0];
   const k = models[0].preset.classes;
   const per = n ? x.size / n : 0;
@@ -36,7 +36,7 @@ export function ensembleProbabilities(models: readonly AlexNet[], x: Tensor, bat
     for (let i = 0; i < n; i += batch) {
       const b = Math.min(batch, n - i);
       const view = new Tensor(x.data.subarray(i * per, (i + b) * per), [b, ...x.shape.slice(1)]);
-      const p = softmaxRows(m.forward(view).data, b, k);
+      const p = softmaxRows(await m.forwardToHost(view), b, k);
       for (let j = 0; j < p.length; j++) out[i * k + j] += p[j] / models.length;
     }
   }
@@ -51,7 +51,7 @@ export function topClasses(probs: Float64Array, row: number, classes: readonly C
 
 export async function predictFiles(models: readonly AlexNet[], classes: readonly ClassInfo[], files: readonly string[], prep: Preprocessing, k = 5): Promise<PredictResult> {
   const batch = await loadImages(files, prep);
-  const probs = ensembleProbabilities(models, batch.x);
+  const probs = await ensembleProbabilities(models, batch.x);
   return {
     predictions: batch.files.map((file, i) => ({ file, top: topClasses(probs, i, classes, k) })),
     failed: batch.failed,

@@ -4,6 +4,7 @@
 // (docs/weights.md). Loading is strict and reports every problem at once.
 import type { AlexNet } from '../models/alexnet.js';
 import { loadStateDict, stateDict } from '../nn/state.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { bf16ToF32, f16ToF32 } from './halffloat.js';
 import { encodeSafetensors, readSafetensors, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
@@ -80,7 +81,7 @@ export function applyWeights(model: AlexNet, parsed: SafetensorsFile, file: stri
 }
 
 /** Writes the parameters as F32 safetensors, atomically, recording the preset (plus `metadata`). */
-export function saveWeights(model: AlexNet, file: string, metadata: Readonly<Record<string, string>> = {}): void {
-  const tensors = [...stateDict(model.net)].map(([name, t]) => [name, { shape: t.shape, data: t.data }] as [string, { shape: readonly number[]; data: Float32Array }]);
+export function saveWeights(model: AlexNet, file: string, metadata: Readonly<Record<string, string>> = {}, weights: ReadonlyMap<string, Tensor> = stateDict(model.net)): void {
+  const tensors = [...weights].map(([name, t]) => [name, { shape: t.shape, data: t.data }] as [string, { shape: readonly number[]; data: Float32Array }]);
   writeFileAtomic(file, encodeSafetensors(tensors, { ...metadata, [PRESET_KEY]: model.preset.name }));
 }

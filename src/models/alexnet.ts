@@ -12,6 +12,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
 import type { Param } from '../nn/layer.js';
 import { loadStateDict, stateDict, type LoadOptions, type LoadReport, type StateDict } from '../nn/state.js';
+import { defaultDevice, hostDevice, readTensor, type Device } from '../tensor/device.js';
+import { Buffer } from '../nn/layer.js';
 
 /**
  * A network built from a preset, with PyTorch-like mode switching: in
@@ -22,8 +24,17 @@ export class AlexNet {
   training = true;
   /** Draws dropout masks when no generator is passed to forward. */
   private readonly defaultRng = new Rng(0, 0x0d0);
+  /** Where host inputs are uploaded when the network lives on a device. */
+  private readonly input: Buffer;
 
-  constructor(readonly preset: Preset, readonly net: Sequential) {}
+  constructor(readonly preset: Preset, readonly net: Sequential) {
+    this.input = new Buffer(net.device);
+  }
+
+  /** Where the weights and activations live. */
+  get device(): Device {
+    return this.net.device;
+  }
 
   train(): this {
     this.training = true;
@@ -35,13 +46,36 @@ export class AlexNet {
     return this;
   }
 
-  /** Logits [N, classes]; the returned tensor is a buffer reused by the next call. */
+  /**
+   * Logits [N, classes]; the returned tensor is a buffer reused by the next call. It lives on the
+   * network's device (read it with `device.read`); a host input is uploaded first.
+   */
   forward(x: Tensor, rng: Rng = this.defaultRng): Tensor {
     const [, c, h, w] = x.shape;
     if (x.shape.length !== 4 || c !== this.preset.inputChannels || h !== this.preset.inputSize || w !== this.preset.inputSize) {
       throw new RangeError(`${this.preset.name}: expects input [N, ${this.preset.inputChannels}, ${this.preset.inputSize}, ${this.preset.inputSize}], got [${x.shape.join(', ')}]`);
     }
-    return this.net.forward(x, { training: this.training, rng });
+    return this.net.forward(this.onDevice(x), { training: this.training, rng });
+  }
+
+  /** `x` in the network's memory: itself, or uploaded into a reused input buffer. */
+  onDevice(x: Tensor): Tensor {
+    if (this.device === hostDevice || x.deviceArray) return x;
+    const t = this.input.get(x.shape);
+    this.device.write(t, x.data);
+    return t;
+  }
+
+  /** Logits on the host: forward, then one read. */
+  async forwardToHost(x: Tensor, rng: Rng = this.defaultRng): Promise<Float32Array> {
+    return (await readTensor(this.forward(x, rng))).data;
+  }
+
+  /** A host copy of the state dict (the live tensors themselves for a host network). */
+  async hostStateDict(): Promise<StateDict> {
+    const out: StateDict = new Map();
+    for (const [k, t] of this.stateDict()) out.set(k, await readTensor(t));
+    return out;
   }
 
   params(): Param[] {
@@ -63,7 +97,8 @@ export class AlexNet {
   }
 }
 
-export function buildAlexNet(preset: Preset): AlexNet {
+/** The network of `preset`, its weights and buffers on `device` (default: host memory). */
+export function buildAlexNet(preset: Preset, device: Device = defaultDevice()): AlexNet {
   const layers: Layer[] = [];
   let shape: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
   for (const s of preset.layers) {
@@ -71,25 +106,25 @@ export function buildAlexNet(preset: Preset): AlexNet {
     switch (s.kind) {
       case 'conv':
         layer = new Conv2dLayer(s.name, s.stateName, shape[1], s.out, s.kernel,
-          { stride: s.stride, padding: s.padding, groups: s.groups, outputRule: s.outputRule }, s.relu);
+          { stride: s.stride, padding: s.padding, groups: s.groups, outputRule: s.outputRule }, s.relu, device);
         break;
       case 'lrn':
-        layer = new LrnLayer(s.name, { size: s.size, alpha: s.alpha, beta: s.beta, k: s.k, alphaConvention: s.alphaConvention, groups: s.groups });
+        layer = new LrnLayer(s.name, { size: s.size, alpha: s.alpha, beta: s.beta, k: s.k, alphaConvention: s.alphaConvention, groups: s.groups }, device);
         break;
       case 'maxpool':
-        layer = new MaxPoolLayer(s.name, { kernel: s.kernel, stride: s.stride, rounding: s.rounding });
+        layer = new MaxPoolLayer(s.name, { kernel: s.kernel, stride: s.stride, rounding: s.rounding }, device);
         break;
       case 'dropout':
-        layer = new DropoutLayer(s.name, { dropProbability: s.dropProbability, scaling: s.scaling });
+        layer = new DropoutLayer(s.name, { dropProbability: s.dropProbability, scaling: s.scaling }, device);
         break;
       case 'linear':
-        layer = new LinearLayer(s.name, s.stateName, shape.slice(1).reduce((a, b) => a * b, 1), s.out, s.relu);
+        layer = new LinearLayer(s.name, s.stateName, shape.slice(1).reduce((a, b) => a * b, 1), s.out, s.relu, device);
         break;
     }
     shape = layer.outputShape(shape);
     layers.push(layer);
   }
-  return new AlexNet(preset, new Sequential(layers));
+  return new AlexNet(preset, new Sequential(layers, device));
 }
 
 /** Draws every weight from N(0, σ²) and sets the biases, per the preset, from `rng`. */
@@ -100,8 +135,11 @@ export function initAlexNet(model: AlexNet, rng: Rng): void {
     const init = inits.get(layer.name);
     if (!init) continue;
     for (const p of layer.params()) {
-      if (p.kind === 'weight') rng.fillNormal(p.value.data, 0, init.weightStd);
-      else p.value.data.fill(init.bias);
+      // Drawn on the host for every device, so a seed gives the same network everywhere.
+      const values = new Float32Array(p.value.size);
+      if (p.kind === 'weight') rng.fillNormal(values, 0, init.weightStd);
+      else values.fill(init.bias);
+      model.device.write(p.value, values);
     }
   }
 }

@@ -3,12 +3,13 @@ import type { Shape } from '../tensor/shape.js';
 import { conv2d, conv2dBackward, conv2dGeometry, conv2dOutputShape, type Conv2dAttrs } from '../ops/conv2d.js';
 import { reluBackward } from '../ops/relu.js';
 import { Buffer, param, type Layer, type Param } from './layer.js';
+import { hostDevice, type Device } from '../tensor/device.js';
 
 /** Convolution with an optional fused ReLU (§3.1 after every conv layer). */
 export class Conv2dLayer implements Layer {
   readonly weight: Param;
   readonly bias: Param;
-  private readonly out = new Buffer();
+  private readonly out: Buffer;
   private x: Tensor | null = null;
   private y: Tensor | null = null;
 
@@ -20,10 +21,12 @@ export class Conv2dLayer implements Layer {
     kernel: number,
     readonly attrs: Conv2dAttrs,
     readonly relu: boolean,
+    device: Device = hostDevice,
   ) {
     const groups = attrs.groups ?? 1;
-    this.weight = param(`${stateName}.weight`, 'weight', [outChannels, inChannels / groups, kernel, kernel]);
-    this.bias = param(`${stateName}.bias`, 'bias', [outChannels]);
+    this.weight = param(`${stateName}.weight`, 'weight', [outChannels, inChannels / groups, kernel, kernel], device);
+    this.bias = param(`${stateName}.bias`, 'bias', [outChannels], device);
+    this.out = new Buffer(device);
   }
 
   outputShape(input: Shape): Shape {

@@ -2,14 +2,20 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { dropout, dropoutBackward, type DropoutAttrs } from '../ops/dropout.js';
 import { Buffer, type ForwardContext, type Layer, type Param } from './layer.js';
+import { hostDevice, type Device } from '../tensor/device.js';
 
 /** §4.2 dropout; the mask comes from the context's generator, so runs are reproducible. */
 export class DropoutLayer implements Layer {
-  private readonly out = new Buffer();
-  private readonly maskBuf = new Buffer();
+  private readonly out: Buffer;
+  private readonly maskBuf: Buffer;
+  /** Where masks are drawn when the layer runs on a device: the host generator, then one upload. */
+  private readonly hostMask = new Buffer();
   private mask: Tensor | null = null;
 
-  constructor(readonly name: string, readonly attrs: DropoutAttrs) {}
+  constructor(readonly name: string, readonly attrs: DropoutAttrs, private readonly device: Device = hostDevice) {
+    this.out = new Buffer(device);
+    this.maskBuf = new Buffer(device);
+  }
 
   outputShape(input: Shape): Shape {
     return input;
@@ -18,8 +24,11 @@ export class DropoutLayer implements Layer {
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     this.mask = null;
     if (ctx.training) {
+      // The same generator draws the same masks on every backend, so a device run tracks a host run.
       this.mask = this.maskBuf.get(x.shape);
-      ctx.rng.fillBernoulli(this.mask.data, 1 - this.attrs.dropProbability);
+      const draw = this.mask.deviceArray ? this.hostMask.get(x.shape) : this.mask;
+      ctx.rng.fillBernoulli(draw.data, 1 - this.attrs.dropProbability);
+      if (draw !== this.mask) this.device.write(this.mask, draw.data);
     }
     // Not in place: the layer before may need its own output for its backward pass.
     return dropout(x, this.mask, this.attrs, this.out.get(x.shape));

@@ -4,6 +4,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Rng } from '../tensor/random.js';
+import { hostDevice, type Device } from '../tensor/device.js';
 
 export interface Param {
   /** Dotted name in the state dict, e.g. `conv1.weight` or `features.0.weight`. */
@@ -33,15 +34,16 @@ export interface Layer {
   params(): Param[];
 }
 
-/** A tensor kept across calls and replaced only when the shape changes. */
+/** A tensor on `device`, kept across calls and replaced only when the shape changes. */
 export class Buffer {
   private t: Tensor | null = null;
+  constructor(readonly device: Device = hostDevice) {}
   get(shape: Shape): Tensor {
-    if (!this.t || this.t.shape.length !== shape.length || this.t.shape.some((d, i) => d !== shape[i])) this.t = Tensor.zeros(shape);
+    if (!this.t || this.t.shape.length !== shape.length || this.t.shape.some((d, i) => d !== shape[i])) this.t = this.device.zeros(shape);
     return this.t;
   }
 }
 
-export function param(name: string, kind: 'weight' | 'bias', shape: Shape): Param {
-  return { name, kind, value: Tensor.zeros(shape), grad: Tensor.zeros(shape) };
+export function param(name: string, kind: 'weight' | 'bias', shape: Shape, device: Device = hostDevice): Param {
+  return { name, kind, value: device.zeros(shape), grad: device.zeros(shape) };
 }

@@ -3,18 +3,20 @@ import type { Shape } from '../tensor/shape.js';
 import { linear, linearBackward } from '../ops/linear.js';
 import { reluBackward } from '../ops/relu.js';
 import { Buffer, param, type Layer, type Param } from './layer.js';
+import { hostDevice, type Device } from '../tensor/device.js';
 
 /** Fully connected layer; flattens an NCHW input (pool5's 256×6×6 → 9216) as a view. */
 export class LinearLayer implements Layer {
   readonly weight: Param;
   readonly bias: Param;
-  private readonly out = new Buffer();
+  private readonly out: Buffer;
   private x: Tensor | null = null;
   private y: Tensor | null = null;
 
-  constructor(readonly name: string, stateName: string, readonly inFeatures: number, outFeatures: number, readonly relu: boolean) {
-    this.weight = param(`${stateName}.weight`, 'weight', [outFeatures, inFeatures]);
-    this.bias = param(`${stateName}.bias`, 'bias', [outFeatures]);
+  constructor(readonly name: string, stateName: string, readonly inFeatures: number, outFeatures: number, readonly relu: boolean, device: Device = hostDevice) {
+    this.weight = param(`${stateName}.weight`, 'weight', [outFeatures, inFeatures], device);
+    this.bias = param(`${stateName}.bias`, 'bias', [outFeatures], device);
+    this.out = new Buffer(device);
   }
 
   outputShape(input: Shape): Shape {

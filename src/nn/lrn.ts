@@ -2,16 +2,20 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { lrn, lrnBackward, type LrnAttrs } from '../ops/lrn.js';
 import { Buffer, type Layer, type Param } from './layer.js';
+import { hostDevice, type Device } from '../tensor/device.js';
 
 /** §3.3 local response normalisation. */
 export class LrnLayer implements Layer {
-  private readonly out = new Buffer();
-  private readonly scale = new Buffer();
+  private readonly out: Buffer;
+  private readonly scale: Buffer;
   private x: Tensor | null = null;
   private y: Tensor | null = null;
   private s: Tensor | null = null;
 
-  constructor(readonly name: string, readonly attrs: LrnAttrs) {}
+  constructor(readonly name: string, readonly attrs: LrnAttrs, device: Device = hostDevice) {
+    this.out = new Buffer(device);
+    this.scale = new Buffer(device);
+  }
 
   outputShape(input: Shape): Shape {
     return input;

@@ -2,14 +2,19 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { maxPool2d, maxPool2dBackward, maxPool2dGeometry, type MaxPool2dAttrs } from '../ops/maxpool2d.js';
 import { Buffer, type Layer, type Param } from './layer.js';
+import { hostDevice, type Device } from '../tensor/device.js';
+import type { IndexArray } from '../tensor/storage.js';
 
 /** §3.4 overlapping max pooling. */
 export class MaxPoolLayer implements Layer {
-  private readonly out = new Buffer();
-  private argmax = new Int32Array(0);
+  private readonly out: Buffer;
+  private argmax: IndexArray;
   private xShape: Shape | null = null;
 
-  constructor(readonly name: string, readonly attrs: MaxPool2dAttrs) {}
+  constructor(readonly name: string, readonly attrs: MaxPool2dAttrs, private readonly device: Device = hostDevice) {
+    this.out = new Buffer(device);
+    this.argmax = device.indices(0);
+  }
 
   outputShape(input: Shape): Shape {
     const g = maxPool2dGeometry(input, this.attrs);
@@ -19,7 +24,7 @@ export class MaxPoolLayer implements Layer {
   forward(x: Tensor): Tensor {
     const shape = this.outputShape(x.shape);
     const y = this.out.get(shape);
-    if (this.argmax.length !== y.size) this.argmax = new Int32Array(y.size);
+    if (this.argmax.length !== y.size) this.argmax = this.device.indices(y.size);
     this.xShape = x.shape;
     return maxPool2d(x, this.attrs, { y, argmax: this.argmax }).y;
   }

@@ -5,12 +5,17 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { shapeSize } from '../tensor/shape.js';
 import type { ForwardContext, Layer, Param } from './layer.js';
+import { hostDevice, type Device } from '../tensor/device.js';
+import { sameStorage } from '../tensor/storage.js';
 
 export class Sequential {
   private inputShapes: Shape[] = [];
-  private arena: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
+  private arena: [Tensor, Tensor];
 
-  constructor(readonly layers: readonly Layer[]) {}
+  /** `device`: where the gradient arena lives (the layers' device). */
+  constructor(readonly layers: readonly Layer[], readonly device: Device = hostDevice) {
+    this.arena = [device.zeros([0]), device.zeros([0])];
+  }
 
   /** Output shape of each layer for an input shape. */
   shapes(input: Shape): Shape[] {
@@ -37,18 +42,19 @@ export class Sequential {
   backward(dOut: Tensor): void {
     if (this.inputShapes.length !== this.layers.length) throw new Error('Sequential.backward: call forward first');
     const need = Math.max(dOut.size, ...this.inputShapes.map(shapeSize));
-    if (this.arena[0].length < need) this.arena = [new Float32Array(need), new Float32Array(need)];
+    if (this.arena[0].size < need) this.arena = [this.device.zeros([need]), this.device.zeros([need])];
     // The caller's dOut is copied so the layers may work in place.
     let which = 0;
-    let dy = new Tensor(this.arena[which].subarray(0, dOut.size), dOut.shape);
-    dy.data.set(dOut.data);
+    const view = (k: number, shape: Shape) => this.arena[k].batch(0, shapeSize(shape)).reshape(shape);
+    let dy = view(which, dOut.shape);
+    this.device.copy(dOut, dy);
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const shape = this.inputShapes[i];
-      const dx = i === 0 ? null : new Tensor(this.arena[1 - which].subarray(0, shapeSize(shape)), shape);
+      const dx = i === 0 ? null : view(1 - which, shape);
       const r = this.layers[i].backward(dy, dx);
       if (i === 0) break;
       if (r === null) throw new Error(`${this.layers[i].name}: returned no input gradient`);
-      if (r.data.buffer === dx!.data.buffer && r.data.byteOffset === dx!.data.byteOffset) which = 1 - which;
+      if (sameStorage(r.storage, dx!.storage)) which = 1 - which;
       dy = r.shape === shape ? r : r.reshape(shape);
     }
   }

@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import type { Param } from './layer.js';
+import { deviceOf } from '../tensor/device.js';
 
 export type StateDict = Map<string, Tensor>;
 
@@ -82,8 +83,13 @@ export function loadStateDict(module: HasParams, tensors: ReadonlyMap<string, Te
   }
   if (!strict && misshaped.length) throw new StateDictError(options.source ?? 'state dict', [], [], misshaped);
   for (const [p, data] of loadable) {
-    if (data instanceof Float32Array) p.value.data.set(data);
-    else for (let i = 0; i < p.value.size; i++) p.value.data[i] = Number(data[i]);
+    let values: Float32Array;
+    if (data instanceof Float32Array) values = data;
+    else {
+      values = new Float32Array(p.value.size);
+      for (let i = 0; i < values.length; i++) values[i] = Number(data[i]);
+    }
+    deviceOf(p.value).write(p.value, values);
   }
   return { loaded: loadable.map(([p]) => p.name), missing, unexpected };
 }

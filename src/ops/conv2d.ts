@@ -3,7 +3,9 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { fail, formatShape, requireNonNegativeInt, requirePositiveInt, requireRank } from './errors.js';
-import { kernelsFor } from './registry.js';
+import { dispatch } from './registry.js';
+import { deviceOf } from '../tensor/device.js';
+import type { HostMemory, Memory } from './memory.js';
 
 /**
  * How the output size is rounded when the kernel does not tile the padded
@@ -39,13 +41,13 @@ export interface Conv2dGeometry {
 }
 
 /** Kernels write (never accumulate into) their outputs. */
-export interface Conv2dKernels {
+export interface Conv2dKernels<M extends Memory = HostMemory> {
   /** y[N,O,OH,OW] = conv(x[N,C,H,W], w[O,C/g,KH,KW]) + b[O], then max(0, ·) when `relu` (fused epilogue). */
-  forward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, relu: boolean): void;
+  forward(g: Conv2dGeometry, x: M['f32'], w: M['f32'], b: M['f32'] | null, y: M['f32'], relu: boolean): void;
   /** dx[N,C,H,W] from dy[N,O,OH,OW] and w */
-  backwardData(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
+  backwardData(g: Conv2dGeometry, dy: M['f32'], w: M['f32'], dx: M['f32']): void;
   /** dw[O,C/g,KH,KW] and db[O] from x and dy */
-  backwardWeights(g: Conv2dGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array | null): void;
+  backwardWeights(g: Conv2dGeometry, x: M['f32'], dy: M['f32'], dw: M['f32'], db: M['f32'] | null): void;
 }
 
 const OP = 'conv2d';
@@ -116,9 +118,9 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, attrs: Conv2dAttr
   const g = conv2dGeometry(x.shape, w.shape, attrs);
   checkBias(b, g.O, w.shape);
   const shape = conv2dOutputShape(g);
-  const y = options.out ?? Tensor.zeros(shape);
+  const y = options.out ?? deviceOf(x).zeros(shape);
   if (y.size !== shape.reduce((a, d) => a * d, 1)) fail(OP, `output buffer ${formatShape(y.shape)} does not match ${formatShape(shape)}`);
-  kernelsFor('conv2d').forward(g, x.data, w.data, b ? b.data : null, y.data, options.relu ?? false);
+  dispatch('conv2d', [x, w, b, y], (k, a) => k.forward(g, a.f(x), a.f(w), b ? a.f(b) : null, a.f(y), options.relu ?? false));
   return y;
 }
 
@@ -153,11 +155,13 @@ export function conv2dBackward(x: Tensor, w: Tensor, dy: Tensor, attrs: Conv2dAt
   checkOut('input gradient', options.dx, x.size, x.shape);
   checkOut('weight gradient', options.dw, w.size, w.shape);
   checkOut('bias gradient', options.db, g.O, [g.O]);
-  const k = kernelsFor('conv2d');
-  const dx = options.needDx === false ? null : options.dx ?? Tensor.zeros(x.shape);
-  const dw = options.dw ?? Tensor.zeros(w.shape);
-  const db = options.withBias === false ? null : options.db ?? Tensor.zeros([g.O]);
-  if (dx) k.backwardData(g, dy.data, w.data, dx.data);
-  k.backwardWeights(g, x.data, dy.data, dw.data, db ? db.data : null);
+  const dev = deviceOf(x);
+  const dx = options.needDx === false ? null : options.dx ?? dev.zeros(x.shape);
+  const dw = options.dw ?? dev.zeros(w.shape);
+  const db = options.withBias === false ? null : options.db ?? dev.zeros([g.O]);
+  dispatch('conv2d', [x, w, dy, dx, dw, db], (k, a) => {
+    if (dx) k.backwardData(g, a.f(dy), a.f(w), a.f(dx));
+    k.backwardWeights(g, a.f(x), a.f(dy), a.f(dw), db ? a.f(db) : null);
+  });
   return { dx, dw, db };
 }

@@ -2,7 +2,9 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';
 import { fail, formatShape } from './errors.js';
-import { kernelsFor } from './registry.js';
+import { dispatch } from './registry.js';
+import { deviceOf } from '../tensor/device.js';
+import type { HostMemory, Memory } from './memory.js';
 
 /**
  * Where the 1/(1−p) expectation correction goes (PAPER.md §2):
@@ -18,9 +20,9 @@ export interface DropoutAttrs {
   readonly scaling: DropoutScaling;
 }
 
-export interface DropoutKernels {
+export interface DropoutKernels<M extends Memory = HostMemory> {
   /** y = x · mask · scale (mask null: all ones). Used for forward and, on gradients, backward. */
-  apply(n: number, x: Float32Array, mask: Float32Array | null, scale: number, y: Float32Array): void;
+  apply(n: number, x: M['f32'], mask: M['f32'] | null, scale: number, y: M['f32']): void;
 }
 
 const OP = 'dropout';
@@ -51,8 +53,9 @@ export function dropoutMask(shape: readonly number[], attrs: DropoutAttrs, rng: 
 export function dropout(x: Tensor, mask: Tensor | null, attrs: DropoutAttrs, out?: Tensor): Tensor {
   if (mask && mask.size !== x.size) fail(OP, `mask ${formatShape(mask.shape)} does not match input ${formatShape(x.shape)}`);
   if (out && out.size !== x.size) fail(OP, `output buffer ${formatShape(out.shape)} does not match input ${formatShape(x.shape)}`);
-  const y = out ?? Tensor.zeros(x.shape);
-  kernelsFor('dropout').apply(x.size, x.data, mask ? mask.data : null, dropoutScale(attrs, mask !== null), y.data);
+  const y = out ?? deviceOf(x).zeros(x.shape);
+  const scale = dropoutScale(attrs, mask !== null);
+  dispatch('dropout', [x, mask, y], (k, a) => k.apply(x.size, a.f(x), mask ? a.f(mask) : null, scale, a.f(y)));
   return y;
 }
 

@@ -1,7 +1,9 @@
 // §1 fully connected layers fc6–fc8: y = x·Wᵀ + b, weights in PyTorch's [out, in] layout.
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireRank } from './errors.js';
-import { kernelsFor } from './registry.js';
+import { dispatch } from './registry.js';
+import { deviceOf } from '../tensor/device.js';
+import type { HostMemory, Memory } from './memory.js';
 
 /** N rows of I inputs to O outputs. */
 export interface LinearGeometry {
@@ -10,13 +12,13 @@ export interface LinearGeometry {
   readonly O: number;
 }
 
-export interface LinearKernels {
+export interface LinearKernels<M extends Memory = HostMemory> {
   /** y[N,O] = x[N,I]·w[O,I]ᵀ + b[O], then max(0, ·) when `relu` (fused epilogue). */
-  forward(g: LinearGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, relu: boolean): void;
+  forward(g: LinearGeometry, x: M['f32'], w: M['f32'], b: M['f32'] | null, y: M['f32'], relu: boolean): void;
   /** dx[N,I] = dy[N,O]·w[O,I] */
-  backwardData(g: LinearGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
+  backwardData(g: LinearGeometry, dy: M['f32'], w: M['f32'], dx: M['f32']): void;
   /** dw[O,I] = dyᵀ·x, db[O] = Σ_n dy */
-  backwardWeights(g: LinearGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array | null): void;
+  backwardWeights(g: LinearGeometry, x: M['f32'], dy: M['f32'], dw: M['f32'], db: M['f32'] | null): void;
 }
 
 const OP = 'linear';
@@ -34,9 +36,9 @@ export function linearGeometry(x: Tensor, w: Tensor, b: Tensor | null): LinearGe
 /** Forward; with `relu` the ReLU is fused into the output write. `out` reuses a buffer. */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null, options: { relu?: boolean; out?: Tensor } = {}): Tensor {
   const g = linearGeometry(x, w, b);
-  const y = options.out ?? Tensor.zeros([g.N, g.O]);
+  const y = options.out ?? deviceOf(x).zeros([g.N, g.O]);
   if (y.size !== g.N * g.O) fail(OP, `output buffer ${formatShape(y.shape)} does not match [${g.N}, ${g.O}]`);
-  kernelsFor('linear').forward(g, x.data, w.data, b ? b.data : null, y.data, options.relu ?? false);
+  dispatch('linear', [x, w, b, y], (k, a) => k.forward(g, a.f(x), a.f(w), b ? a.f(b) : null, a.f(y), options.relu ?? false));
   return y;
 }
 
@@ -56,11 +58,13 @@ export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, options: Linear
   for (const [what, t, size] of [['input gradient', options.dx, g.N * g.I], ['weight gradient', options.dw, g.O * g.I], ['bias gradient', options.db, g.O]] as const) {
     if (t && t.size !== size) fail(OP, `${what} buffer ${formatShape(t.shape)} holds ${t.size} values, needs ${size}`);
   }
-  const k = kernelsFor('linear');
-  const dx = options.needDx === false ? null : options.dx ?? Tensor.zeros(x.shape);
-  const dw = options.dw ?? Tensor.zeros(w.shape);
-  const db = options.withBias === false ? null : options.db ?? Tensor.zeros([g.O]);
-  if (dx) k.backwardData(g, dy.data, w.data, dx.data);
-  k.backwardWeights(g, x.data, dy.data, dw.data, db ? db.data : null);
+  const dev = deviceOf(x);
+  const dx = options.needDx === false ? null : options.dx ?? dev.zeros(x.shape);
+  const dw = options.dw ?? dev.zeros(w.shape);
+  const db = options.withBias === false ? null : options.db ?? dev.zeros([g.O]);
+  dispatch('linear', [x, w, dy, dx, dw, db], (k, a) => {
+    if (dx) k.backwardData(g, a.f(dy), a.f(w), a.f(dx));
+    k.backwardWeights(g, a.f(x), a.f(dy), a.f(dw), db ? a.f(db) : null);
+  });
   return { dx, dw, db };
 }

@@ -4,7 +4,9 @@
 // channel group (the paper normalises within each column).
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireFinite, requirePositiveInt, requireRank } from './errors.js';
-import { kernelsFor } from './registry.js';
+import { dispatch } from './registry.js';
+import { deviceOf } from '../tensor/device.js';
+import type { HostMemory, Memory } from './memory.js';
 
 /**
  * What α multiplies (PAPER.md §2, §7):
@@ -37,11 +39,11 @@ export interface LrnGeometry {
   readonly groups: number;
 }
 
-export interface LrnKernels {
+export interface LrnKernels<M extends Memory = HostMemory> {
   /** y = x · scale^−β with scale = k + alphaEff·Σ x² over the window; `scale` is kept for the backward pass. */
-  forward(g: LrnGeometry, x: Float32Array, y: Float32Array, scale: Float32Array): void;
+  forward(g: LrnGeometry, x: M['f32'], y: M['f32'], scale: M['f32']): void;
   /** dx_m = dy_m·scale_m^−β − 2·alphaEff·β·x_m·Σ_{i: m ∈ window(i)} dy_i·y_i / scale_i */
-  backward(g: LrnGeometry, x: Float32Array, y: Float32Array, scale: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  backward(g: LrnGeometry, x: M['f32'], y: M['f32'], scale: M['f32'], dy: M['f32'], dx: M['f32']): void;
 }
 
 const OP = 'lrn';
@@ -67,9 +69,9 @@ export function lrnGeometry(shape: readonly number[], attrs: LrnAttrs): LrnGeome
 export function lrn(x: Tensor, attrs: LrnAttrs, out: { y?: Tensor; scale?: Tensor } = {}): { y: Tensor; scale: Tensor } {
   const g = lrnGeometry(x.shape, attrs);
   for (const t of [out.y, out.scale]) if (t && t.size !== x.size) fail(OP, `buffer ${formatShape(t.shape)} does not match input ${formatShape(x.shape)}`);
-  const y = out.y ?? Tensor.zeros(x.shape);
-  const scale = out.scale ?? Tensor.zeros(x.shape);
-  kernelsFor('lrn').forward(g, x.data, y.data, scale.data);
+  const y = out.y ?? deviceOf(x).zeros(x.shape);
+  const scale = out.scale ?? deviceOf(x).zeros(x.shape);
+  dispatch('lrn', [x, y, scale], (k, a) => k.forward(g, a.f(x), a.f(y), a.f(scale)));
   return { y, scale };
 }
 
@@ -78,7 +80,7 @@ export function lrnBackward(x: Tensor, y: Tensor, scale: Tensor, dy: Tensor, att
   for (const [name, t] of [['output', y], ['scale', scale], ['output gradient', dy], ['gradient buffer', out]] as const) {
     if (t && t.size !== x.size) fail(OP, `${name} ${formatShape(t.shape)} does not match input ${formatShape(x.shape)}`);
   }
-  const dx = out ?? Tensor.zeros(x.shape);
-  kernelsFor('lrn').backward(g, x.data, y.data, scale.data, dy.data, dx.data);
+  const dx = out ?? deviceOf(x).zeros(x.shape);
+  dispatch('lrn', [x, y, scale, dy, dx], (k, a) => k.backward(g, a.f(x), a.f(y), a.f(scale), a.f(dy), a.f(dx)));
   return dx;
 }

@@ -1,7 +1,10 @@
 // §3.4 overlapping max pooling (z = 3, s = 2 in the paper).
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireNonNegativeInt, requirePositiveInt, requireRank } from './errors.js';
-import { kernelsFor } from './registry.js';
+import { dispatch } from './registry.js';
+import { deviceOf } from '../tensor/device.js';
+import type { IndexArray } from '../tensor/storage.js';
+import type { HostMemory, Memory } from './memory.js';
 
 export interface MaxPool2dAttrs {
   /** z: window side. */
@@ -26,11 +29,11 @@ export interface MaxPool2dGeometry {
  * backward pass each output's gradient goes to that one input; an input
  * chosen by several overlapping windows receives the sum of their gradients.
  */
-export interface MaxPool2dKernels {
+export interface MaxPool2dKernels<M extends Memory = HostMemory> {
   /** y[N,C,OH,OW] = window maxima; argmax holds each maximum's index within its input plane (h·W + w). */
-  forward(g: MaxPool2dGeometry, x: Float32Array, y: Float32Array, argmax: Int32Array): void;
+  forward(g: MaxPool2dGeometry, x: M['f32'], y: M['f32'], argmax: M['i32']): void;
   /** dx[N,C,H,W] = Σ of dy routed to argmax (dx is overwritten). */
-  backward(g: MaxPool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  backward(g: MaxPool2dGeometry, dy: M['f32'], argmax: M['i32'], dx: M['f32']): void;
 }
 
 const OP = 'maxpool2d';
@@ -64,24 +67,24 @@ export function maxPool2dGeometry(shape: readonly number[], attrs: MaxPool2dAttr
   };
 }
 
-export function maxPool2d(x: Tensor, attrs: MaxPool2dAttrs, out: { y?: Tensor; argmax?: Int32Array } = {}): { y: Tensor; argmax: Int32Array } {
+export function maxPool2d(x: Tensor, attrs: MaxPool2dAttrs, out: { y?: Tensor; argmax?: IndexArray } = {}): { y: Tensor; argmax: IndexArray } {
   const g = maxPool2dGeometry(x.shape, attrs);
   const n = g.N * g.C * g.OH * g.OW;
   if ((out.y && out.y.size !== n) || (out.argmax && out.argmax.length !== n)) fail(OP, `output buffers do not match the output shape [${g.N}, ${g.C}, ${g.OH}, ${g.OW}]`);
-  const y = out.y ?? Tensor.zeros([g.N, g.C, g.OH, g.OW]);
-  const argmax = out.argmax ?? new Int32Array(y.size);
-  kernelsFor('maxpool2d').forward(g, x.data, y.data, argmax);
+  const y = out.y ?? deviceOf(x).zeros([g.N, g.C, g.OH, g.OW]);
+  const argmax = out.argmax ?? deviceOf(x).indices(y.size);
+  dispatch('maxpool2d', [x, y, argmax], (k, a) => k.forward(g, a.f(x), a.f(y), a.i(argmax)));
   return { y, argmax };
 }
 
-export function maxPool2dBackward(xShape: readonly number[], argmax: Int32Array, dy: Tensor, attrs: MaxPool2dAttrs, out?: Tensor): Tensor {
+export function maxPool2dBackward(xShape: readonly number[], argmax: IndexArray, dy: Tensor, attrs: MaxPool2dAttrs, out?: Tensor): Tensor {
   const g = maxPool2dGeometry(xShape, attrs);
   const expected = [g.N, g.C, g.OH, g.OW];
   if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i]) || argmax.length !== dy.size) {
     fail(OP, `output gradient ${formatShape(dy.shape)} (argmax of ${argmax.length}) does not match the output shape ${formatShape(expected)}`);
   }
   if (out && out.size !== g.N * g.C * g.H * g.W) fail(OP, `gradient buffer ${formatShape(out.shape)} does not match input ${formatShape(xShape)}`);
-  const dx = out ?? Tensor.zeros(xShape);
-  kernelsFor('maxpool2d').backward(g, dy.data, argmax, dx.data);
+  const dx = out ?? deviceOf(dy).zeros(xShape);
+  dispatch('maxpool2d', [dy, argmax, dx], (k, a) => k.backward(g, a.f(dy), a.i(argmax), a.f(dx)));
   return dx;
 }

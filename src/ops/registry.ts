@@ -17,17 +17,22 @@ import type { SoftmaxKernels } from './softmax.js';
 import type { CrossEntropyKernels } from './crossentropy.js';
 import type { SgdKernels } from './sgd.js';
 import { referenceKernels } from '../backend/reference/index.js';
+import type { DeviceMemory, HostMemory, Memory } from './memory.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { isDeviceArray, type DeviceArray, type IndexArray } from '../tensor/storage.js';
+import type { Device } from '../tensor/device.js';
+import { fail } from './errors.js';
 
-export interface KernelSets {
-  conv2d: Conv2dKernels;
-  linear: LinearKernels;
-  relu: ReluKernels;
-  lrn: LrnKernels;
-  maxpool2d: MaxPool2dKernels;
-  dropout: DropoutKernels;
-  softmax: SoftmaxKernels;
-  crossEntropy: CrossEntropyKernels;
-  sgd: SgdKernels;
+export interface KernelSets<M extends Memory = HostMemory> {
+  conv2d: Conv2dKernels<M>;
+  linear: LinearKernels<M>;
+  relu: ReluKernels<M>;
+  lrn: LrnKernels<M>;
+  maxpool2d: MaxPool2dKernels<M>;
+  dropout: DropoutKernels<M>;
+  softmax: SoftmaxKernels<M>;
+  crossEntropy: CrossEntropyKernels<M>;
+  sgd: SgdKernels<M>;
 }
 
 export type OpName = keyof KernelSets;
@@ -69,4 +74,68 @@ export function activeBackend(): string {
 export function kernelsFor<K extends OpName>(op: K, backend: string = active): KernelSets[K] {
   const set = backends.get(backend);
   return (set?.[op] ?? referenceKernels[op]) as KernelSets[K];
+}
+
+/** A device that runs its own kernels on its own arrays (the WebGPU backend). */
+export interface KernelDevice extends Device {
+  readonly kernels: KernelSets<DeviceMemory>;
+}
+
+/** How an op body reaches the arrays of its tensors in the memory of the chosen kernels. */
+export interface Arrays<M extends Memory> {
+  f(t: Tensor): M['f32'];
+  i(a: IndexArray): M['i32'];
+}
+
+const hostArrays: Arrays<HostMemory> = {
+  f: (t) => t.data,
+  i: (a) => {
+    if (isDeviceArray(a)) throw new Error('index array lives on a device but the tensors are on the host');
+    return a;
+  },
+};
+
+function deviceArrays(device: KernelDevice): Arrays<DeviceMemory> {
+  const own = (a: DeviceArray): DeviceArray => {
+    if (a.device !== device) throw new Error(`array lives on ${a.device.name}, not on ${device.name}`);
+    return a;
+  };
+  return {
+    f: (t) => {
+      const d = t.deviceArray;
+      if (!d) throw new Error(`${t.toString()} is on the host but the op runs on ${device.name}`);
+      return own(d);
+    },
+    i: (a) => {
+      if (!isDeviceArray(a)) throw new Error(`an index array is on the host but the op runs on ${device.name}`);
+      return own(a);
+    },
+  };
+}
+
+/**
+ * Runs an op's kernels where its tensors live: the active host backend's
+ * kernels for host tensors, the device's own kernels for device tensors.
+ * `operands` are every tensor and index array the op touches; mixing host
+ * and device operands (or two devices) is an error that names the op.
+ */
+export function dispatch<K extends OpName, R>(
+  op: K,
+  operands: readonly (Tensor | IndexArray | null | undefined)[],
+  body: <M extends Memory>(k: KernelSets<M>[K], a: Arrays<M>) => R,
+): R {
+  let device: Device | null = null;
+  let host = false;
+  for (const o of operands) {
+    if (!o) continue;
+    const d = isDeviceArray(o) ? o : 'shape' in o ? o.deviceArray : null;
+    if (!d) host = true;
+    else if (device && device !== d.device) fail(op, `operands live on two devices (${device.name} and ${d.device.name})`);
+    else device = d.device;
+  }
+  if (device && host) fail(op, `some operands are on ${device.name} and some on the host; move them to one device (toDevice / Device.read)`);
+  if (!device) return body(kernelsFor(op), hostArrays);
+  const kd = device as KernelDevice;
+  if (!kd.kernels) fail(op, `device ${device.name} has no kernels`);
+  return body(kd.kernels[op], deviceArrays(kd));
 }

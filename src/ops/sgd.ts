@@ -1,7 +1,8 @@
 // §5 (PAPER.md §4) the SGD update with momentum and weight decay, in place.
 import type { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireFinite } from './errors.js';
-import { kernelsFor } from './registry.js';
+import { dispatch } from './registry.js';
+import type { HostMemory, Memory } from './memory.js';
 
 /**
  * - `paper`: v ← μ·v − λ·ε·w − ε·g;  w ← w + v  (learning rate inside the velocity)
@@ -20,9 +21,9 @@ export interface SgdStep {
   readonly form: MomentumForm;
 }
 
-export interface SgdKernels {
+export interface SgdKernels<M extends Memory = HostMemory> {
   /** Updates w and v (n values each) in place from the gradient g. */
-  update(n: number, w: Float32Array, v: Float32Array, g: Float32Array, step: SgdStep): void;
+  update(n: number, w: M['f32'], v: M['f32'], g: M['f32'], step: SgdStep): void;
 }
 
 export function sgdUpdate(w: Tensor, v: Tensor, g: Tensor, step: SgdStep): void {
@@ -33,5 +34,5 @@ export function sgdUpdate(w: Tensor, v: Tensor, g: Tensor, step: SgdStep): void 
   requireFinite('sgdUpdate', 'momentum', step.momentum);
   requireFinite('sgdUpdate', 'weightDecay', step.weightDecay);
   if (step.form !== 'paper' && step.form !== 'pytorch') fail('sgdUpdate', `form must be 'paper' or 'pytorch', got ${String(step.form)}`);
-  kernelsFor('sgd').update(w.size, w.data, v.data, g.data, step);
+  dispatch('sgd', [w, v, g], (k, a) => k.update(w.size, a.f(w), a.f(v), a.f(g), step));
 }

@@ -1,26 +1,43 @@
 import { assertValidShape, contiguousStrides, formatShape, shapeSize, type Shape } from './shape.js';
+import { deviceSubarray, isDeviceArray, type DeviceArray, type Storage } from './storage.js';
 
 /**
  * A dense float32 tensor in row-major (NCHW for images) layout.
  *
- * Storage is always contiguous: a tensor is a shape over a Float32Array,
- * which may be a view (`subarray`) into a larger buffer. That keeps every
- * kernel simple (one pointer and the shape) and makes handing the buffer
- * to native code zero-copy. Cheap views: `reshape` and `batch` (a range of
- * the leading dimension) share storage with their source.
+ * Storage is always contiguous: a tensor is a shape over a Float32Array
+ * (host memory) or over a DeviceArray (a GPU buffer range), either of which
+ * may be a view into a larger buffer. That keeps every kernel simple (one
+ * pointer and the shape) and makes handing host buffers to native code
+ * zero-copy. Cheap views: `reshape` and `batch` (a range of the leading
+ * dimension) share storage with their source, on the host and on a device.
  */
 export class Tensor {
   readonly shape: Shape;
-  readonly data: Float32Array;
+  readonly storage: Storage;
 
-  constructor(data: Float32Array, shape: Shape) {
+  constructor(storage: Storage, shape: Shape) {
     assertValidShape(shape);
     const n = shapeSize(shape);
-    if (data.length !== n) {
-      throw new RangeError(`Tensor: data holds ${data.length} values but shape ${formatShape(shape)} needs ${n}`);
+    if (storage.length !== n) {
+      throw new RangeError(`Tensor: storage holds ${storage.length} values but shape ${formatShape(shape)} needs ${n}`);
     }
+    if (isDeviceArray(storage) && storage.dtype !== 'f32') throw new TypeError('Tensor: device storage must be float32');
     this.shape = Object.freeze([...shape]);
-    this.data = data;
+    this.storage = storage;
+  }
+
+  /** The host values; a tensor on a device has none until read (`Device.read`). */
+  get data(): Float32Array {
+    const s = this.storage;
+    if (isDeviceArray(s)) {
+      throw new Error(`${this.toString()} lives on the ${s.device.name} device: read it with 'await device.read(tensor)' first`);
+    }
+    return s;
+  }
+
+  /** The device array, or null for a host tensor. */
+  get deviceArray(): DeviceArray | null {
+    return isDeviceArray(this.storage) ? this.storage : null;
   }
 
   static zeros(shape: Shape): Tensor {
@@ -39,7 +56,7 @@ export class Tensor {
   }
 
   get size(): number {
-    return this.data.length;
+    return this.storage.length;
   }
 
   get rank(): number {
@@ -64,7 +81,7 @@ export class Tensor {
     if (shapeSize(resolved) !== this.size) {
       throw new RangeError(`reshape: ${formatShape(this.shape)} has ${this.size} values, ${formatShape(resolved)} needs ${shapeSize(resolved)}`);
     }
-    return new Tensor(this.data, resolved);
+    return new Tensor(this.storage, resolved);
   }
 
   /** A view of items [start, end) along the leading (batch) dimension. */
@@ -74,7 +91,9 @@ export class Tensor {
       throw new RangeError(`batch: range [${start}, ${end}) outside leading dimension ${n} of ${formatShape(this.shape)}`);
     }
     const per = n === 0 ? 0 : this.size / n;
-    return new Tensor(this.data.subarray(start * per, end * per), [end - start, ...this.shape.slice(1)]);
+    const s = this.storage;
+    const part = isDeviceArray(s) ? deviceSubarray(s, start * per, end * per) : s.subarray(start * per, end * per);
+    return new Tensor(part, [end - start, ...this.shape.slice(1)]);
   }
 
   clone(): Tensor {
@@ -82,6 +101,7 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor${formatShape(this.shape)}`;
+    const d = this.deviceArray;
+    return `Tensor${formatShape(this.shape)}${d ? `@${d.device.name}` : ''}`;
   }
 }

@@ -1,5 +1,6 @@
 // SGD with momentum and weight decay over a network's parameters (PAPER.md §4).
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { deviceOf } from '../tensor/device.js';
 import { sgdUpdate, type MomentumForm } from '../ops/sgd.js';
 import type { Param } from '../nn/layer.js';
 
@@ -16,7 +17,8 @@ export class Sgd {
   readonly velocity: Map<string, Tensor>;
 
   constructor(readonly params: readonly Param[], readonly options: SgdOptions) {
-    this.velocity = new Map(params.map((p) => [p.name, Tensor.zeros(p.value.shape)]));
+    // Velocities live where the weights do (a GPU keeps them on the device for the whole run).
+    this.velocity = new Map(params.map((p) => [p.name, deviceOf(p.value).zeros(p.value.shape)]));
   }
 
   step(learningRate: number): void {

@@ -1,7 +1,9 @@
 // One SGD step of the §4 objective: forward, mean softmax cross-entropy, backward, update.
 import type { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';
-import { crossEntropy, crossEntropyBackward } from '../ops/crossentropy.js';
+import { checkLabelValues, crossEntropy, crossEntropyBackward, crossEntropyRows } from '../ops/crossentropy.js';
+import { hostDevice } from '../tensor/device.js';
+import type { IndexArray } from '../tensor/storage.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Sgd } from './sgd.js';
 import { Buffer } from '../nn/layer.js';
@@ -37,6 +39,46 @@ export function trainStepDetailed(net: Sequential, sgd: Sgd, x: Tensor, labels: 
   net.backward(crossEntropyBackward(probs, labels, 1, bufs.grad.get(logits.shape)));
   sgd.step(learningRate);
   return { loss, correct };
+}
+
+interface DeviceBuffers {
+  input: Buffer; probs: Buffer; grad: Buffer; rows: Buffer; labels: IndexArray;
+}
+const deviceBuffers = new WeakMap<Sequential, DeviceBuffers>();
+
+/**
+ * One step on the network's device. On a GPU the batch and labels are
+ * uploaded, forward, loss, backward and update are recorded, and a single
+ * read of the per-row losses submits them all: one submission and one read
+ * per step. The update is then already done when the loss is seen, so a
+ * non-finite loss leaves the weights changed; the trainer stops and never
+ * saves them (a checkpoint is only written from finite weights).
+ */
+export async function trainStepOn(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng): Promise<StepResult> {
+  const dev = net.device;
+  if (dev === hostDevice) return trainStepDetailed(net, sgd, x, labels, learningRate, rng);
+  let b = deviceBuffers.get(net);
+  if (!b) deviceBuffers.set(net, (b = { input: new Buffer(dev), probs: new Buffer(dev), grad: new Buffer(dev), rows: new Buffer(dev), labels: dev.indices(0) }));
+  const n = labels.length;
+  const xd = b.input.get(x.shape);
+  dev.write(xd, x.data);
+  if (b.labels.length !== n) b.labels = dev.indices(n);
+  const logits = net.forward(xd, { training: true, rng });
+  checkLabelValues(labels, logits.shape[1]);
+  dev.writeIndices(b.labels, labels);
+  const probs = b.probs.get(logits.shape);
+  const rows = b.rows.get([n, 2]);
+  crossEntropyRows(logits, b.labels, probs, rows);
+  net.backward(crossEntropyBackward(probs, b.labels, 1, b.grad.get(logits.shape)));
+  sgd.step(learningRate);
+  const r = await dev.read(rows);
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    loss += r[2 * i];
+    correct += r[2 * i + 1];
+  }
+  return { loss: loss / n, correct };
 }
 
 export function trainStep(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng): number {

@@ -15,8 +15,10 @@ import { configuredPreset } from '../config/config.js';
 import type { DataLoader } from '../data/types.js';
 import { buildAlexNet, initAlexNet, type AlexNet } from '../models/alexnet.js';
 import { Rng } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Sgd } from './sgd.js';
-import { trainStepDetailed } from './step.js';
+import { trainStepOn } from './step.js';
+import { defaultDevice, deviceOf, hostDevice, type Device } from '../tensor/device.js';
 import { LrSchedule } from './schedule.js';
 import { saveCheckpoint, type Checkpoint, type EpochAccumulator, type EpochMetrics, type Position } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
@@ -50,6 +52,8 @@ export interface TrainerOptions {
   readonly progress?: boolean;
   /** Checked between steps: when it returns true the run saves a checkpoint and stops. */
   readonly shouldStop?: () => boolean;
+  /** Where the network trains (default: the process's default device, see --backend). */
+  readonly device?: Device;
 }
 
 export type TrainStatus = 'completed' | 'interrupted' | 'diverged';
@@ -69,7 +73,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const cfg = o.config;
   const classes = o.train.classes;
   const preset = configuredPreset(cfg, classes.length);
-  const model = buildAlexNet(preset);
+  const device = o.device ?? defaultDevice();
+  const model = buildAlexNet(preset, device);
   const [c, h, w] = o.train.viewShape;
   if (c !== preset.inputChannels || h !== preset.inputSize || w !== preset.inputSize) {
     throw new Error(`the data gives ${c}×${h}×${w} images but preset ${preset.name} takes ${preset.inputChannels}×${preset.inputSize}×${preset.inputSize}; prepare the data at a size ≥ ${preset.inputSize} and crop to ${preset.inputSize}`);
@@ -93,7 +98,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     for (const p of trainable) {
       const v = r.velocity.get(p.name);
       if (!v) throw new Error(`${r.path}: optimiser state lacks ${p.name}`);
-      sgd.velocity.get(p.name)!.data.set(v.data as Float32Array);
+      const t = sgd.velocity.get(p.name)!;
+      deviceOf(t).write(t, v.data as Float32Array);
     }
     dropoutRng.setState(r.meta.rng.dropout);
     schedule = new LrSchedule(t.schedule, t.learningRate, r.meta.schedule);
@@ -123,13 +129,19 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
 
   // A checkpoint is written only from finite weights: an update can overflow
   // to ±∞ before any loss shows it, and a checkpoint must stay a good one.
-  const finiteWeights = () => model.params().every((p) => {
-    const d = p.value.data;
+  // On a GPU, weights and velocities are read to the host here, and only here.
+  const finite = (sd: ReadonlyMap<string, { data: Float32Array }>) => [...sd.values()].every(({ data: d }) => {
     for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
     return true;
   });
-  const checkpoint = (): string | null => {
-    if (!finiteWeights()) return null;
+  const hostVelocity = async () => {
+    const out = new Map<string, Tensor>();
+    for (const [k, t] of sgd.velocity) out.set(k, device === hostDevice ? t : new Tensor(await device.read(t), t.shape));
+    return out;
+  };
+  const checkpoint = async (): Promise<string | null> => {
+    const weights = await model.hostStateDict();
+    if (!finite(weights)) return null;
     lastCheckpoint = saveCheckpoint(o.runDir, {
       preset: preset.name,
       classes: classes.map((k) => ({ id: k.id, name: k.name })),
@@ -140,8 +152,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       rng: { dropout: dropoutRng.getState() },
       schedule: schedule.state,
       history,
-      weights: model.stateDict(),
-      velocity: sgd.velocity,
+      weights,
+      velocity: await hostVelocity(),
     }, o.keep ?? 3);
     return lastCheckpoint;
   };
@@ -169,12 +181,12 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         await new Promise<void>((r) => setImmediate(r));
         if (o.shouldStop?.()) {
           bar.clear();
-          const path = checkpoint();
+          const path = await checkpoint();
           if (!path) return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}`, 'the weights became non-finite', schedule.learningRate);
           return finish('interrupted', `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: alexnet train --resume ${o.runDir}`);
         }
         const lr = schedule.learningRate;
-        const r = trainStepDetailed(model.net, sgd, b.x, b.labels, lr, dropoutRng);
+        const r = await trainStepOn(model.net, sgd, b.x, b.labels, lr, dropoutRng);
         if (!Number.isFinite(r.loss)) {
           bar.clear();
           return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1} (global step ${pos.globalStep + 1})`, `the loss became ${r.loss}`, lr);
@@ -194,7 +206,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         metrics.step({ step: pos.globalStep, epoch: pos.epoch + 1, batch: pos.stepInEpoch, loss: r.loss, top1Error: 1 - r.correct / b.labels.length, learningRate: lr, imagesPerSecond: Math.round(b.labels.length / seconds), time: new Date().toISOString() });
         const remaining = (totalSteps - pos.globalStep) * batch / Math.max(shown, 1e-9);
         bar.update(epochLabel, pos.stepInEpoch, perEpoch, { 'img/s': shown.toFixed(0), loss: (acc.lossSum / acc.images).toFixed(4), lr: String(lr) }, remaining);
-        if (o.checkpointEvery && pos.globalStep % o.checkpointEvery === 0 && pos.stepInEpoch < perEpoch && !checkpoint()) {
+        if (o.checkpointEvery && pos.globalStep % o.checkpointEvery === 0 && pos.stepInEpoch < perEpoch && !(await checkpoint())) {
           bar.clear();
           return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}`, 'the weights became non-finite', schedule.learningRate);
         }
@@ -231,7 +243,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       if (decision.dropped) log(`learning rate ${lrUsed} → ${decision.learningRate} (${decision.reason})`);
       pos = { epoch: pos.epoch + 1, stepInEpoch: 0, globalStep: pos.globalStep };
       acc = { lossSum: 0, correct: 0, images: 0, seconds: 0 };
-      if (!checkpoint()) return diverged(`the end of epoch ${m.epoch}`, 'the weights became non-finite', lrUsed);
+      if (!(await checkpoint())) return diverged(`the end of epoch ${m.epoch}`, 'the weights became non-finite', lrUsed);
     }
   } catch (e) {
     bar.clear();
@@ -239,6 +251,6 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     throw e;
   }
   const weightsPath = join(o.runDir, 'model.safetensors');
-  saveWeights(model, weightsPath, { classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt' });
+  saveWeights(model, weightsPath, { classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt' }, await model.hostStateDict());
   return finish('completed', `finished ${t.epochs} epochs; weights in ${weightsPath}`);
 }

@@ -92,7 +92,7 @@ describe('on a trained mini network', () => {
     // Perturb the second network so the two differ.
     for (const p of two.models[1].params()) for (let i = 0; i < p.value.data.length; i += 7) p.value.data[i] *= 0.5;
     const x = new Tensor(Float32Array.from({ length: 3 * 3 * 28 * 28 }, (_, i) => Math.sin(i) * 60), [3, 3, 28, 28]);
-    const avg = ensembleProbabilities(two.models, x);
+    const avg = await ensembleProbabilities(two.models, x);
     const p0 = softmaxRows(Float32Array.from(two.models[0].forward(x).data), 3, 10);
     const p1 = softmaxRows(Float32Array.from(two.models[1].forward(x).data), 3, 10);
     for (let i = 0; i < avg.length; i++) assert.ok(Math.abs(avg[i] - (p0[i] + p1[i]) / 2) < 1e-12);

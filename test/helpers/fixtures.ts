@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { hostDevice, toDevice, type Device } from '../../src/tensor/device.js';
 import { fmix32, generateFloat, generateLabels, type InputSpec } from './hashfill.js';
 
 export const FIXTURE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures');
@@ -39,9 +40,16 @@ export function loadFixtures(op: string): FixtureCase[] {
   });
 }
 
+let inputDevice: Device = hostDevice;
+
+/** Where `input` puts fixture inputs (a GPU device for the WebGPU suites). */
+export function setFixtureDevice(d: Device): void {
+  inputDevice = d;
+}
+
 export function input(c: FixtureCase, key: string): Tensor {
   const s = c.inputs[key];
-  return new Tensor(generateFloat(s), s.shape);
+  return toDevice(new Tensor(generateFloat(s), s.shape), inputDevice);
 }
 
 export function labels(c: FixtureCase, key: string): Int32Array {

@@ -4,10 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { readTensor } from '../../src/tensor/device.js';
 import { activeBackend, REFERENCE_BACKEND, setBackend } from '../../src/ops/registry.js';
 import { compare, formatComparison, loadFixtures, TOLERANCE, worst, type Comparison, type FixtureCase } from './fixtures.js';
 
-export type OpRun = (c: FixtureCase) => Record<string, Tensor | Float32Array | number>;
+export type OpOutputs = Record<string, Tensor | Float32Array | number>;
+/** Outputs may be device tensors (read back before comparing) and may come asynchronously. */
+export type OpRun = (c: FixtureCase) => OpOutputs | Promise<OpOutputs>;
 
 export function fixtureSuite(op: string, run: OpRun, label = REFERENCE_BACKEND, setup: () => void = () => setBackend(REFERENCE_BACKEND)): void {
   const cases = loadFixtures(op);
@@ -15,8 +18,9 @@ export function fixtureSuite(op: string, run: OpRun, label = REFERENCE_BACKEND, 
   describe(`${op} vs PyTorch [${label}]`, () => {
     before(setup);
     for (const c of cases) {
-      it(c.name, () => {
-        const outs = run(c);
+      it(c.name, async () => {
+        const outs = await run(c);
+        for (const [k, v] of Object.entries(outs)) if (v instanceof Tensor) outs[k] = await readTensor(v);
         assert.deepEqual(Object.keys(outs).sort(), Object.keys(c.outputs).sort(), `${c.name}: outputs checked must be all that PyTorch recorded`);
         for (const key of Object.keys(c.outputs)) {
           const r = compare(c, key, outs[key]);

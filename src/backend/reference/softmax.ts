@@ -27,11 +27,18 @@ export const softmax: SoftmaxKernels = {
 };
 
 export const crossEntropy: CrossEntropyKernels = {
-  forward(N, K, logits, labels, probs) {
+  forward(N, K, logits, labels, probs, rows) {
     let total = 0;
     for (let n = 0; n < N; n++) {
       const logSumExp = softmaxRow(logits, probs, n * K, K);
-      total += logSumExp - logits[n * K + labels[n]];
+      const loss = logSumExp - logits[n * K + labels[n]];
+      total += loss;
+      if (rows) {
+        let best = 0;
+        for (let k = 1; k < K; k++) if (probs[n * K + k] > probs[n * K + best]) best = k;
+        rows[2 * n] = loss;
+        rows[2 * n + 1] = best === labels[n] ? 1 : 0;
+      }
     }
     return total / N;
   },

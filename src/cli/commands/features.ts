@@ -80,7 +80,7 @@ export const featuresCommand: Command = {
       if (failed) console.error(`alexnet features: rows of ${out} are, in order: ${b.files.join(', ')}`);
       x = b.x;
     }
-    const y = batchedActivations(model, x, layer);
+    const y = await batchedActivations(model, x, layer);
     writeNpy(out!, { shape: y.shape, data: y.data });
     console.log(`wrote ${out}: ${layer} [${y.shape.join(', ')}] float32`);
     return failed ? 1 : 0;

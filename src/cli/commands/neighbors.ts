@@ -66,7 +66,7 @@ export const neighborsCommand: Command = {
     });
     // Files have no label: compare the neighbours with the class the network predicts.
     const qx = new Float32Array(queries.flatMap((q) => Array.from(q.x)));
-    const probs = ensembleProbabilities([model], new Tensor(qx, [queries.length, 3, crop, crop]));
+    const probs = await ensembleProbabilities([model], new Tensor(qx, [queries.length, 3, crop, crop]));
     const k = loaded.classes.length;
     const queryClass = queries.map((q, i) => q.label ?? topK(probs, i * k, k, 1)[0]);
     const sheet = await contactSheet(results, crop, queryClass);

@@ -1,0 +1,24 @@
+// The memory a kernel set works on. Every kernel interface is written once,
+// generic over it: host backends (reference, native) take Float32Array and
+// Int32Array and return the loss as a number; a device backend (WebGPU) takes
+// DeviceArray ranges of its buffers and leaves results on the device.
+import type { DeviceArray } from '../tensor/storage.js';
+
+export interface Memory {
+  readonly f32: unknown;
+  readonly i32: unknown;
+  /** What the cross-entropy kernel returns: the mean loss, or nothing (it stays on the device). */
+  readonly loss: unknown;
+}
+
+export interface HostMemory extends Memory {
+  readonly f32: Float32Array;
+  readonly i32: Int32Array;
+  readonly loss: number;
+}
+
+export interface DeviceMemory extends Memory {
+  readonly f32: DeviceArray;
+  readonly i32: DeviceArray;
+  readonly loss: void;
+}

@@ -1,0 +1,92 @@
+// Where a network's tensors are allocated and how the host reaches them.
+// The host device is plain memory (Float32Array): the reference and native
+// kernels run on it synchronously and every read is immediate. A GPU device
+// (src/backend/webgpu) keeps tensors in its own buffers and queues work; the
+// host sees values only through `read`, which waits for the queued work.
+import { Tensor } from './tensor.js';
+import type { Shape } from './shape.js';
+import { isDeviceArray, type DeviceArray, type IndexArray } from './storage.js';
+
+export interface Device {
+  /** 'host', or the backend name of a GPU device ('webgpu'). */
+  readonly name: string;
+  /** A zero-filled tensor in this device's memory. */
+  zeros(shape: Shape): Tensor;
+  /** n zero int32 values (max-pooling indices, labels). */
+  indices(n: number): IndexArray;
+  /** Copies host values into `t` (queued in order with the device's work). */
+  write(t: Tensor, values: Float32Array): void;
+  writeIndices(a: IndexArray, values: Int32Array): void;
+  /** dst ← src (same size, both on this device). */
+  copy(src: Tensor, dst: Tensor): void;
+  /** The host values of `t`, after all work queued so far. */
+  read(t: Tensor): Promise<Float32Array>;
+  readIndices(a: IndexArray): Promise<Int32Array>;
+  /** Waits until queued work has finished (and reports device errors). */
+  sync(): Promise<void>;
+}
+
+class HostDevice implements Device {
+  readonly name = 'host';
+  zeros(shape: Shape): Tensor {
+    return Tensor.zeros(shape);
+  }
+  indices(n: number): Int32Array {
+    return new Int32Array(n);
+  }
+  write(t: Tensor, values: Float32Array): void {
+    if (values.length !== t.size) throw new RangeError(`write: ${values.length} values for ${t.toString()}`);
+    t.data.set(values);
+  }
+  writeIndices(a: IndexArray, values: Int32Array): void {
+    if (isDeviceArray(a)) throw new Error('host device: index array lives on a device');
+    a.set(values);
+  }
+  copy(src: Tensor, dst: Tensor): void {
+    if (src.size !== dst.size) throw new RangeError(`copy: ${src.toString()} into ${dst.toString()}`);
+    dst.data.set(src.data);
+  }
+  async read(t: Tensor): Promise<Float32Array> {
+    return t.data;
+  }
+  async readIndices(a: IndexArray): Promise<Int32Array> {
+    if (isDeviceArray(a)) return a.device.readIndices(a);
+    return a;
+  }
+  async sync(): Promise<void> {}
+}
+
+export const hostDevice: Device = new HostDevice();
+
+let processDefault: Device = hostDevice;
+
+/** Where networks are built unless a caller says otherwise (`--backend webgpu` sets a GPU device). */
+export function defaultDevice(): Device {
+  return processDefault;
+}
+
+export function setDefaultDevice(d: Device): void {
+  processDefault = d;
+}
+
+/** The device a tensor lives on. */
+export function deviceOf(t: Tensor | DeviceArray): Device {
+  const d = t instanceof Tensor ? t.deviceArray : t;
+  return d ? d.device : hostDevice;
+}
+
+/** `t` on `device`: the same tensor when it is already there, else a copy. */
+export function toDevice(t: Tensor, device: Device): Tensor {
+  if (deviceOf(t) === device) return t;
+  if (t.deviceArray) throw new Error(`${t.toString()}: read it to the host before moving it to ${device.name}`);
+  const out = device.zeros(t.shape);
+  device.write(out, t.data);
+  return out;
+}
+
+/** A host copy of `t`'s values (the live array for host tensors). */
+export async function readTensor(t: Tensor): Promise<Tensor> {
+  if (!t.deviceArray) return t;
+  return new Tensor(await deviceOf(t).read(t), t.shape);
+}
+
