@@ -3,12 +3,15 @@
 // shorter side rescaled to the dataset's prepared size S and the central S×S
 // kept (as `alexnet prepare` does), then the network's centre crop, minus
 // the training set's mean (per pixel or per channel, §7 — the run's choice).
+// Published weights bring their own: torchvision's Resize(256) +
+// CenterCrop(224) and ImageNet mean/std, Caffe's 256×256 warp and mean pixel
+// in BGR (the preset's InputSpec), which need no dataset.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetInfo, MeanMode } from '../data/types.js';
+import type { DatasetInfo, InputSpec, MeanMode } from '../data/types.js';
 import { readDatasetInfo } from '../data/shards.js';
-import { hwcToChw, toSquareRgb } from '../data/image.js';
-import { centreView, renderView, type MeanSource } from '../data/augment.js';
+import { hwcToChw, toCentreCropRgb, toSquareRgb } from '../data/image.js';
+import { centreView, meanSource, renderView, type MeanSource } from '../data/augment.js';
 import { readSafetensors, encodeSafetensors } from '../io/safetensors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,6 +23,10 @@ export interface Preprocessing {
   /** The network's input side (≤ S). */
   readonly cropSize: number;
   readonly mean: MeanSource;
+  /** How a file becomes the S×S square (InputSpec.resize); 'shorter' yields the crop itself. */
+  readonly resize: InputSpec['resize'];
+  /** 'shorter': the side the shorter side is resized to before the crop (torchvision: 256). */
+  readonly resizeTo?: number;
 }
 
 /** Where a run keeps its dataset's mean, so prediction still works once the dataset is gone. */
@@ -32,9 +39,19 @@ export class PreprocessError extends Error {
   }
 }
 
-export function preprocessingFromDataset(info: DatasetInfo, cropSize: number, mode: MeanMode): Preprocessing {
+export function preprocessingFromDataset(info: DatasetInfo, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing {
   if (cropSize > info.size) throw new PreprocessError(`${info.dir}: images are ${info.size}×${info.size} but the network crops ${cropSize}; use the dataset the network was trained on`);
-  return { size: info.size, cropSize, mean: { mode, meanImage: info.stats.meanImage, meanChannel: info.stats.meanChannel } };
+  if (mode === 'fixed' && input) return fixedPreprocessing(input, cropSize);
+  // Files are made like the dataset's images (prepare's shorter side + central square).
+  return { size: info.size, cropSize, mean: meanSource(mode, input, info.stats.meanImage, info.stats.meanChannel), resize: 'square' };
+}
+
+/** The preprocessing of published weights: the InputSpec's own resize, fixed mean and std; no dataset. */
+export function fixedPreprocessing(input: InputSpec, cropSize: number): Preprocessing {
+  if (!input.mean) throw new PreprocessError('this network has no fixed mean (paper, mini): it needs the mean of its training set; pass --data <prepared dataset>');
+  if (cropSize > input.resizeTo) throw new PreprocessError(`the network crops ${cropSize} from images resized to ${input.resizeTo}; resizeTo must be at least the crop`);
+  const size = input.resize === 'shorter' ? cropSize : input.resizeTo;
+  return { size, cropSize, mean: meanSource('fixed', input, new Float32Array(0), input.mean), resize: input.resize, resizeTo: input.resizeTo };
 }
 
 /** Writes the mean image and per-channel mean to <run>/mean.safetensors (the dataset's mean.safetensors plus `meanChannel`). */
@@ -46,23 +63,24 @@ export function storeRunMean(runDir: string, info: DatasetInfo): void {
 }
 
 /** The mean a run stored (storeRunMean), or null. */
-export function readRunMean(runDir: string, cropSize: number, mode: MeanMode): Preprocessing | null {
+export function readRunMean(runDir: string, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing | null {
   const file = join(runDir, RUN_MEAN_FILE);
   if (!existsSync(file)) return null;
   const t = readSafetensors(file).tensors;
   const img = t.get('mean_image');
   const ch = t.get('mean_channel');
   if (!img || !ch || img.shape.length !== 3 || img.shape[0] !== 3) throw new PreprocessError(`${file}: expected mean_image [3, S, S] and mean_channel [3]; delete it and pass --data <prepared dataset>`);
-  return { size: img.shape[1], cropSize, mean: { mode, meanImage: img.data as Float32Array, meanChannel: Array.from(ch.data as Float32Array) } };
+  return { size: img.shape[1], cropSize, mean: meanSource(mode, input, img.data as Float32Array, Array.from(ch.data as Float32Array)), resize: 'square' };
 }
 
 /**
  * The preprocessing of a network: from --data, else the run's stored mean,
  * else the dataset the run's checkpoints record (then stored in the run).
  */
-export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode }): Preprocessing {
+export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode; input?: InputSpec }): Preprocessing {
+  if (o.mean === 'fixed' && o.input) return fixedPreprocessing(o.input, o.cropSize);
   if (o.runDir && !o.dataDir) {
-    const stored = readRunMean(o.runDir, o.cropSize, o.mean);
+    const stored = readRunMean(o.runDir, o.cropSize, o.mean, o.input);
     if (stored) return stored;
   }
   if (!o.dataDir || !existsSync(join(o.dataDir, 'dataset.json'))) {
@@ -70,12 +88,13 @@ export function resolvePreprocessing(o: { dataDir: string | null; runDir: string
   }
   const info = readDatasetInfo(o.dataDir);
   if (o.runDir) storeRunMean(o.runDir, info);
-  return preprocessingFromDataset(info, o.cropSize, o.mean);
+  return preprocessingFromDataset(info, o.cropSize, o.mean, o.input);
 }
 
 /** One image file's bytes → the network's centre-crop input, CHW float32 minus the mean. */
 export async function preprocessImage(bytes: Uint8Array, p: Preprocessing): Promise<Float32Array> {
-  const hwc = await toSquareRgb({ kind: 'encoded', bytes }, p.size);
+  const input = { kind: 'encoded', bytes } as const;
+  const hwc = p.resize === 'shorter' ? await toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : await toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover');
   const chw = new Uint8Array(3 * p.size * p.size);
   hwcToChw(hwc, p.size * p.size, chw);
   const out = new Float32Array(3 * p.cropSize * p.cropSize);
@@ -125,7 +144,8 @@ export function cropToRgb(x: Float32Array, offset: number, p: Preprocessing): Ui
     for (let y = 0; y < c; y++) {
       for (let xx = 0; xx < c; xx++) {
         const mean = p.mean.mode === 'pixel' ? p.mean.meanImage[ch * size * size + (o.y + y) * size + o.x + xx] : p.mean.mode === 'channel' ? p.mean.meanChannel[ch] : 0;
-        const v = x[offset + (ch * c + y) * c + xx] + mean;
+        const stored = p.mean.bgr ? 2 - ch : ch;
+        const v = x[offset + (stored * c + y) * c + xx] / (p.mean.gain ? p.mean.gain[ch] : 1) + mean;
         out[(y * c + xx) * 3 + ch] = Math.max(0, Math.min(255, Math.round(v)));
       }
     }

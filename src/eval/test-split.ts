@@ -17,7 +17,7 @@ export interface TestSplitOptions {
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
   return openLoader(dataDir, split, {
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
-    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean },
+    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
     seed: config.seed, shuffle: false, dropLast: false,
   });
 }

@@ -62,8 +62,10 @@ describe('command-line overrides', () => {
     const p = parseArgs(trainCommand.spec, ['--set', 'train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel', '--epochs', '2']);
     assert.deepEqual(p.options.set, ['train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel']);
     assert.equal(p.options.epochs, 2);
-    const f = parseArgs(finetuneCommand.spec, ['--freeze', 'conv1,conv2', 'conv3', '--weights', 'w.safetensors']);
+    const f = parseArgs(finetuneCommand.spec, ['--freeze', 'conv1,conv2', '--freeze', 'conv3', '--weights', 'w.safetensors']);
     assert.deepEqual(f.options.freeze, ['conv1', 'conv2', 'conv3']);
+    // A list option takes one word per occurrence: a stray word is an argument, and the error says how to give several.
+    assert.throws(() => parseArgs(finetuneCommand.spec, ['--freeze', 'conv1', 'conv2']), /unexpected argument 'conv2'; to give --freeze several values, repeat it \(--freeze a --freeze b\) or separate them with commas \(--freeze a,b\)/);
     assert.throws(() => parseArgs(trainCommand.spec, ['--epochs', 'two']), /--epochs expects a number, got 'two'/);
     assert.throws(() => parseArgs(trainCommand.spec, ['--bach-size', '3']), /unknown option '--bach-size' \(did you mean '--batch-size'\?\)/);
     assert.throws(() => parseArgs(trainCommand.spec, ['--momentum-form', 'torch']), /not one of paper, pytorch/);

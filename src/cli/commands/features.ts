@@ -73,7 +73,7 @@ export const featuresCommand: Command = {
     if (input) {
       x = readInput(input, loaded.preset.inputChannels, loaded.preset.inputSize);
     } else {
-      const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
+      const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input });
       const b = await imagesFromArgs('features', args.positionals, prep);
       failed = b.failed.length;
       if (b.files.length === 0) return 1;

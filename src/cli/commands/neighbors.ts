@@ -49,7 +49,7 @@ export const neighborsCommand: Command = {
     const dataDir = loaded.dataDir;
     if (!dataDir) throw new UsageError('neighbors', 'no training images: pass --data <prepared dataset the network was trained on>');
     const crop = loaded.preset.inputSize;
-    const prep = resolvePreprocessing({ dataDir, runDir: loaded.runDir, cropSize: crop, mean: loaded.config.data.mean });
+    const prep = resolvePreprocessing({ dataDir, runDir: loaded.runDir, cropSize: crop, mean: loaded.config.data.mean, input: loaded.config.data.input });
     let queries: NeighborQuery[];
     let failed = 0;
     if (args.positionals.length) {

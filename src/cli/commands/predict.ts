@@ -8,7 +8,7 @@ export const predictCommand: Command = {
   spec: {
     name: 'predict',
     summary: 'Top-5 classes, with names and probabilities, of JPEG/PNG/WebP images.',
-    usage: ['--run <dir> [--top <k>] [--json] <image>…', '--weights <file>… [--preset <name>] --data <dir> <image>…'],
+    usage: ['--run <dir> [--top <k>] [--json] <image>…', '--weights <file>[,<file>…] [--preset <name>] --data <dir> <image>…'],
     description: [
       'Each image is preprocessed as the validation data was (PAPER.md §5): shorter side to',
       'the dataset\'s prepared size, central square, the network\'s centre crop, minus the',
@@ -31,7 +31,7 @@ export const predictCommand: Command = {
   },
   async run(args) {
     const loaded = await modelsFromArgs('predict', args);
-    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
+    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input });
     const r = await predictFiles(loaded.models, loaded.classes, args.positionals, prep, args.options.top as number);
     for (const f of r.failed) console.error(`alexnet predict: ${f.file}: ${f.error}`);
     if (args.options.json) {

@@ -87,11 +87,11 @@ dataset has another number of classes, and trains with the usual trainer, checkp
 (every 'alexnet train' option applies). --freeze keeps the listed layers' weights fixed.`,
     options: [
       { name: 'weights', alias: 'w', type: 'string', value: '<file>', help: 'trained weights to start from (safetensors)' },
-      { name: 'freeze', type: 'list', value: '<layers>', help: 'layers to keep fixed, e.g. conv1 conv2 conv3' },
+      { name: 'freeze', type: 'list', value: '<layers>', help: 'layers to keep fixed: comma-separated or repeated, e.g. conv1,conv2,conv3' },
       ...TRAIN_OPTIONS,
     ],
     examples: [
-      'alexnet finetune --weights runs/fmnist/model.safetensors --data flowers --freeze conv1 conv2 --epochs 5',
+      'alexnet finetune --weights runs/fmnist/model.safetensors --data flowers --freeze conv1,conv2 --epochs 5',
       'alexnet finetune --resume runs/finetune-20261127-101500',
     ],
   },
