@@ -82,8 +82,8 @@ function roundHalfEven(x: number): number {
  * ⌊size·long/short⌋, then the crop at round((h − crop)/2), round((w − crop)/2).
  * PIL's bilinear filter widens with the scale factor (antialias); libvips'
  * 'linear' kernel does the same, and JPEG shrink-on-load (a cheaper
- * box filter in the decoder) is off. Measured on the test photos: mean
- * |difference| 0.17–0.20 of 255, at most 1 (test/eval/torchvision-pipeline.test.ts).
+ * box filter in the decoder) is off. Measured on the test photos (dog, eagle, chelsea): mean
+ * |difference| 0.17–0.22 grey levels, at most 2; 78–83% of values identical (test/eval/torchvision-pipeline.test.ts).
  */
 export async function toCentreCropRgb(input: ImageInput, size: number, crop: number): Promise<Uint8Array> {
   const o = await openImage(input);

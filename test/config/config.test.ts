@@ -59,7 +59,7 @@ describe('command-line overrides', () => {
   it('--set keeps JSON values whole (commas included); list options split on commas', async () => {
     const { parseArgs } = await import('../../src/cli/args.js');
     const { trainCommand, finetuneCommand } = await import('../../src/cli/commands/train.js');
-    const p = parseArgs(trainCommand.spec, ['--set', 'train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel', '--epochs', '2']);
+    const p = parseArgs(trainCommand.spec, ['--set', 'train.schedule={"kind":"step","factor":0.1,"every":3}', '--set', 'data.mean=channel', '--epochs', '2']);
     assert.deepEqual(p.options.set, ['train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel']);
     assert.equal(p.options.epochs, 2);
     const f = parseArgs(finetuneCommand.spec, ['--freeze', 'conv1,conv2', '--freeze', 'conv3', '--weights', 'w.safetensors']);
