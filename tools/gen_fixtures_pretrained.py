@@ -11,6 +11,7 @@ Run with Debian's torch:  /usr/bin/python3 tools/gen_fixtures_pretrained.py  (pa
   permuted (non-contiguous) tensor, a slice at a storage offset, a float16
   tensor. tiny-torchvision.safetensors holds the same values, contiguous
   float32 (the oracle; float16 widened exactly).
+- tiny-torchvision-legacy.pth: the same in the format before PyTorch 1.6 (pickles back to back).
 - tiny-checkpoint.pth: a checkpoint {'state_dict': …, 'epoch', 'optimizer', …}
   with nn.Parameter values (torch._utils._rebuild_parameter).
 - tiny-module.pth: a whole pickled nn.Module (refused: not a state dict).
@@ -147,10 +148,12 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     sd = tiny_torchvision()
     torch.save(sd, os.path.join(OUT, "tiny-torchvision.pth"))
+    torch.save(sd, os.path.join(OUT, "tiny-torchvision-legacy.pth"), _use_new_zipfile_serialization=False)
     write_safetensors(os.path.join(OUT, "tiny-torchvision.safetensors"), [(n, t.float().contiguous().numpy()) for n, t in sd.items()])
     params = collections.OrderedDict((n, torch.nn.Parameter(t.float())) for n, t in sd.items())
     torch.save({"epoch": 7, "state_dict": params, "best_acc1": 0.5, "arch": "alexnet", "optimizer": {"state": {}, "param_groups": [{"lr": 0.01, "momentum": 0.9, "params": [0, 1]}]}},
                os.path.join(OUT, "tiny-checkpoint.pth"))
+    torch.manual_seed(0)
     torch.save(torch.nn.Linear(2, 2), os.path.join(OUT, "tiny-module.pth"))
     torch.save({"weight": Evil()}, os.path.join(OUT, "hostile-os-system.pth"))
     cp = tiny_caffe()

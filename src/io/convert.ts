@@ -58,7 +58,7 @@ function presetNames(preset: Preset): Map<string, { layer: string; kind: 'conv' 
 function detectFormat(bytes: Uint8Array, file: string): SourceFormat {
   if (looksLikeZip(bytes)) return 'torch';
   if (/\.caffemodel$/i.test(file)) return 'caffe';
-  if (bytes.length >= 2 && bytes[0] === 0x80) return 'torch'; // a bare pickle: the legacy format, refused with its own message
+  if (bytes.length >= 2 && bytes[0] === 0x80) return 'torch'; // pickles back to back: torch.save's legacy format
   // A NetParameter starts with field 1 (name, 0x0a) or 2/100 (layers).
   if (bytes[0] === 0x0a || bytes[0] === 0x12 || (bytes[0] === 0xa2 && bytes[1] === 0x06)) return 'caffe';
   throw new ConvertError(`${file}: neither a torch.save file (zip) nor a .caffemodel; give PyTorch's .pth/.pt or Caffe's .caffemodel`);

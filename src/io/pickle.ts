@@ -63,10 +63,15 @@ const OPNAMES: Record<number, string> = {
 
 /** Runs the pickle in `bytes` on plain values and returns what STOP leaves on the stack. */
 export function unpickle(bytes: Uint8Array, o: UnpickleOptions): PickleValue {
+  return unpickleAt(bytes, 0, o).value;
+}
+
+/** One pickle starting at `start` (files that hold several in a row); `end` is the byte after its STOP. */
+export function unpickleAt(bytes: Uint8Array, start: number, o: UnpickleOptions): { value: PickleValue; end: number } {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: Slot[] = [];
   const memo = new Map<number, PickleValue>();
-  let p = 0;
+  let p = start;
   let at = 0;
   const fail = (message: string): never => {
     throw new PickleError(o.source, `pickle byte ${at}: ${message}`);
@@ -127,7 +132,7 @@ export function unpickle(bytes: Uint8Array, o: UnpickleOptions): PickleValue {
       case 0x95: take(8); break; // FRAME: a length prefix only
       case 0x2e: { // STOP
         const v = pop();
-        return v;
+        return { value: v, end: p };
       }
       case 0x28: stack.push(MARK); break;
       case 0x30: pop(); break;

@@ -1,11 +1,13 @@
 // PyTorch's torch.save files without Python: a zip holding `<name>/data.pkl`
 // (the pickled object, tensors as persistent ids) and one raw little-endian
-// storage per tensor as `<name>/data/<key>` (torchvision publishes its
-// AlexNet, alexnet-owt-7be5be79.pth, this way). The pickle is read by the
+// storage per tensor as `<name>/data/<key>` (PyTorch ≥ 1.6), or the legacy
+// format before it (five pickles in a row — magic number, protocol 1001,
+// system info, the object, the storage keys — then each storage as an int64
+// element count and its bytes), which older published weights use. The pickle is read by the
 // restricted unpickler (pickle.ts) with only the globals a state dict needs;
 // a pickle naming anything else (os.system, a model class) is refused.
 import { ZipReader, looksLikeZip } from './zip.js';
-import { isDict, isGlobal, isObject, isTuple, unpickle, type PickleValue } from './pickle.js';
+import { isDict, isGlobal, isObject, isTuple, unpickle, unpickleAt, type PickleValue, type UnpickleOptions } from './pickle.js';
 import { bf16ToF32, f16ToF32 } from './halffloat.js';
 
 export class TorchFileError extends Error {
@@ -70,9 +72,10 @@ function globalsFor(source: string): Map<string, ((args: readonly PickleValue[])
 
 function persistentLoad(source: string) {
   return (pid: PickleValue): PickleValue => {
-    // ('storage', torch.FloatStorage, key, location, numel)
+    // ('storage', torch.FloatStorage, key, location, numel[, view_metadata (legacy format)])
     if (!isTuple(pid) || pid.items.length < 5 || pid.items[0] !== 'storage') throw new TorchFileError(source, 'a persistent id that is not a tensor storage');
-    const [, type, key, , numel] = pid.items;
+    const [, type, key, , numel, view] = pid.items;
+    if (view !== undefined && view !== null) throw new TorchFileError(source, 'a legacy storage view (view_metadata) is not supported; re-save the file with a current PyTorch');
     if (!isGlobal(type) || type.module !== 'torch' || !STORAGES[type.name]) throw new TorchFileError(source, 'a storage of an unknown type');
     if (typeof key !== 'string' || !/^\d+$/.test(key) || typeof numel !== 'number' || !Number.isInteger(numel) || numel < 0) throw new TorchFileError(source, 'a storage with a malformed key or size');
     const [dtype, itemSize] = STORAGES[type.name];
@@ -119,29 +122,78 @@ function materialise(t: TensorRef, raw: Uint8Array, name: string, source: string
 
 const isTensorDict = (v: PickleValue): boolean => isDict(v) && v.entries.size > 0 && [...v.entries.values()].every((x) => isObject(x, 'tensor'));
 
+const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+
+/** The legacy format: the object's pickle and a reader of its storages (by key). */
+function readLegacy(bytes: Uint8Array, source: string, o: UnpickleOptions): { root: PickleValue; storage: (key: string) => Uint8Array } {
+  const plain: UnpickleOptions = { source, globals: new Map() };
+  const magic = unpickleAt(bytes, 0, plain);
+  if (magic.value !== LEGACY_MAGIC) throw new TorchFileError(source, 'not a torch.save file (neither a zip archive nor the legacy format\'s magic number); expected a .pth/.pt written by torch.save');
+  const proto = unpickleAt(bytes, magic.end, plain);
+  if (proto.value !== 1001) throw new TorchFileError(source, `legacy torch.save protocol ${String(proto.value)}; only 1001 is read`);
+  const info = unpickleAt(bytes, proto.end, plain);
+  if (isDict(info.value) && info.value.entries.get('little_endian') === false) throw new TorchFileError(source, 'saved on a big-endian machine; only little-endian files are read');
+  const obj = unpickleAt(bytes, info.end, o);
+  const keys = unpickleAt(bytes, obj.end, plain);
+  const list = keys.value;
+  if (typeof list !== 'object' || list === null || !('kind' in list) || list.kind !== 'list' || !list.items.every((k) => typeof k === 'string')) throw new TorchFileError(source, 'the legacy storage key list is malformed');
+  // Storages follow in key order, each an int64 element count and the bytes; their item size comes from the pickle.
+  const at = new Map<string, { offset: number; numel: number }>();
+  let p = keys.end;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sizes = new Map<string, number>();
+  const collect = (v: PickleValue): void => {
+    if (isObject(v, 'tensor')) {
+      const s = (v.value as TensorRef).storage;
+      sizes.set(s.key, s.itemSize);
+    } else if (isDict(v)) for (const x of v.entries.values()) collect(x);
+  };
+  collect(obj.value);
+  for (const key of list.items as string[]) {
+    if (p + 8 > bytes.length) throw new TorchFileError(source, `truncated: storage ${key} starts past the end of the file; download or copy it again`);
+    const numel = Number(dv.getBigInt64(p, true));
+    const item = sizes.get(key) ?? 4;
+    if (numel < 0 || p + 8 + numel * item > bytes.length) throw new TorchFileError(source, `truncated: storage ${key} (${numel} elements) runs past the end of the file; download or copy it again`);
+    at.set(key, { offset: p + 8, numel });
+    p += 8 + numel * item;
+  }
+  return {
+    root: obj.value,
+    storage: (key) => {
+      const s = at.get(key);
+      if (!s) throw new TorchFileError(source, `storage ${key} is not in the file's storage list; the file is damaged`);
+      return bytes.subarray(s.offset, s.offset + s.numel * (sizes.get(key) ?? 4));
+    },
+  };
+}
+
 /**
  * The state dict of a torch.save file: the whole file when it is a dict of
  * tensors, else the `state_dict` (or `model_state_dict`) entry of a checkpoint.
  */
 export function readTorchStateDict(bytes: Uint8Array, source: string): TorchStateDict {
-  if (!looksLikeZip(bytes)) {
-    if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) {
-      throw new TorchFileError(source, "PyTorch's legacy (before 1.6) serialisation is not read; re-save it with torch.save(torch.load(f), 'new.pth') (zip format), or convert it with tools/torch_to_safetensors.py");
-    }
-    throw new TorchFileError(source, 'not a torch.save file (not a zip archive); expected a .pth/.pt written by torch.save');
-  }
-  const zip = new ZipReader(bytes, source);
-  const prefix = archivePrefix(zip, source);
-  const order = zip.entries.has(`${prefix}/byteorder`) ? new TextDecoder().decode(zip.read(`${prefix}/byteorder`)).trim() : 'little';
-  if (order !== 'little') throw new TorchFileError(source, `storages are ${order}-endian; only little-endian files are read`);
-  const root = unpickle(zip.read(`${prefix}/data.pkl`), {
-    source: `${source} (${prefix}/data.pkl)`,
+  const options = (pkl: string): UnpickleOptions => ({
+    source: pkl ? `${source} (${pkl})` : source,
     globals: globalsFor(source),
     persistentLoad: persistentLoad(source),
     refusedGlobalHint: (q) => (/^torch\.nn\.|^torchvision\.|^__main__\./.test(q)
       ? `it holds a pickled model object (${q}), not a state dict; in Python save torch.save(model.state_dict(), 'weights.pth')`
       : ''),
   });
+  let root: PickleValue;
+  let storage: (key: string) => Uint8Array;
+  if (looksLikeZip(bytes)) {
+    const zip = new ZipReader(bytes, source);
+    const prefix = archivePrefix(zip, source);
+    const order = zip.entries.has(`${prefix}/byteorder`) ? new TextDecoder().decode(zip.read(`${prefix}/byteorder`)).trim() : 'little';
+    if (order !== 'little') throw new TorchFileError(source, `storages are ${order}-endian; only little-endian files are read`);
+    root = unpickle(zip.read(`${prefix}/data.pkl`), options(`${prefix}/data.pkl`));
+    storage = (key) => zip.read(`${prefix}/data/${key}`);
+  } else if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) {
+    ({ root, storage } = readLegacy(bytes, source, options('')));
+  } else {
+    throw new TorchFileError(source, 'not a torch.save file (not a zip archive); expected a .pth/.pt written by torch.save');
+  }
   let dict: PickleValue = root;
   let path = '';
   if (!isTensorDict(root)) {
@@ -157,7 +209,7 @@ export function readTorchStateDict(bytes: Uint8Array, source: string): TorchStat
   for (const [k, v] of (dict as { entries: Map<unknown, PickleValue> }).entries) {
     const name = String(k);
     const t = (v as { value: TensorRef }).value;
-    tensors.set(name, materialise(t, zip.read(`${prefix}/data/${t.storage.key}`), name, source));
+    tensors.set(name, materialise(t, storage(t.storage.key), name, source));
   }
   return { tensors, path };
 }

@@ -115,10 +115,15 @@ describe('alexnet convert: torch.save files', () => {
     assert.throws(() => convert(cut), /data\/\d+: CRC-32 mismatch; the file is damaged/);
   });
 
-  it('the legacy (pre-1.6) format and non-zip files get their own message', () => {
+  it('the legacy (before 1.6) format converts to the same tensors; cut short, it is refused', () => {
+    const { out } = convert(path.join(F, 'tiny-torchvision-legacy.pth'));
+    assertSameTensors(out, path.join(F, 'tiny-torchvision.safetensors'));
+    const good = readFileSync(path.join(F, 'tiny-torchvision-legacy.pth'));
     const f = path.join(dir, 'legacy.pth');
-    writeFileSync(f, Buffer.from('\x80\x02\x8a\x0alZ\xfc\x9cF\xf9 j\xa8P\x19.', 'latin1'));
-    assert.throws(() => convert(f), /legacy \(before 1\.6\) serialisation/);
+    writeFileSync(f, good.subarray(0, good.length - 20));
+    assert.throws(() => convert(f), /truncated: storage \d+ \(\d+ elements\) runs past the end of the file/);
+    writeFileSync(f, good.subarray(0, 300));
+    assert.throws(() => convert(f), /truncated pickle/);
     writeFileSync(f, 'hello');
     assert.throws(() => convert(f), /neither a torch\.save file \(zip\) nor a \.caffemodel/);
   });
