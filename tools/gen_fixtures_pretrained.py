@@ -11,7 +11,8 @@ Run with Debian's torch:  /usr/bin/python3 tools/gen_fixtures_pretrained.py  (pa
   permuted (non-contiguous) tensor, a slice at a storage offset, a float16
   tensor. tiny-torchvision.safetensors holds the same values, contiguous
   float32 (the oracle; float16 widened exactly).
-- tiny-torchvision-legacy.pth: the same in the format before PyTorch 1.6 (pickles back to back).
+- tiny-torchvision-legacy.pth: the same in the format before PyTorch 1.6 (pickles back to back;
+  its storage keys are memory addresses, so its bytes change on every run).
 - tiny-checkpoint.pth: a checkpoint {'state_dict': …, 'epoch', 'optimizer', …}
   with nn.Parameter values (torch._utils._rebuild_parameter).
 - tiny-module.pth: a whole pickled nn.Module (refused: not a state dict).
