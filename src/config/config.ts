@@ -1,5 +1,5 @@
 // The resolved configuration of a run: a preset plus overrides. Every
-// ambiguity of PAPER.md §7 is a named field here; overrides come from a JSON
+// ambiguity of docs/paper.md §7 is a named field here; overrides come from a JSON
 // file (`--config`), then from flags (`--set key=value` and the common
 // shortcuts), and the result is printed at start and stored in every
 // checkpoint, so a run is always described by one JSON object.
@@ -10,7 +10,7 @@ import type { InputSpec, MeanMode, PcaUnits } from '../data/types.js';
 import { getPreset, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
 import { suggest } from '../util/suggest.js';
 
-/** Model-level ambiguities (PAPER.md §7); null keeps the preset's own choice. */
+/** Model-level ambiguities (docs/paper.md §7); null keeps the preset's own choice. */
 export interface ModelOptions {
   /** Output classes (fc8 width); null: the preset's, or the dataset's when training. */
   readonly classes: number | null;
@@ -245,7 +245,7 @@ export function applyOverrides(config: Config, pairs: readonly [string, Json][])
 
 /**
  * The network a config describes: the preset with the model options applied
- * (PAPER.md §7). Classes default to the preset's unless `classes` is given.
+ * (docs/paper.md §7). Classes default to the preset's unless `classes` is given.
  */
 export function configuredPreset(config: Config, classes?: number): Preset {
   const base = getPreset(config.preset);

@@ -1,4 +1,4 @@
-// Augmentation and test views as pure functions (PAPER.md §5): what happens
+// Augmentation and test views as pure functions (docs/paper.md §5): what happens
 // to image `index` in epoch `epoch` depends on (seed, epoch, index) only, so
 // batches are the same whichever thread builds them and wherever a run
 // resumes. Pixels are 0–255 floats minus the mean (§7: per-pixel or

@@ -1,5 +1,5 @@
 // Image decoding with sharp (libvips): the prepare step's "rescale the
-// shorter side to S, crop the central S×S" (PAPER.md §5), always to 3
+// shorter side to S, crop the central S×S" (docs/paper.md §5), always to 3
 // channels, and the loader's decode of a stored member back to pixels.
 import sharp from 'sharp';
 import type { Metadata, OutputInfo, Sharp } from 'sharp';

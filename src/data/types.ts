@@ -1,9 +1,9 @@
 // The contract between the data pipeline (prepare, shards, loader) and its
-// users (trainer, evaluation). PAPER.md §5.
+// users (trainer, evaluation). docs/paper.md §5.
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
- * How the mean is subtracted (PAPER.md §7: per-pixel vs per-channel mean):
+ * How the mean is subtracted (docs/paper.md §7: per-pixel vs per-channel mean):
  * the dataset's mean image or per-channel mean, nothing, or the fixed
  * per-channel mean of the network's `InputSpec` (torchvision's ImageNet
  * constants; Caffe's mean pixel), which needs no dataset.
@@ -39,7 +39,7 @@ export interface InputSpec {
 export const PLAIN_INPUT: InputSpec = { order: 'rgb', mean: null, std: [1, 1, 1], resize: 'square', resizeTo: 256 };
 
 /**
- * Units of PCA lighting (PAPER.md §5, §7). Pixels are always 0–255 floats here.
+ * Units of PCA lighting (docs/paper.md §5, §7). Pixels are always 0–255 floats here.
  * - 'paper': α_i ~ N(0, σ²), noise Σ α_i λ_i p_i with λ the eigenvalues of the
  *   covariance of [0,1] pixels, scaled by 255 into our units (the paper's text).
  * - 'cuda-convnet': noise Σ α_i √λ_i p_i with λ from 0–255 pixels (Krizhevsky's code).
@@ -137,7 +137,7 @@ export interface SplitInfo {
 }
 
 /**
- * Statistics of the training split, computed while preparing (PAPER.md §5).
+ * Statistics of the training split, computed while preparing (docs/paper.md §5).
  * Pixel units are 0–255 throughout.
  */
 export interface DatasetStats {

@@ -1,5 +1,5 @@
 // Where the networks of eval, predict, features, neighbors and filters come
-// from: weight files (`--weights a,b,c` or repeated, an ensemble as in PAPER.md §6) with a
+// from: weight files (`--weights a,b,c` or repeated, an ensemble as in docs/paper.md §6) with a
 // preset, or a run folder written by `alexnet train` (its config.json, its
 // model.safetensors, and the dataset its checkpoints record).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

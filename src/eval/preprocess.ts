@@ -1,5 +1,5 @@
 // Images from outside a prepared dataset (predict, features, neighbours),
-// made into exactly what the network saw in validation (PAPER.md §5): the
+// made into exactly what the network saw in validation (docs/paper.md §5): the
 // shorter side rescaled to the dataset's prepared size S and the central S×S
 // kept (as `alexnet prepare` does), then the network's centre crop, minus
 // the training set's mean (per pixel or per channel, §7 — the run's choice).
@@ -84,7 +84,7 @@ export function resolvePreprocessing(o: { dataDir: string | null; runDir: string
     if (stored) return stored;
   }
   if (!o.dataDir || !existsSync(join(o.dataDir, 'dataset.json'))) {
-    throw new PreprocessError(`images must be preprocessed like the training data (PAPER.md §5: prepared size, centre crop, mean image), so the dataset's mean is needed${o.dataDir ? ` but ${o.dataDir} is gone` : ''}: pass --data <prepared dataset the network was trained on>${o.runDir ? '' : ', or --run <dir> of a run that recorded it'}`);
+    throw new PreprocessError(`images must be preprocessed like the training data (docs/paper.md §5: prepared size, centre crop, mean image), so the dataset's mean is needed${o.dataDir ? ` but ${o.dataDir} is gone` : ''}: pass --data <prepared dataset the network was trained on>${o.runDir ? '' : ', or --run <dir> of a run that recorded it'}`);
   }
   const info = readDatasetInfo(o.dataDir);
   if (o.runDir) storeRunMean(o.runDir, info);

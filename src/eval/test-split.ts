@@ -1,4 +1,4 @@
-// A split read the way evaluation reads it (PAPER.md §5 test views): no
+// A split read the way evaluation reads it (docs/paper.md §5 test views): no
 // augmentation, no shuffle, every image (no dropped last batch), the run's
 // mean (§7). Shared by eval, neighbours and the report.
 import type { Config } from '../config/config.js';

@@ -1,4 +1,4 @@
-// Paper constants as typed data (STYLE.md §5): every number of PAPER.md §1–§3
+// Paper constants as typed data (STYLE.md §5): every number of docs/paper.md §1–§3
 // lives here, none in the layers. A preset is the network's whole recipe.
 import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
@@ -8,7 +8,7 @@ import { PLAIN_INPUT, type AugmentConfig, type InputSpec } from '../data/types.j
 import { suggest } from '../util/suggest.js';
 
 export interface Init {
-  /** Weights ~ N(0, weightStd²) (§3 of PAPER.md: 0.01). */
+  /** Weights ~ N(0, weightStd²) (docs/paper.md §3: 0.01). */
   readonly weightStd: number;
   /** Constant bias (paper: 1 in conv2, conv4, conv5, fc6, fc7; 0 elsewhere). */
   readonly bias: number;
@@ -68,13 +68,13 @@ export interface LinearSpec {
 export type LayerSpec = ConvSpec | LrnSpec | PoolSpec | DropoutSpec | LinearSpec;
 
 /**
- * How conv1 meets the 224/55 mismatch (PAPER.md §1): cuda-convnet's overhang
+ * How conv1 meets the 224/55 mismatch (docs/paper.md §1): cuda-convnet's overhang
  * rule on 224, padding 2 on 224 (torchvision), or a 227 input (Caffe).
  * 'preset' for networks without the 11×11/4 conv1 (mini).
  */
 export type InputRule = 'overhang' | 'pad' | 'valid' | 'preset';
 
-/** Learning-rate schedule (PAPER.md §4). */
+/** Learning-rate schedule (docs/paper.md §4). */
 export type ScheduleConfig =
   | { readonly kind: 'constant' }
   /** Divide by 1/factor when validation top-1 error has not improved by `threshold` (absolute) for `patience` epochs, at most `maxDrops` times. */
@@ -82,7 +82,7 @@ export type ScheduleConfig =
   /** Multiply by `factor` every `every` epochs (Caffe: 0.1 every 100,000 iterations ≈ 20 epochs). */
   | { readonly kind: 'step'; readonly factor: number; readonly every: number };
 
-/** The training recipe a preset comes with (PAPER.md §4, §5); every field can be overridden. */
+/** The training recipe a preset comes with (docs/paper.md §4, §5); every field can be overridden. */
 export interface Recipe {
   readonly batchSize: number;
   readonly epochs: number;
@@ -127,7 +127,7 @@ function fc(name: string, stateName: string, out: number, relu: boolean, init: I
   return { kind: 'linear', name, stateName, out, relu, init };
 }
 
-/** PAPER.md §1: two columns, LRN within each column, 224 input with cuda-convnet's overhang rule. */
+/** docs/paper.md §1: two columns, LRN within each column, 224 input with cuda-convnet's overhang rule. */
 export const paper: Preset = {
   name: 'paper',
   description: 'Krizhevsky et al. 2012: two columns (groups=2), per-column LRN (k=2, α=1e-4 per sum), 224 input with the overhang rule',

@@ -5,7 +5,7 @@ import { buildAlexNet } from '../../src/models/alexnet.js';
 import { networkMacs } from '../../src/models/cost.js';
 
 describe('config resolution', () => {
-  it('starts from the preset recipe (PAPER.md §4) and applies file then flag overrides', () => {
+  it('starts from the preset recipe (docs/paper.md §4) and applies file then flag overrides', () => {
     const c = resolveConfig('paper', [{ train: { learningRate: 0.02, batchSize: 64 } }, ['train.learningRate', 0.03]]);
     assert.equal(c.train.learningRate, 0.03);
     assert.equal(c.train.batchSize, 64);
@@ -36,7 +36,7 @@ describe('config resolution', () => {
     assert.deepEqual(parseAssignment('data.mean=channel'), ['data.mean', 'channel']);
     assert.deepEqual(parseAssignment('seed=3'), ['seed', 3]);
   });
-  it('model options reshape the network (PAPER.md §7)', () => {
+  it('model options reshape the network (docs/paper.md §7)', () => {
     const paper = resolveConfig('paper', []);
     const valid = configuredPreset(applyOverrides(paper, [['model.inputRule', 'valid']]));
     assert.equal(valid.inputSize, 227);

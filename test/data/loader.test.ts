@@ -42,7 +42,7 @@ const viewOf = (b: Batch, j: number) => Array.from(b.x.data.subarray(j * per, (j
 /** Image number k of split index i: files are sorted a/0..4, b/5..9. */
 const kOf = (i: number) => i;
 
-describe('loader: views, augmentation and determinism (PAPER.md §5)', () => {
+describe('loader: views, augmentation and determinism (docs/paper.md §5)', () => {
   const t = tempDir('loader');
   let dir = '';
   before(async () => {

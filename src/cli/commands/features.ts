@@ -1,5 +1,5 @@
 // `alexnet features`: the activations of one layer as a .npy file (fc7, the
-// paper's 4096-d "last hidden layer", PAPER.md §6.1), for images or for an
+// paper's 4096-d "last hidden layer", docs/paper.md §6.1), for images or for an
 // already preprocessed input tensor.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';

@@ -1,4 +1,4 @@
-// `alexnet predict`: the top-5 classes of image files (PAPER.md §6.1, Figure 4 left).
+// `alexnet predict`: the top-5 classes of image files (docs/paper.md §6.1, Figure 4 left).
 import type { Command } from '../args.js';
 import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
 import { predictFiles } from '../../eval/predict.js';
@@ -13,7 +13,7 @@ export const predictCommand: Command = {
       'Each image is preprocessed as the network\'s training data was. torchvision and caffe',
       'weights bring their own normalisation (torchvision: resize 256, centre 224, [0,1]',
       'pixels, ImageNet mean/std; caffe: 256×256, centre 227, BGR minus the mean pixel), so',
-      'they need no --data. Otherwise (PAPER.md §5): shorter side to the dataset\'s prepared',
+      'they need no --data. Otherwise (docs/paper.md §5): shorter side to the dataset\'s prepared',
       'size, central square, the centre crop, minus the training set\'s mean, which comes from',
       '--data, else from the run folder (stored there as mean.safetensors the first time).',
       'A file that cannot be read is reported on stderr with the reason and the others are',

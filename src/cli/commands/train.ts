@@ -47,7 +47,7 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
   ...CONFIG_OPTIONS,
   { name: 'seed', type: 'integer', value: '<n>', help: 'seed of initialisation, dropout, order and augmentation [default: 1]', advanced: true },
   { name: 'schedule', type: 'string', value: '<kind>', choices: Object.keys(SCHEDULES), help: 'learning-rate schedule (details via --set train.schedule=...)', advanced: true },
-  { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (PAPER.md §4)', advanced: true },
+  { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (docs/paper.md §4)', advanced: true },
   { name: 'val-views', type: 'integer', value: '<1|10>', help: 'validation crops per image: centre, or the paper\'s 10 views [default: 1]', advanced: true },
   { name: 'checkpoint-every', type: 'integer', value: '<steps>', default: 0, help: 'also checkpoint every n steps (0: at the end of each epoch)', advanced: true },
   { name: 'keep', type: 'integer', value: '<n>', default: 3, help: 'checkpoints kept', advanced: true },
@@ -60,7 +60,7 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
 export const trainCommand: Command = {
   spec: {
     name: 'train',
-    summary: 'Train a network (PAPER.md §4), with validation, checkpoints and exact resume.',
+    summary: 'Train a network (docs/paper.md §4), with validation, checkpoints and exact resume.',
     usage: ['[--preset <name>] [--data <dir>] [--run <dir>] [options]', '--resume <run-dir> [--lr <rate>] [--epochs <n>]'],
     description: `Without --data the mini preset trains on the Fashion-MNIST subset shipped in the repository.
 Metrics go to <run>/metrics/{steps,epochs}.{jsonl,csv}; checkpoints to <run>/checkpoints/;
