@@ -15,6 +15,12 @@ export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'data', alias: 'd', type: 'string', value: '<dir>', help: 'prepared dataset: class names, mean image, images [default: the run\'s; mini: the embedded Fashion-MNIST subset]' },
 ];
 
+/** A mean image file for the single-image commands (predict, features): Caffe's published mean. */
+export const MEAN_OPTION: OptionSpec = {
+  name: 'mean', type: 'string', value: '<file>', advanced: true,
+  help: "mean image to subtract instead of the dataset's or the preset's: Caffe's ilsvrc_2012_mean.binaryproto, or a .npy [3, S, S], channels in the network's order (BGR for caffe)",
+};
+
 /**
  * Loads the networks the arguments name. With no dataset given or recorded,
  * the mini preset falls back to the embedded Fashion-MNIST subset (as

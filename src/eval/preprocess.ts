@@ -13,6 +13,9 @@ import { readDatasetInfo } from '../data/shards.js';
 import { hwcToChw, toCentreCropRgb, toSquareRgb } from '../data/image.js';
 import { centreView, meanSource, renderView, type MeanSource } from '../data/augment.js';
 import { readSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import { readBlob } from '../io/caffemodel.js';
+import { readNpy } from '../io/npy.js';
+import { readWholeFile } from '../io/readfile.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -62,6 +65,34 @@ export function storeRunMean(runDir: string, info: DatasetInfo): void {
   ], { source: info.dir }));
 }
 
+/**
+ * A mean image from a file, e.g. Caffe's ilsvrc_2012_mean.binaryproto (a
+ * BlobProto [1, 3, 256, 256]) or a .npy [3, S, S]: its channels are in the
+ * network's order (BGR for caffe), values 0–255. Photos are resized as the
+ * input spec says ('warp' for caffe) to S, centre-cropped, minus this image.
+ */
+export function meanFilePreprocessing(file: string, input: InputSpec, cropSize: number): Preprocessing {
+  let shape: readonly number[];
+  let data: Float32Array;
+  if (/\.npy$/i.test(file)) {
+    const a = readNpy(file);
+    shape = a.shape;
+    data = Float32Array.from(a.data as ArrayLike<number>);
+  } else {
+    const b = readBlob(readWholeFile(file), file);
+    shape = b.shape;
+    data = b.data;
+  }
+  const dims = shape.length === 4 && shape[0] === 1 ? shape.slice(1) : shape;
+  if (dims.length !== 3 || dims[0] !== 3 || dims[1] !== dims[2]) throw new PreprocessError(`${file}: a mean image must be [3, S, S] (or [1, 3, S, S]), got [${shape.join(', ')}]`);
+  const size = dims[1];
+  if (size < cropSize) throw new PreprocessError(`${file}: the mean image is ${size}×${size}, smaller than the network's ${cropSize} crop`);
+  const plane = size * size;
+  // Stored in the network's channel order; renderView indexes the mean by RGB channel.
+  const rgb = input.order === 'bgr' ? Float32Array.from({ length: 3 * plane }, (_, i) => data[(2 - Math.floor(i / plane)) * plane + (i % plane)]) : data;
+  return { size, cropSize, mean: meanSource('pixel', input, rgb, [0, 0, 0]), resize: input.resize === 'shorter' ? 'square' : input.resize };
+}
+
 /** The mean a run stored (storeRunMean), or null. */
 export function readRunMean(runDir: string, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing | null {
   const file = join(runDir, RUN_MEAN_FILE);
@@ -77,7 +108,8 @@ export function readRunMean(runDir: string, cropSize: number, mode: MeanMode, in
  * The preprocessing of a network: from --data, else the run's stored mean,
  * else the dataset the run's checkpoints record (then stored in the run).
  */
-export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode; input?: InputSpec }): Preprocessing {
+export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode; input?: InputSpec; meanFile?: string }): Preprocessing {
+  if (o.meanFile) return meanFilePreprocessing(o.meanFile, o.input ?? { order: 'rgb', mean: null, std: [1, 1, 1], resize: 'square', resizeTo: 256 }, o.cropSize);
   if (o.mean === 'fixed' && o.input) return fixedPreprocessing(o.input, o.cropSize);
   if (o.runDir && !o.dataDir) {
     const stored = readRunMean(o.runDir, o.cropSize, o.mean, o.input);

@@ -74,3 +74,30 @@ describe('input normalisation', () => {
     writeFileSync(path.join(dir, 'x'), '');
   });
 });
+
+describe('a mean image file (Caffe\'s ilsvrc_2012_mean.binaryproto)', () => {
+  it('is read as a BlobProto in BGR order: a constant (104, 117, 123) image gives the mean pixel\'s inputs exactly', async () => {
+    const { fixedPreprocessing, meanFilePreprocessing, preprocessImage } = await import('../../src/eval/preprocess.js');
+    const { readFileSync } = await import('node:fs');
+    const { FIXTURE_DIR } = await import('../helpers/fixtures.js');
+    const S = 256, plane = S * S;
+    const values = new Float32Array(3 * plane);
+    [104, 117, 123].forEach((v, c) => values.fill(v, c * plane, (c + 1) * plane));
+    // BlobProto: num 1, channels 3, height 256, width 256 (varints), data (field 5, packed floats).
+    const head = Buffer.from([0x08, 1, 0x10, 3, 0x18, 0x80, 0x02, 0x20, 0x80, 0x02, 0x2a]);
+    const len: number[] = [];
+    for (let n = values.byteLength; ; n >>>= 7) { if (n < 0x80) { len.push(n); break; } len.push((n & 0x7f) | 0x80); }
+    const file = path.join(scratchDir(), 'mean.binaryproto');
+    writeFileSync(file, Buffer.concat([head, Buffer.from(len), Buffer.from(values.buffer)]));
+    const caffe = getPreset('caffe').input;
+    const fromFile = meanFilePreprocessing(file, caffe, 227);
+    assert.equal(fromFile.size, 256);
+    assert.equal(fromFile.mean.meanImage[0], 123); // stored BGR, kept RGB: R first
+    const photo = readFileSync(path.join(FIXTURE_DIR, 'images', 'dog.jpg'));
+    const a = await preprocessImage(photo, fromFile);
+    const b = await preprocessImage(photo, fixedPreprocessing(caffe, 227));
+    assert.deepEqual(a, b);
+    writeFileSync(file, head);
+    assert.throws(() => meanFilePreprocessing(file, caffe, 227), /protobuf byte 11: varint runs past the end; the file is truncated/);
+  });
+});

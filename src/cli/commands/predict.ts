@@ -1,6 +1,6 @@
 // `alexnet predict`: the top-5 classes of image files (docs/paper.md §6.1, Figure 4 left).
 import type { Command } from '../args.js';
-import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
+import { MEAN_OPTION, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
 import { predictFiles } from '../../eval/predict.js';
 import { resolvePreprocessing } from '../../eval/preprocess.js';
 
@@ -22,6 +22,7 @@ export const predictCommand: Command = {
     positionals: { min: 1, max: Infinity, name: '<image>…' },
     options: [
       ...MODEL_OPTIONS,
+      MEAN_OPTION,
       { name: 'top', alias: 'k', type: 'integer', value: '<k>', default: 5, help: 'classes per image' },
       { name: 'json', type: 'boolean', help: 'print JSON: {predictions: [{file, top: [{index, id, name, probability}]}], failed: [{file, error}]}' },
     ],
@@ -34,7 +35,7 @@ export const predictCommand: Command = {
   },
   async run(args) {
     const loaded = await modelsFromArgs('predict', args);
-    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input });
+    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input, meanFile: args.options.mean as string | undefined });
     const r = await predictFiles(loaded.models, loaded.classes, args.positionals, prep, args.options.top as number);
     for (const f of r.failed) console.error(`alexnet predict: ${f.file}: ${f.error}`);
     if (args.options.json) {
