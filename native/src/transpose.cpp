@@ -3,20 +3,7 @@
 #include "cpu.h"
 
 #if defined(__x86_64__)
-// GCC 12 warns that the AVX-512 intrinsics' own pass-through operand
-// (_mm512_undefined_ps() inside avx512fintrin.h) "may be used uninitialized"
-// wherever they are inlined (unpacklo/hi, shuffle_f32x4, max, extractf64x4):
-// a false positive in the header, not in our code. The warning is located in
-// the header, so it is silenced for the header's lines here.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "immintrin_quiet.h"
 #endif
 
 namespace anx {
