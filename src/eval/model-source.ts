@@ -148,7 +148,9 @@ export function loadModels(source: ModelSource): LoadedModels {
     if (!existsSync(f)) throw new ModelSourceError(`${f}: no such file; give a .safetensors weights file (alexnet train writes <run>/model.safetensors)`);
     return readSafetensors(f);
   });
-  const presetName = source.preset ?? config?.preset ?? parsed[0]?.metadata[PRESET_KEY] ?? 'paper';
+  // A file without a recorded preset (saved from PyTorch): torchvision's names say torchvision; conv1… stays 'paper'.
+  const named = parsed[0]?.tensors.has('features.0.weight') ? 'torchvision' : undefined;
+  const presetName = source.preset ?? config?.preset ?? parsed[0]?.metadata[PRESET_KEY] ?? named ?? 'paper';
   getPreset(presetName); // an unknown name fails here, with suggestions
   const ids = parsed.length ? metadataClassIds(parsed[0]) : null;
   if (!config) {

@@ -12,6 +12,7 @@ import { buildAlexNet } from '../../src/models/alexnet.js';
 import { saveWeights } from '../../src/io/weights.js';
 import { loadModels } from '../../src/eval/model-source.js';
 import { scratchDir } from '../helpers/interop.js';
+import { encodeSafetensors } from '../../src/io/safetensors.js';
 
 const S = 4, C = 2;
 const img = Uint8Array.from({ length: 3 * S * S }, (_, i) => (i * 37) % 256);
@@ -67,11 +68,16 @@ describe('input normalisation', () => {
       assert.equal(loaded.config.data.mean, 'fixed', name);
       assert.deepEqual(loaded.config.data.input, getPreset(name).input);
     }
+    // Saved from PyTorch (no metadata): torchvision's names pick the preset and its normalisation.
+    const plain = path.join(dir, 'plain.safetensors');
+    writeFileSync(plain, encodeSafetensors([...buildAlexNet(getPreset('torchvision')).stateDict()].map(([n, t]) => [n, { shape: t.shape, data: t.data }])));
+    const tv = loadModels({ weights: [plain] });
+    assert.equal(tv.preset.name, 'torchvision');
+    assert.equal(tv.config.data.mean, 'fixed');
     // A damaged input record is an error, not a silent default.
     const f = path.join(dir, 'bad.safetensors');
     saveWeights(buildAlexNet(getPreset('torchvision')), f, { input: '{"order": "rgb"}' });
     assert.throws(() => loadModels({ weights: [f] }), /metadata 'input' is not an input normalisation/);
-    writeFileSync(path.join(dir, 'x'), '');
   });
 });
 
