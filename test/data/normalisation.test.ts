@@ -107,3 +107,23 @@ describe('a mean image file (Caffe\'s ilsvrc_2012_mean.binaryproto)', () => {
     assert.throws(() => meanFilePreprocessing(file, caffe, 227), /protobuf byte 11: varint runs past the end; the file is truncated/);
   });
 });
+
+describe('finetune from converted weights', () => {
+  it('takes the preset and input normalisation the weights record, unless --preset says otherwise', async () => {
+    const { parseArgs } = await import('../../src/cli/args.js');
+    const { finetuneCommand, initialWeightsOverrides } = await import('../../src/cli/commands/train.js');
+    const { configFromArgs } = await import('../../src/cli/config-options.js');
+    const file = path.join(scratchDir(), 'tv-meta.safetensors');
+    const input = getPreset('torchvision').input;
+    writeFileSync(file, encodeSafetensors([['x', { shape: [1], data: new Float32Array(1) }]], { preset: 'torchvision', input: JSON.stringify(input) }));
+    const args = parseArgs(finetuneCommand.spec, ['--weights', file, '--data', 'd']);
+    const config = configFromArgs(args, initialWeightsOverrides(args));
+    assert.equal(config.preset, 'torchvision');
+    assert.equal(config.data.mean, 'fixed');
+    assert.deepEqual(config.data.input, input);
+    assert.equal(config.train.initFrom, file);
+    const other = parseArgs(finetuneCommand.spec, ['--weights', file, '--preset', 'caffe']);
+    assert.equal(configFromArgs(other, initialWeightsOverrides(other)).preset, 'caffe');
+    assert.deepEqual(configFromArgs(other, initialWeightsOverrides(other)).data.input, getPreset('caffe').input);
+  });
+});

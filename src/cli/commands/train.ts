@@ -8,6 +8,8 @@ import { findCheckpoint } from '../../train/checkpoint.js';
 import { train } from '../../train/trainer.js';
 import { openSplit, resolveDataDir } from '../data-options.js';
 import type { DataLoader } from '../../data/types.js';
+import { readSafetensors } from '../../io/safetensors.js';
+import { INPUT_KEY, PRESET_KEY } from '../../io/weights.js';
 
 /** Flags that map onto config keys (the rest go through --set). */
 const SHORTCUTS: readonly [flag: string, key: string][] = [
@@ -82,7 +84,8 @@ export const finetuneCommand: Command = {
     name: 'finetune',
     summary: 'Fine-tune trained weights on a new dataset: new classifier, optionally frozen first layers.',
     usage: ['--weights <file> --data <dir> [--freeze <layers>] [train options]', '--resume <run-dir>'],
-    description: `Starts from --weights (a model.safetensors of the same preset), replaces fc8 when the new
+    description: `Starts from --weights (a model.safetensors, or published weights from 'alexnet convert'; the
+preset is the file's unless --preset says otherwise), replaces fc8 when the new
 dataset has another number of classes, and trains with the usual trainer, checkpoints and resume
 (every 'alexnet train' option applies). --freeze keeps the listed layers' weights fixed.`,
     options: [
@@ -92,6 +95,7 @@ dataset has another number of classes, and trains with the usual trainer, checkp
     ],
     examples: [
       'alexnet finetune --weights runs/fmnist/model.safetensors --data flowers --freeze conv1,conv2 --epochs 5',
+      'alexnet finetune --weights alexnet-torchvision.safetensors --data flowers --lr 0.001   # torchvision\'s normalisation kept',
       'alexnet finetune --resume runs/finetune-20261127-101500',
     ],
   },
@@ -99,12 +103,27 @@ dataset has another number of classes, and trains with the usual trainer, checkp
     const extra: [string, Json][] = [];
     if (!args.options.resume) {
       if (!args.options.weights) throw new UsageError('finetune', 'missing --weights <file> (the trained weights to start from)');
-      extra.push(['train.initFrom', args.options.weights as string]);
+      extra.push(...initialWeightsOverrides(args));
     }
     if (args.given.has('freeze')) extra.push(['train.freeze', args.options.freeze as string[]]);
     return runTraining('finetune', args, extra);
   },
 };
+
+/**
+ * Fine-tuning's start: train.initFrom, and, without --preset, the preset the
+ * weights record (converted torchvision or Caffe weights do), with the input
+ * normalisation they were trained with.
+ */
+export function initialWeightsOverrides(args: Parsed): [string, Json][] {
+  const file = args.options.weights as string;
+  const out: [string, Json][] = [['train.initFrom', file]];
+  const meta = readSafetensors(file).metadata;
+  if (!args.given.has('preset') && meta[PRESET_KEY]) out.push(['preset', meta[PRESET_KEY]]);
+  const samePreset = args.given.has('preset') ? args.options.preset === meta[PRESET_KEY] : meta[PRESET_KEY] !== undefined;
+  if (meta[INPUT_KEY] && samePreset) out.push(['data.input', JSON.parse(meta[INPUT_KEY]) as Json]);
+  return out;
+}
 
 async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
   const log = (l: string) => console.log(l);
