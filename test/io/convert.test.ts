@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { FIXTURE_DIR } from '../helpers/fixtures.js';
 import { scratchDir } from '../helpers/interop.js';
 import { torchZip } from '../helpers/zip.js';
@@ -152,5 +154,24 @@ describe('alexnet convert: .caffemodel', () => {
     const cut = path.join(dir, 'cut.caffemodel');
     writeFileSync(cut, good.subarray(0, good.length - 100));
     assert.throws(() => convert(cut), /protobuf byte \d+: field \d+ claims \d+ bytes, \d+ are left; the file is truncated/);
+  });
+});
+
+describe('alexnet convert on the command line', () => {
+  const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [main, 'convert', ...args], { encoding: 'utf8' });
+
+  it('says what it wrote; a hostile file exits non-zero with the reason on stderr', () => {
+    const out = path.join(dir, 'cli.safetensors');
+    const ok = run(path.join(F, 'tiny-checkpoint.pth'), out, '--no-shape-check');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /wrote .*cli\.safetensors: preset torchvision, 16 tensors, 2,384 parameters \(from torch\.save, 'state_dict'\)/);
+    const bad = run(path.join(F, 'hostile-os-system.pth'), out);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /refused global 'posix\.system'/);
+    assert.doesNotMatch(bad.stdout + bad.stderr, /this pickle ran a shell command/);
+    const usage = run(path.join(F, 'tiny-checkpoint.pth'));
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /missing <in> <out\.safetensors>/);
   });
 });
