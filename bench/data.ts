@@ -1,7 +1,7 @@
 // The data pipeline's part of `npm run bench`, in a process of its own:
 // ingest (`prepare` of ILSVRC-sized JPEGs into 256-pixel JPEG shards) and the
 // loader's training augmentation (random 224 crop, flip, PCA lighting, mean
-// image; PAPER.md §5) streaming and decoding those shards, with all worker
+// image; docs/paper.md §5) streaming and decoding those shards, with all worker
 // threads and with the default count that leaves the trainer its cores.
 // Prints one JSON object.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

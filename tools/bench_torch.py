@@ -33,7 +33,7 @@ class ColumnLRN(nn.Module):
 
 
 def paper_net():
-    """PAPER.md §1; a 227 input without padding equals 224 with the overhang rule."""
+    """docs/paper.md §1; a 227 input without padding equals 224 with the overhang rule."""
     return nn.Sequential(
         nn.Conv2d(3, 96, 11, 4), nn.ReLU(inplace=True), ColumnLRN(2), nn.MaxPool2d(3, 2),
         nn.Conv2d(96, 256, 5, padding=2, groups=2), nn.ReLU(inplace=True), ColumnLRN(2), nn.MaxPool2d(3, 2),

@@ -1,15 +1,29 @@
 // `npm install` hook: builds the native addon with node-gyp against the
 // headers of the Node.js that runs this script (its installation prefix has
-// include/node), so nothing is downloaded. A failed build is not fatal: the
-// library then runs on the reference kernels and says so.
+// include/node), so nothing is downloaded. Quiet on success (one line:
+// node-gyp's own chatter and the compiler lines are kept in
+// build/native-build.log); on failure the whole log is printed, since that
+// is when someone needs it. A failed build is not fatal: the library then
+// runs on the reference kernels and says so.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const prefix = path.resolve(process.execPath, '..', '..');
 const args = ['rebuild'];
 if (existsSync(path.join(prefix, 'include', 'node', 'node.h'))) args.push(`--nodedir=${prefix}`);
-const r = spawnSync('node-gyp', args, { stdio: 'inherit', shell: process.platform === 'win32' });
-if (r.status !== 0) {
-  console.warn('alexnet-ts: the native addon did not build; the slow reference kernels will be used (see the messages above)');
+const start = Date.now();
+const r = spawnSync('node-gyp', args, { encoding: 'utf8', maxBuffer: 64 << 20, shell: process.platform === 'win32' });
+const log = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}\n` : ''}`;
+try {
+  mkdirSync('build', { recursive: true });
+  writeFileSync(path.join('build', 'native-build.log'), log);
+} catch {
+  // The log file is a convenience; the result below is what matters.
+}
+if (r.status === 0) {
+  console.log(`alexnet-ts: native kernels built in ${((Date.now() - start) / 1000).toFixed(0)} s (log: build/native-build.log)`);
+} else {
+  process.stderr.write(log);
+  console.warn('alexnet-ts: the native addon did not build (log above); the slow reference kernels will be used');
 }

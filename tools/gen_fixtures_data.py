@@ -8,7 +8,7 @@
   (RGB and one greyscale), and test/fixtures/data/stats.safetensors: their
   mean image, per-channel mean, RGB covariance and its eigen-decomposition
   computed with numpy — the oracle for the statistics `prepare` computes
-  (PAPER.md §5, PCA lighting).
+  (docs/paper.md §5, PCA lighting).
 Run: /usr/bin/python3 tools/gen_fixtures_data.py (or npm run fixtures).
 """
 import json

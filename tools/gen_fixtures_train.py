@@ -95,7 +95,7 @@ def main():
         loss.backward()
         with torch.no_grad():
             for k, t in p.items():
-                # PAPER.md §4: v ← μv − λεw − ε∂L/∂w;  w ← w + v
+                # docs/paper.md §4: v ← μv − λεw − ε∂L/∂w;  w ← w + v
                 v[k] = MOMENTUM * v[k] - DECAY * LR * t - LR * t.grad
                 t += v[k]
         losses.append(loss.item())

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates data/ilsvrc2012-classes.json, the 1000 ILSVRC-2012 classes in the
-// order the network's outputs use (sorted WordNet ids, PAPER.md §5), from two
+// order the network's outputs use (sorted WordNet ids, docs/paper.md §5), from two
 // Debian packages:
 // - darknet: /usr/share/darknet/data/imagenet.labels.list (WordNet ids) and
 //   imagenet.shortnames.list (one short name each); their first 1000 lines are

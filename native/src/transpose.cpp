@@ -3,7 +3,7 @@
 #include "cpu.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "immintrin_quiet.h"
 #endif
 
 namespace anx {

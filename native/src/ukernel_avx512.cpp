@@ -2,7 +2,7 @@
 // broadcast per k step; masked stores for ragged tiles. Compiled for
 // AVX-512 only inside this function (target attribute), chosen at run time.
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "immintrin_quiet.h"
 
 #include "ukernel.h"
 

@@ -88,6 +88,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
   const given = new Set<string>();
   const positionals: string[] = [];
   const lists = new Set<string>();
+  let lastList: OptionSpec | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -122,19 +123,24 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       inline = argv[++i];
     }
     if (o.type === 'list') {
-      // A list takes the value and every following word up to the next option.
+      // A list takes exactly one word per occurrence (repeat the option, or
+      // separate values with commas): taking every following word would
+      // swallow positional arguments (`predict --weights w.safetensors cat.jpg`).
       if (!lists.has(o.name)) options[o.name] = [];
       lists.add(o.name);
+      lastList = o;
       const arr = options[o.name] as string[];
       for (const part of o.commaSeparated === false ? [inline] : inline.split(',')) if (part !== '') arr.push(convert(spec.name, o, part) as string);
-      while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) arr.push(convert(spec.name, o, argv[++i]) as string);
     } else {
       options[o.name] = convert(spec.name, o, inline);
     }
   }
   const p = spec.positionals ?? { min: 0, max: 0, name: '' };
   if (positionals.length < p.min) throw new UsageError(spec.name, `missing ${p.name}`);
-  if (positionals.length > p.max) throw new UsageError(spec.name, p.max === 0 ? `unexpected argument '${positionals[0]}'` : `too many arguments (at most ${p.max} ${p.name})`);
+  if (positionals.length > p.max) {
+    const hint = lastList ? `; to give --${lastList.name} several values, repeat it (--${lastList.name} a --${lastList.name} b)${lastList.commaSeparated === false ? '' : ` or separate them with commas (--${lastList.name} a,b)`}` : '';
+    throw new UsageError(spec.name, `${p.max === 0 ? `unexpected argument '${positionals[0]}'` : `too many arguments (at most ${p.max} ${p.name})`}${hint}`);
+  }
   return { options, positionals, given };
 }
 

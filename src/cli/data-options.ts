@@ -35,7 +35,7 @@ export function openSplit(dir: string, split: 'train' | 'val', config: Config, o
     batchSize: o.batchSize,
     mode: o.mode,
     cropSize: o.cropSize,
-    augment: { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean },
+    augment: { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean, input: d.input },
     seed: config.seed,
     shuffle: true,
     dropLast: true,

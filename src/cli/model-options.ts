@@ -10,10 +10,16 @@ import { loadImages, type ImageBatch, type Preprocessing } from '../eval/preproc
 
 export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'run', alias: 'r', type: 'string', value: '<dir>', help: 'a run folder of alexnet train (its config.json and model.safetensors)' },
-  { name: 'weights', alias: 'w', type: 'list', value: '<file>…', help: 'safetensors weights; several: an ensemble, softmax averaged (PAPER.md §6)' },
-  { name: 'preset', alias: 'p', type: 'string', value: '<name>', choices: Object.keys(PRESETS), help: 'network of --weights files that do not record one [default: the file\'s, else paper]' },
+  { name: 'weights', alias: 'w', type: 'list', value: '<file>', help: 'safetensors weights; several (repeat --weights, or a,b,c): an ensemble, softmax averaged (docs/paper.md §6)' },
+  { name: 'preset', alias: 'p', type: 'string', value: '<name>', choices: Object.keys(PRESETS), help: 'network of --weights files that do not record one [default: the file\'s; torchvision for torchvision\'s tensor names; else paper]' },
   { name: 'data', alias: 'd', type: 'string', value: '<dir>', help: 'prepared dataset: class names, mean image, images [default: the run\'s; mini: the embedded Fashion-MNIST subset]' },
 ];
+
+/** A mean image file for the single-image commands (predict, features): Caffe's published mean. */
+export const MEAN_OPTION: OptionSpec = {
+  name: 'mean', type: 'string', value: '<file>', advanced: true,
+  help: "mean image to subtract instead of the dataset's or the preset's: Caffe's ilsvrc_2012_mean.binaryproto, or a .npy [3, S, S], channels in the network's order (BGR for caffe)",
+};
 
 /**
  * Loads the networks the arguments name. With no dataset given or recorded,

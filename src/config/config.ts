@@ -1,16 +1,16 @@
 // The resolved configuration of a run: a preset plus overrides. Every
-// ambiguity of PAPER.md §7 is a named field here; overrides come from a JSON
+// ambiguity of docs/paper.md §7 is a named field here; overrides come from a JSON
 // file (`--config`), then from flags (`--set key=value` and the common
 // shortcuts), and the result is printed at start and stored in every
 // checkpoint, so a run is always described by one JSON object.
 import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
-import type { MeanMode, PcaUnits } from '../data/types.js';
+import type { InputSpec, MeanMode, PcaUnits } from '../data/types.js';
 import { getPreset, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
 import { suggest } from '../util/suggest.js';
 
-/** Model-level ambiguities (PAPER.md §7); null keeps the preset's own choice. */
+/** Model-level ambiguities (docs/paper.md §7); null keeps the preset's own choice. */
 export interface ModelOptions {
   /** Output classes (fc8 width); null: the preset's, or the dataset's when training. */
   readonly classes: number | null;
@@ -43,6 +43,8 @@ export interface DataOptions {
   readonly pcaStd: number;
   readonly pcaUnits: PcaUnits;
   readonly mean: MeanMode;
+  /** Channel order, std and fixed mean of the input (the preset's; absent in configs written before it was recorded). */
+  readonly input?: InputSpec;
   /** Loader worker threads. */
   readonly workers: number;
   /** Train on the first n images of the split only (class-balanced order); null: all. */
@@ -76,7 +78,7 @@ export function defaultConfig(presetName: string): Config {
     seed: 1,
     model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null },
     train: (({ imageSize: _size, augment: _augment, ...sgd }) => ({ ...sgd, initFrom: null, freeze: [] }))(r),
-    data: { imageSize: r.imageSize, ...r.augment, workers: 1, limit: null, valLimit: null, valViews: 1 },
+    data: { imageSize: r.imageSize, ...r.augment, input: p.input, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
 }
 
@@ -149,7 +151,8 @@ const SCHEMA: Record<string, Check> = {
   'data.flip': bool,
   'data.pcaStd': num(0, 1e3),
   'data.pcaUnits': oneOf(['paper', 'cuda-convnet']),
-  'data.mean': oneOf(['pixel', 'channel', 'none']),
+  'data.mean': oneOf(['pixel', 'channel', 'none', 'fixed']),
+  'data.input': (v, key) => validateInputSpec(v, key),
   'data.workers': num(0, 256, true),
   'data.limit': num(1, 2 ** 31, true, true),
   'data.valLimit': num(1, 2 ** 31, true, true),
@@ -157,6 +160,15 @@ const SCHEMA: Record<string, Check> = {
     if (v !== 1 && v !== 10) throw new ConfigError(`${key} must be 1 or 10, got ${JSON.stringify(v)}`);
   },
 };
+
+/** Throws unless `v` is an InputSpec (a config's data.input, a weight file's `input` metadata). */
+export function validateInputSpec(v: unknown, key = 'input'): asserts v is InputSpec {
+  const triple = (x: unknown) => Array.isArray(x) && x.length === 3 && x.every((y) => typeof y === 'number' && Number.isFinite(y));
+  if (!isObj(v) || !['rgb', 'bgr'].includes(v.order as string) || !(v.mean === null || triple(v.mean)) || !triple(v.std) || (v.std as number[]).some((y) => y <= 0)
+    || !['square', 'shorter', 'warp'].includes(v.resize as string) || typeof v.resizeTo !== 'number' || !Number.isInteger(v.resizeTo) || v.resizeTo < 1) {
+    throw new ConfigError(`${key} must be {"order": "rgb"|"bgr", "mean": [r, g, b] or null, "std": [r, g, b] (> 0), "resize": "square"|"shorter"|"warp", "resizeTo": n}, got ${JSON.stringify(v)}`);
+  }
+}
 
 export const CONFIG_KEYS: readonly string[] = Object.keys(SCHEMA);
 
@@ -233,7 +245,7 @@ export function applyOverrides(config: Config, pairs: readonly [string, Json][])
 
 /**
  * The network a config describes: the preset with the model options applied
- * (PAPER.md §7). Classes default to the preset's unless `classes` is given.
+ * (docs/paper.md §7). Classes default to the preset's unless `classes` is given.
  */
 export function configuredPreset(config: Config, classes?: number): Preset {
   const base = getPreset(config.preset);

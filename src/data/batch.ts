@@ -3,7 +3,7 @@
 // The same code runs in the loader's worker threads and, with 0 workers, on
 // the calling thread, so the bytes of a batch never depend on which.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { centreView, drawAugmentation, renderView, tenViews, type MeanSource, type View } from './augment.js';
+import { centreView, drawAugmentation, meanSource, renderView, tenViews, type MeanSource, type View } from './augment.js';
 import { decodeSquare } from './image.js';
 import type { AugmentConfig, DatasetStats, ImageEncoding, ViewMode } from './types.js';
 
@@ -34,7 +34,7 @@ export class BatchBuilder {
   private readonly views: View[];
 
   constructor(private readonly spec: BuilderSpec) {
-    this.mean = { mode: spec.augment.mean, meanImage: spec.stats.meanImage, meanChannel: spec.stats.meanChannel };
+    this.mean = meanSource(spec.augment.mean, spec.augment.input, spec.stats.meanImage, spec.stats.meanChannel);
     this.views = spec.mode === 'tenViews' ? tenViews(spec.size, spec.crop) : [centreView(spec.size, spec.crop)];
   }
 

@@ -1,5 +1,5 @@
 // Class lists shipped with the package: the 1000 ILSVRC-2012 classes in the
-// network's output order (sorted WordNet ids, PAPER.md §5) and the ten
+// network's output order (sorted WordNet ids, docs/paper.md §5) and the ten
 // Fashion-MNIST classes of the embedded default dataset.
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClassInfo } from './types.js';

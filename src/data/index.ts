@@ -1,4 +1,4 @@
-// The data pipeline's public face (PAPER.md §5): prepare a folder of images,
+// The data pipeline's public face (docs/paper.md §5): prepare a folder of images,
 // read a prepared dataset's metadata, open a loader over one of its splits.
 export type * from './types.js';
 export { openLoader, balancedOrder } from './loader.js';

@@ -1,5 +1,5 @@
 // Worker thread of the loader: builds the batches it is asked for while the
-// trainer's thread runs the network (PAPER.md §5 augmentation on the fly).
+// trainer's thread runs the network (docs/paper.md §5 augmentation on the fly).
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchBuilder, type BuilderSpec } from './batch.js';
 

@@ -1,5 +1,5 @@
 // Worker thread of `prepare`: turns one shard's inputs into the .tar, its
-// stats and its index (PAPER.md §5 preprocessing). One shard per message, so
+// stats and its index (docs/paper.md §5 preprocessing). One shard per message, so
 // an interrupted prepare keeps every shard a worker finished.
 import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // `alexnet prepare`: a folder of images → a prepared dataset (shards.ts).
-// PAPER.md §5: shorter side rescaled to S (256), central S×S crop, the mean
+// docs/paper.md §5: shorter side rescaled to S (256), central S×S crop, the mean
 // image and the RGB covariance (PCA lighting) of the training split.
 // Shards are fixed slices of the sorted input list, built in worker threads;
 // a shard whose index exists is complete, so re-running the same command

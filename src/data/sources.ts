@@ -1,5 +1,5 @@
 // What `alexnet prepare` reads: the input layouts, turned into ordered lists
-// of (source, label) per split. Layouts (PAPER.md §5 and docs/data.md):
+// of (source, label) per split. Layouts (docs/paper.md §5 and docs/data.md):
 // - ILSVRC: <src>/train/<wnid>/*.JPEG, and <src>/val/ with either class
 //   sub-folders, the devkit's ILSVRC2012_validation_ground_truth.txt, or a
 //   CSV (`file,label`, or Kaggle's `ImageId,PredictionString`);

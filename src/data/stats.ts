@@ -1,4 +1,4 @@
-// Training-set statistics for mean subtraction and PCA lighting (PAPER.md §5,
+// Training-set statistics for mean subtraction and PCA lighting (docs/paper.md §5,
 // §7): the per-pixel mean image, the per-channel mean and the 3×3 covariance
 // of all RGB values with its eigen-decomposition. Accumulated per shard as
 // exact integer sums (pixel values are integers, so a shard's sums are exact

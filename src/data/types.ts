@@ -1,12 +1,45 @@
 // The contract between the data pipeline (prepare, shards, loader) and its
-// users (trainer, evaluation). PAPER.md §5.
+// users (trainer, evaluation). docs/paper.md §5.
 import type { Tensor } from '../tensor/tensor.js';
 
-/** How the mean is subtracted (PAPER.md §7: per-pixel vs per-channel mean). */
-export type MeanMode = 'pixel' | 'channel' | 'none';
+/**
+ * How the mean is subtracted (docs/paper.md §7: per-pixel vs per-channel mean):
+ * the dataset's mean image or per-channel mean, nothing, or the fixed
+ * per-channel mean of the network's `InputSpec` (torchvision's ImageNet
+ * constants; Caffe's mean pixel), which needs no dataset.
+ */
+export type MeanMode = 'pixel' | 'channel' | 'none' | 'fixed';
 
 /**
- * Units of PCA lighting (PAPER.md §5, §7). Pixels are always 0–255 floats here.
+ * What a network expects of its input pixels beyond the crop (part of a
+ * preset, recorded in weight files and run configs): value =
+ * (pixel − mean + lighting) / std, written in `order`. Pixels are RGB 0–255;
+ * mean and std are given in RGB order and 0–255 units, so torchvision's
+ * (x/255 − m)/s is mean 255·m, std 255·s, and Caffe's 0–255 BGR minus
+ * (104, 117, 123) is order 'bgr', mean (123, 117, 104), std 1.
+ */
+export interface InputSpec {
+  /** Channel order the network reads: Caffe's models were trained on OpenCV's BGR. */
+  readonly order: 'rgb' | 'bgr';
+  /** The per-channel mean of mean mode 'fixed' (RGB, 0–255), or null where the preset has none (a dataset's mean is needed). */
+  readonly mean: readonly [number, number, number] | null;
+  /** Per-channel divisor after the mean (RGB, 0–255 units); 1 leaves 0–255 units. */
+  readonly std: readonly [number, number, number];
+  /**
+   * How one image file (predict, features) becomes a resizeTo square before the centre crop:
+   * 'square': shorter side to resizeTo, central square (what `alexnet prepare` does);
+   * 'shorter': torchvision's Resize(resizeTo) + CenterCrop(crop), aspect kept, PIL's bilinear with antialias;
+   * 'warp': both sides to resizeTo, aspect not kept (Caffe's classifier and convert_imageset).
+   */
+  readonly resize: 'square' | 'shorter' | 'warp';
+  readonly resizeTo: number;
+}
+
+/** RGB 0–255 input, nothing beyond the mean (paper, mini). */
+export const PLAIN_INPUT: InputSpec = { order: 'rgb', mean: null, std: [1, 1, 1], resize: 'square', resizeTo: 256 };
+
+/**
+ * Units of PCA lighting (docs/paper.md §5, §7). Pixels are always 0–255 floats here.
  * - 'paper': α_i ~ N(0, σ²), noise Σ α_i λ_i p_i with λ the eigenvalues of the
  *   covariance of [0,1] pixels, scaled by 255 into our units (the paper's text).
  * - 'cuda-convnet': noise Σ α_i √λ_i p_i with λ from 0–255 pixels (Krizhevsky's code).
@@ -22,6 +55,8 @@ export interface AugmentConfig {
   readonly pcaStd: number;
   readonly pcaUnits: PcaUnits;
   readonly mean: MeanMode;
+  /** Channel order, std and fixed mean (absent: RGB, std 1, as before presets carried it). */
+  readonly input?: InputSpec;
 }
 
 /** Which crops an evaluation batch holds. */
@@ -102,7 +137,7 @@ export interface SplitInfo {
 }
 
 /**
- * Statistics of the training split, computed while preparing (PAPER.md §5).
+ * Statistics of the training split, computed while preparing (docs/paper.md §5).
  * Pixel units are 0–255 throughout.
  */
 export interface DatasetStats {

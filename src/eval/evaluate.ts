@@ -1,5 +1,5 @@
 // Evaluation of a network on a data split: the centre crop, or the paper's
-// 10 views with their softmax outputs averaged (PAPER.md §5).
+// 10 views with their softmax outputs averaged (docs/paper.md §5).
 import type { AlexNet } from '../models/alexnet.js';
 import type { DataLoader } from '../data/types.js';
 import { averageViews, softmaxRows, Tally } from './metrics.js';

@@ -1,4 +1,4 @@
-// Activations of any layer (PAPER.md §6.1: fc7, the 4096-d "last hidden
+// Activations of any layer (docs/paper.md §6.1: fc7, the 4096-d "last hidden
 // layer", is what the paper compares images by). The network runs in
 // evaluation mode up to and including the named layer.
 import type { AlexNet } from '../models/alexnet.js';

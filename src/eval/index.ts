@@ -1,4 +1,4 @@
-// Evaluation's public face (PAPER.md §5, §6): metrics, evaluation of a run
+// Evaluation's public face (docs/paper.md §5, §6): metrics, evaluation of a run
 // or weight files, predictions, layer activations, nearest neighbours.
 export * from './metrics.js';
 export { evaluate, type EvalResult } from './evaluate.js';

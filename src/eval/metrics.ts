@@ -1,4 +1,4 @@
-// Top-k error (PAPER.md §6: top-1 and top-5) and the 10-view average (§5:
+// Top-k error (docs/paper.md §6: top-1 and top-5) and the 10-view average (§5:
 // "averaging the predictions of the softmax layer on the ten patches").
 
 /**

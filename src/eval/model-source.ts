@@ -1,17 +1,17 @@
 // Where the networks of eval, predict, features, neighbors and filters come
-// from: weight files (`--weights a b c`, an ensemble as in PAPER.md §6) with a
+// from: weight files (`--weights a,b,c` or repeated, an ensemble as in docs/paper.md §6) with a
 // preset, or a run folder written by `alexnet train` (its config.json, its
 // model.safetensors, and the dataset its checkpoints record).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { configuredPreset, defaultConfig, type Config } from '../config/config.js';
-import type { ClassInfo } from '../data/types.js';
+import { configuredPreset, defaultConfig, validateInputSpec, type Config } from '../config/config.js';
+import type { ClassInfo, InputSpec } from '../data/types.js';
 import { ilsvrc2012Classes } from '../data/classes.js';
 import { readDatasetInfo } from '../data/shards.js';
 import { buildAlexNet, type AlexNet } from '../models/alexnet.js';
 import { getPreset, type Preset } from '../models/presets.js';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors.js';
-import { applyWeights, PRESET_KEY } from '../io/weights.js';
+import { applyWeights, INPUT_KEY, PRESET_KEY } from '../io/weights.js';
 import { findCheckpoint, checkpointDir } from '../train/checkpoint.js';
 
 export interface ModelSource {
@@ -89,6 +89,24 @@ function metadataClassIds(file: SafetensorsFile): string[] | null {
   }
 }
 
+/** The input normalisation a weights file records (INPUT_KEY), or null; a damaged record is an error, not a silent default. */
+function metadataInput(file: SafetensorsFile, source: string): InputSpec | null {
+  const raw = file.metadata[INPUT_KEY];
+  if (raw === undefined) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    v = null;
+  }
+  try {
+    validateInputSpec(v);
+  } catch (e) {
+    throw new ModelSourceError(`${source}: metadata '${INPUT_KEY}' is not an input normalisation (${(e as Error).message}); rewrite the file with 'alexnet convert'`);
+  }
+  return v as InputSpec;
+}
+
 /** Width of the preset's last linear layer as stored in the file (its bias), or null. */
 function storedClasses(preset: Preset, file: SafetensorsFile): number | null {
   const last = [...preset.layers].reverse().find((l) => l.kind === 'linear');
@@ -130,13 +148,19 @@ export function loadModels(source: ModelSource): LoadedModels {
     if (!existsSync(f)) throw new ModelSourceError(`${f}: no such file; give a .safetensors weights file (alexnet train writes <run>/model.safetensors)`);
     return readSafetensors(f);
   });
-  const presetName = source.preset ?? config?.preset ?? parsed[0]?.metadata[PRESET_KEY] ?? 'paper';
+  // A file without a recorded preset (saved from PyTorch): torchvision's names say torchvision; conv1… stays 'paper'.
+  const named = parsed[0]?.tensors.has('features.0.weight') ? 'torchvision' : undefined;
+  const presetName = source.preset ?? config?.preset ?? parsed[0]?.metadata[PRESET_KEY] ?? named ?? 'paper';
   getPreset(presetName); // an unknown name fails here, with suggestions
   const ids = parsed.length ? metadataClassIds(parsed[0]) : null;
   if (!config) {
     const base = defaultConfig(presetName);
     const width = ids?.length ?? (parsed.length ? storedClasses(getPreset(presetName), parsed[0]) : null);
-    config = { ...base, model: { ...base.model, classes: width } };
+    const input = (parsed.length ? metadataInput(parsed[0], files[0]) : null) ?? base.data.input;
+    // Published weights (a preset whose input has a fixed mean) need no dataset: without --data, the fixed mean
+    // (Caffe's mean pixel) stands in for the dataset's mean image; with --data, the preset's own choice holds.
+    const mean = !source.data && input?.mean && base.data.mean !== 'fixed' ? 'fixed' : base.data.mean;
+    config = { ...base, model: { ...base.model, classes: width }, data: { ...base.data, input, mean } };
   }
   const dataDir = source.data ? resolve(source.data) : runDir ? runDataDir(runDir) : null;
   const dataInfo = dataDir && existsSync(join(dataDir, 'dataset.json')) ? readDatasetInfo(dataDir) : null;

@@ -1,4 +1,4 @@
-// PAPER.md §6.1, Figure 4 (right): for a query image, the training images
+// docs/paper.md §6.1, Figure 4 (right): for a query image, the training images
 // whose last hidden layer (fc7, 4096-d in the paper) is nearest in Euclidean
 // distance. One pass over the training split (centre crops, as validation
 // sees them), keeping only each query's k best, so memory stays small

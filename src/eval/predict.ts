@@ -1,4 +1,4 @@
-// Top-k predictions for image files (PAPER.md §6.1, Figure 4 left): the
+// Top-k predictions for image files (docs/paper.md §6.1, Figure 4 left): the
 // centre crop of each image, preprocessed like the validation data, through
 // one network or an ensemble (softmax averaged, §6).
 import type { ClassInfo } from '../data/types.js';

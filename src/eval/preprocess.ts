@@ -1,15 +1,21 @@
 // Images from outside a prepared dataset (predict, features, neighbours),
-// made into exactly what the network saw in validation (PAPER.md §5): the
+// made into exactly what the network saw in validation (docs/paper.md §5): the
 // shorter side rescaled to the dataset's prepared size S and the central S×S
 // kept (as `alexnet prepare` does), then the network's centre crop, minus
 // the training set's mean (per pixel or per channel, §7 — the run's choice).
+// Published weights bring their own: torchvision's Resize(256) +
+// CenterCrop(224) and ImageNet mean/std, Caffe's 256×256 warp and mean pixel
+// in BGR (the preset's InputSpec), which need no dataset.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetInfo, MeanMode } from '../data/types.js';
+import type { DatasetInfo, InputSpec, MeanMode } from '../data/types.js';
 import { readDatasetInfo } from '../data/shards.js';
-import { hwcToChw, toSquareRgb } from '../data/image.js';
-import { centreView, renderView, type MeanSource } from '../data/augment.js';
+import { hwcToChw, toCentreCropRgb, toSquareRgb } from '../data/image.js';
+import { centreView, meanSource, renderView, type MeanSource } from '../data/augment.js';
 import { readSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import { readBlob } from '../io/caffemodel.js';
+import { readNpy } from '../io/npy.js';
+import { readWholeFile } from '../io/readfile.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -20,6 +26,10 @@ export interface Preprocessing {
   /** The network's input side (≤ S). */
   readonly cropSize: number;
   readonly mean: MeanSource;
+  /** How a file becomes the S×S square (InputSpec.resize); 'shorter' yields the crop itself. */
+  readonly resize: InputSpec['resize'];
+  /** 'shorter': the side the shorter side is resized to before the crop (torchvision: 256). */
+  readonly resizeTo?: number;
 }
 
 /** Where a run keeps its dataset's mean, so prediction still works once the dataset is gone. */
@@ -32,9 +42,19 @@ export class PreprocessError extends Error {
   }
 }
 
-export function preprocessingFromDataset(info: DatasetInfo, cropSize: number, mode: MeanMode): Preprocessing {
+export function preprocessingFromDataset(info: DatasetInfo, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing {
   if (cropSize > info.size) throw new PreprocessError(`${info.dir}: images are ${info.size}×${info.size} but the network crops ${cropSize}; use the dataset the network was trained on`);
-  return { size: info.size, cropSize, mean: { mode, meanImage: info.stats.meanImage, meanChannel: info.stats.meanChannel } };
+  if (mode === 'fixed' && input) return fixedPreprocessing(input, cropSize);
+  // Files are made like the dataset's images (prepare's shorter side + central square).
+  return { size: info.size, cropSize, mean: meanSource(mode, input, info.stats.meanImage, info.stats.meanChannel), resize: 'square' };
+}
+
+/** The preprocessing of published weights: the InputSpec's own resize, fixed mean and std; no dataset. */
+export function fixedPreprocessing(input: InputSpec, cropSize: number): Preprocessing {
+  if (!input.mean) throw new PreprocessError('this network has no fixed mean (paper, mini): it needs the mean of its training set; pass --data <prepared dataset>');
+  if (cropSize > input.resizeTo) throw new PreprocessError(`the network crops ${cropSize} from images resized to ${input.resizeTo}; resizeTo must be at least the crop`);
+  const size = input.resize === 'shorter' ? cropSize : input.resizeTo;
+  return { size, cropSize, mean: meanSource('fixed', input, new Float32Array(0), input.mean), resize: input.resize, resizeTo: input.resizeTo };
 }
 
 /** Writes the mean image and per-channel mean to <run>/mean.safetensors (the dataset's mean.safetensors plus `meanChannel`). */
@@ -45,37 +65,68 @@ export function storeRunMean(runDir: string, info: DatasetInfo): void {
   ], { source: info.dir }));
 }
 
+/**
+ * A mean image from a file, e.g. Caffe's ilsvrc_2012_mean.binaryproto (a
+ * BlobProto [1, 3, 256, 256]) or a .npy [3, S, S]: its channels are in the
+ * network's order (BGR for caffe), values 0–255. Photos are resized as the
+ * input spec says ('warp' for caffe) to S, centre-cropped, minus this image.
+ */
+export function meanFilePreprocessing(file: string, input: InputSpec, cropSize: number): Preprocessing {
+  let shape: readonly number[];
+  let data: Float32Array;
+  if (/\.npy$/i.test(file)) {
+    const a = readNpy(file);
+    shape = a.shape;
+    data = Float32Array.from(a.data as ArrayLike<number>);
+  } else {
+    const b = readBlob(readWholeFile(file), file);
+    shape = b.shape;
+    data = b.data;
+  }
+  const dims = shape.length === 4 && shape[0] === 1 ? shape.slice(1) : shape;
+  if (dims.length !== 3 || dims[0] !== 3 || dims[1] !== dims[2]) throw new PreprocessError(`${file}: a mean image must be [3, S, S] (or [1, 3, S, S]), got [${shape.join(', ')}]`);
+  const size = dims[1];
+  if (size < cropSize) throw new PreprocessError(`${file}: the mean image is ${size}×${size}, smaller than the network's ${cropSize} crop`);
+  const plane = size * size;
+  // Stored in the network's channel order; renderView indexes the mean by RGB channel.
+  const rgb = input.order === 'bgr' ? Float32Array.from({ length: 3 * plane }, (_, i) => data[(2 - Math.floor(i / plane)) * plane + (i % plane)]) : data;
+  return { size, cropSize, mean: meanSource('pixel', input, rgb, [0, 0, 0]), resize: input.resize === 'shorter' ? 'square' : input.resize };
+}
+
 /** The mean a run stored (storeRunMean), or null. */
-export function readRunMean(runDir: string, cropSize: number, mode: MeanMode): Preprocessing | null {
+export function readRunMean(runDir: string, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing | null {
   const file = join(runDir, RUN_MEAN_FILE);
   if (!existsSync(file)) return null;
   const t = readSafetensors(file).tensors;
   const img = t.get('mean_image');
   const ch = t.get('mean_channel');
   if (!img || !ch || img.shape.length !== 3 || img.shape[0] !== 3) throw new PreprocessError(`${file}: expected mean_image [3, S, S] and mean_channel [3]; delete it and pass --data <prepared dataset>`);
-  return { size: img.shape[1], cropSize, mean: { mode, meanImage: img.data as Float32Array, meanChannel: Array.from(ch.data as Float32Array) } };
+  return { size: img.shape[1], cropSize, mean: meanSource(mode, input, img.data as Float32Array, Array.from(ch.data as Float32Array)), resize: 'square' };
 }
 
 /**
  * The preprocessing of a network: from --data, else the run's stored mean,
  * else the dataset the run's checkpoints record (then stored in the run).
  */
-export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode }): Preprocessing {
+export function resolvePreprocessing(o: { dataDir: string | null; runDir: string | null; cropSize: number; mean: MeanMode; input?: InputSpec; meanFile?: string }): Preprocessing {
+  if (o.meanFile) return meanFilePreprocessing(o.meanFile, o.input ?? { order: 'rgb', mean: null, std: [1, 1, 1], resize: 'square', resizeTo: 256 }, o.cropSize);
+  if (o.mean === 'fixed' && o.input) return fixedPreprocessing(o.input, o.cropSize);
   if (o.runDir && !o.dataDir) {
-    const stored = readRunMean(o.runDir, o.cropSize, o.mean);
+    const stored = readRunMean(o.runDir, o.cropSize, o.mean, o.input);
     if (stored) return stored;
   }
   if (!o.dataDir || !existsSync(join(o.dataDir, 'dataset.json'))) {
-    throw new PreprocessError(`images must be preprocessed like the training data (PAPER.md §5: prepared size, centre crop, mean image), so the dataset's mean is needed${o.dataDir ? ` but ${o.dataDir} is gone` : ''}: pass --data <prepared dataset the network was trained on>${o.runDir ? '' : ', or --run <dir> of a run that recorded it'}`);
+    throw new PreprocessError(`images must be preprocessed like the training data (docs/paper.md §5: prepared size, centre crop, mean image), so the dataset's mean is needed${o.dataDir ? ` but ${o.dataDir} is gone` : ''}: pass --data <prepared dataset the network was trained on>${o.runDir ? '' : ', or --run <dir> of a run that recorded it'}`);
   }
   const info = readDatasetInfo(o.dataDir);
   if (o.runDir) storeRunMean(o.runDir, info);
-  return preprocessingFromDataset(info, o.cropSize, o.mean);
+  return preprocessingFromDataset(info, o.cropSize, o.mean, o.input);
 }
 
 /** One image file's bytes → the network's centre-crop input, CHW float32 minus the mean. */
 export async function preprocessImage(bytes: Uint8Array, p: Preprocessing): Promise<Float32Array> {
-  const hwc = await toSquareRgb({ kind: 'encoded', bytes }, p.size);
+  const input = { kind: 'encoded', bytes } as const;
+  const hwc = p.resize === 'shorter' ? await toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : await toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover');
   const chw = new Uint8Array(3 * p.size * p.size);
   hwcToChw(hwc, p.size * p.size, chw);
   const out = new Float32Array(3 * p.cropSize * p.cropSize);
@@ -125,7 +176,8 @@ export function cropToRgb(x: Float32Array, offset: number, p: Preprocessing): Ui
     for (let y = 0; y < c; y++) {
       for (let xx = 0; xx < c; xx++) {
         const mean = p.mean.mode === 'pixel' ? p.mean.meanImage[ch * size * size + (o.y + y) * size + o.x + xx] : p.mean.mode === 'channel' ? p.mean.meanChannel[ch] : 0;
-        const v = x[offset + (ch * c + y) * c + xx] + mean;
+        const stored = p.mean.bgr ? 2 - ch : ch;
+        const v = x[offset + (stored * c + y) * c + xx] / (p.mean.gain ? p.mean.gain[ch] : 1) + mean;
         out[(y * c + xx) * 3 + ch] = Math.max(0, Math.min(255, Math.round(v)));
       }
     }

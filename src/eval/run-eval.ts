@@ -1,6 +1,6 @@
 // `alexnet eval` without the command line: top-1/top-5 error of one network
 // or an ensemble on a prepared split, with the centre crop and/or the paper's
-// 10 views (PAPER.md §5, §6), per-class accuracy and the most confused pairs.
+// 10 views (docs/paper.md §5, §6), per-class accuracy and the most confused pairs.
 import { resolve } from 'node:path';
 import type { ClassInfo, SplitName } from '../data/types.js';
 import { openTestSplit } from './test-split.js';

@@ -1,4 +1,4 @@
-// A split read the way evaluation reads it (PAPER.md §5 test views): no
+// A split read the way evaluation reads it (docs/paper.md §5 test views): no
 // augmentation, no shuffle, every image (no dropped last batch), the run's
 // mean (§7). Shared by eval, neighbours and the report.
 import type { Config } from '../config/config.js';
@@ -17,7 +17,7 @@ export interface TestSplitOptions {
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
   return openLoader(dataDir, split, {
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
-    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean },
+    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
     seed: config.seed, shuffle: false, dropLast: false,
   });
 }

@@ -1,7 +1,7 @@
 // The inference graph of an AlexNet preset as ONNX (opset 13), weights
 // included. Every convention that differs between us and ONNX is settled
 // here, explicitly:
-// - conv1's overhang rule (cuda-convnet, PAPER.md §1) becomes asymmetric
+// - conv1's overhang rule (cuda-convnet, docs/paper.md §1) becomes asymmetric
 //   pads: the extra bottom/right zeros our conv reads are ONNX pads.
 // - the paper's two columns are the Conv `group` attribute.
 // - LRN: ONNX divides α by `size` (like Caffe), so the paper's per-sum α is

@@ -11,6 +11,8 @@ import { encodeSafetensors, readSafetensors, type SafetensorsEntry, type Safeten
 
 /** Metadata key that records which preset wrote a file. */
 export const PRESET_KEY = 'preset';
+/** Metadata key of the input normalisation the weights expect (InputSpec as JSON: order, mean, std, resize). */
+export const INPUT_KEY = 'input';
 
 export interface LoadWeightsOptions {
   /**
@@ -80,8 +82,8 @@ export function applyWeights(model: AlexNet, parsed: SafetensorsFile, file: stri
   return { loaded: report.loaded, converted, metadata: parsed.metadata };
 }
 
-/** Writes the parameters as F32 safetensors, atomically, recording the preset (plus `metadata`). */
+/** Writes the parameters as F32 safetensors, atomically, recording the preset and its input normalisation (plus `metadata`). */
 export function saveWeights(model: AlexNet, file: string, metadata: Readonly<Record<string, string>> = {}, weights: ReadonlyMap<string, Tensor> = stateDict(model.net)): void {
   const tensors = [...weights].map(([name, t]) => [name, { shape: t.shape, data: t.data }] as [string, { shape: readonly number[]; data: Float32Array }]);
-  writeFileAtomic(file, encodeSafetensors(tensors, { ...metadata, [PRESET_KEY]: model.preset.name }));
+  writeFileAtomic(file, encodeSafetensors(tensors, { [INPUT_KEY]: JSON.stringify(model.preset.input), ...metadata, [PRESET_KEY]: model.preset.name }));
 }

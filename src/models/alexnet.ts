@@ -1,4 +1,4 @@
-// Builds the network a preset describes, and initialises it (§3 of PAPER.md).
+// Builds the network a preset describes, and initialises it (docs/paper.md §3).
 import type { Shape } from '../tensor/shape.js';
 import { Sequential } from '../nn/sequential.js';
 import type { Layer } from '../nn/layer.js';

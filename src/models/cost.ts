@@ -1,4 +1,4 @@
-// Multiply-add counts per layer (PAPER.md §1 gives the paper network's: 724,406,816 per image),
+// Multiply-add counts per layer (docs/paper.md §1 gives the paper network's: 724,406,816 per image),
 // for `alexnet info` and the bench's GFLOP/s figures.
 import type { Shape } from '../tensor/shape.js';
 import type { Layer } from '../nn/layer.js';

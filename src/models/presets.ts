@@ -1,14 +1,14 @@
-// Paper constants as typed data (STYLE.md §5): every number of PAPER.md §1–§3
+// Paper constants as typed data (STYLE.md §5): every number of docs/paper.md §1–§3
 // lives here, none in the layers. A preset is the network's whole recipe.
 import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
 import type { MomentumForm } from '../ops/sgd.js';
-import type { AugmentConfig } from '../data/types.js';
+import { PLAIN_INPUT, type AugmentConfig, type InputSpec } from '../data/types.js';
 import { suggest } from '../util/suggest.js';
 
 export interface Init {
-  /** Weights ~ N(0, weightStd²) (§3 of PAPER.md: 0.01). */
+  /** Weights ~ N(0, weightStd²) (docs/paper.md §3: 0.01). */
   readonly weightStd: number;
   /** Constant bias (paper: 1 in conv2, conv4, conv5, fc6, fc7; 0 elsewhere). */
   readonly bias: number;
@@ -68,13 +68,13 @@ export interface LinearSpec {
 export type LayerSpec = ConvSpec | LrnSpec | PoolSpec | DropoutSpec | LinearSpec;
 
 /**
- * How conv1 meets the 224/55 mismatch (PAPER.md §1): cuda-convnet's overhang
+ * How conv1 meets the 224/55 mismatch (docs/paper.md §1): cuda-convnet's overhang
  * rule on 224, padding 2 on 224 (torchvision), or a 227 input (Caffe).
  * 'preset' for networks without the 11×11/4 conv1 (mini).
  */
 export type InputRule = 'overhang' | 'pad' | 'valid' | 'preset';
 
-/** Learning-rate schedule (PAPER.md §4). */
+/** Learning-rate schedule (docs/paper.md §4). */
 export type ScheduleConfig =
   | { readonly kind: 'constant' }
   /** Divide by 1/factor when validation top-1 error has not improved by `threshold` (absolute) for `patience` epochs, at most `maxDrops` times. */
@@ -82,7 +82,7 @@ export type ScheduleConfig =
   /** Multiply by `factor` every `every` epochs (Caffe: 0.1 every 100,000 iterations ≈ 20 epochs). */
   | { readonly kind: 'step'; readonly factor: number; readonly every: number };
 
-/** The training recipe a preset comes with (PAPER.md §4, §5); every field can be overridden. */
+/** The training recipe a preset comes with (docs/paper.md §4, §5); every field can be overridden. */
 export interface Recipe {
   readonly batchSize: number;
   readonly epochs: number;
@@ -107,6 +107,8 @@ export interface Preset {
   readonly inputRule: InputRule;
   readonly inputChannels: number;
   readonly classes: number;
+  /** Channel order, mean and std of the input, and how one image file is resized (the published weights' own preprocessing). */
+  readonly input: InputSpec;
   readonly layers: readonly LayerSpec[];
   readonly recipe: Recipe;
 }
@@ -125,7 +127,7 @@ function fc(name: string, stateName: string, out: number, relu: boolean, init: I
   return { kind: 'linear', name, stateName, out, relu, init };
 }
 
-/** PAPER.md §1: two columns, LRN within each column, 224 input with cuda-convnet's overhang rule. */
+/** docs/paper.md §1: two columns, LRN within each column, 224 input with cuda-convnet's overhang rule. */
 export const paper: Preset = {
   name: 'paper',
   description: 'Krizhevsky et al. 2012: two columns (groups=2), per-column LRN (k=2, α=1e-4 per sum), 224 input with the overhang rule',
@@ -133,6 +135,7 @@ export const paper: Preset = {
   inputRule: 'overhang',
   inputChannels: 3,
   classes: 1000,
+  input: PLAIN_INPUT,
   recipe: {
     batchSize: 128, epochs: 90, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'paper',
     biasLrMultiplier: 1, biasDecay: true,
@@ -168,6 +171,9 @@ export const caffe: Preset = {
   inputRule: 'valid',
   inputChannels: 3,
   classes: 1000,
+  // BVLC's weights: BGR (OpenCV) 0–255 minus the mean image, or its mean pixel (104, 117, 123) where no dataset gives one;
+  // images warped to 256×256 (convert_imageset, caffe.Classifier), centre 227.
+  input: { order: 'bgr', mean: [123, 117, 104], std: [1, 1, 1], resize: 'warp', resizeTo: 256 },
   recipe: {
     // solver.prototxt of bvlc_alexnet: base_lr 0.01, step ×0.1 every 100,000 iterations of 256 (≈ 20 epochs), 450,000 iterations.
     batchSize: 256, epochs: 90, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'pytorch',
@@ -208,13 +214,17 @@ export const torchvision: Preset = {
   inputRule: 'pad',
   inputChannels: 3,
   classes: 1000,
+  // torchvision's weights: ToTensor ([0,1]) then Normalize(mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225)),
+  // after Resize(256) (shorter side, PIL bilinear with antialias) and CenterCrop(224).
+  input: { order: 'rgb', mean: [0.485 * 255, 0.456 * 255, 0.406 * 255], std: [0.229 * 255, 0.224 * 255, 0.225 * 255], resize: 'shorter', resizeTo: 256 },
   recipe: {
     // torchvision's reference recipe: lr 0.01, ×0.1 every 30 epochs, 90 epochs, per-channel normalisation.
     batchSize: 128, epochs: 90, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0001, momentumForm: 'pytorch',
     biasLrMultiplier: 1, biasDecay: true,
     schedule: { kind: 'step', factor: 0.1, every: 30 },
     imageSize: 256,
-    augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'channel' },
+    // The ImageNet constants of `input`, not the dataset's: fine-tuning torchvision's weights needs the normalisation they were trained with.
+    augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'fixed' },
   },
   layers: [
     conv('conv1', 'features.0', 64, 11, 4, 2, 1, std(0.01, 0)),
@@ -256,6 +266,7 @@ export const mini: Preset = {
   inputRule: 'preset',
   inputChannels: 3,
   classes: 10,
+  input: { ...PLAIN_INPUT, resizeTo: 28 },
   recipe: {
     batchSize: 128, epochs: 13, learningRate: 0.01, momentum: 0.9, weightDecay: 0.0005, momentumForm: 'paper',
     biasLrMultiplier: 1, biasDecay: true,

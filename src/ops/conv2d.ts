@@ -13,7 +13,7 @@ import type { HostMemory, Memory } from './memory.js';
  * - `floor`: PyTorch/Caffe, out = 1 + floor((H + pads − K) / stride).
  * - `overhang`: cuda-convnet (Krizhevsky's code), out = 1 + ceil((H + pads − K) / stride);
  *   taps that fall past the bottom/right edge read zeros. With 224 input,
- *   11×11 kernels and stride 4 this gives the paper's 55×55 (PAPER.md §1).
+ *   11×11 kernels and stride 4 this gives the paper's 55×55 (docs/paper.md §1).
  */
 export type ConvOutputRule = 'floor' | 'overhang';
 

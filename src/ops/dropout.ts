@@ -7,7 +7,7 @@ import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
 /**
- * Where the 1/(1−p) expectation correction goes (PAPER.md §2):
+ * Where the 1/(1−p) expectation correction goes (docs/paper.md §2):
  * - `paper`: training zeroes units and leaves the rest as they are; at test
  *   time every output is multiplied by (1 − p) (the paper's "multiply by 0.5").
  * - `inverted`: training scales kept units by 1/(1 − p); test time is the identity.

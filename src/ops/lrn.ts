@@ -9,7 +9,7 @@ import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
 /**
- * What α multiplies (PAPER.md §2, §7):
+ * What α multiplies (docs/paper.md §2, §7):
  * - `perSum`: α multiplies the sum of squares, as in the paper's formula and TensorFlow.
  * - `dividedByN`: α/size multiplies it, as in PyTorch, Caffe, ONNX and cuda-convnet.
  */

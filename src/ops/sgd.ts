@@ -1,4 +1,4 @@
-// §5 (PAPER.md §4) the SGD update with momentum and weight decay, in place.
+// §5 (docs/paper.md §4) the SGD update with momentum and weight decay, in place.
 import type { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireFinite } from './errors.js';
 import { dispatch } from './registry.js';

@@ -1,4 +1,4 @@
-// Learning-rate schedules (PAPER.md §4): the paper divides the rate by 10
+// Learning-rate schedules (docs/paper.md §4): the paper divides the rate by 10
 // when the validation error stops improving (three times in ~90 epochs);
 // Caffe and torchvision use fixed steps. The state is plain JSON so a
 // checkpoint resumes it, and `--lr` on resume replaces the current rate

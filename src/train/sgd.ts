@@ -1,4 +1,4 @@
-// SGD with momentum and weight decay over a network's parameters (PAPER.md §4).
+// SGD with momentum and weight decay over a network's parameters (docs/paper.md §4).
 import type { Tensor } from '../tensor/tensor.js';
 import { deviceOf } from '../tensor/device.js';
 import { sgdUpdate, type MomentumForm } from '../ops/sgd.js';

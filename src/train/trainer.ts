@@ -1,4 +1,4 @@
-// The training loop of PAPER.md §4: SGD over the training set, validation
+// The training loop of docs/paper.md §4: SGD over the training set, validation
 // after every epoch, the learning-rate schedule, metrics, checkpoints that
 // resume exactly, and clean stops (Ctrl-C, NaN loss).
 //

@@ -1,4 +1,4 @@
-// Training curves of a run (PAPER.md §4: the rate was divided by 10 when the
+// Training curves of a run (docs/paper.md §4: the rate was divided by 10 when the
 // validation error stopped improving): loss, top-1 and top-5 error per epoch,
 // training and validation, with the learning-rate drops marked. Plain SVG,
 // written by hand: no chart library, and it inlines into the HTML report.

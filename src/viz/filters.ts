@@ -1,4 +1,4 @@
-// PAPER.md §6.1, Figure 3: the learned conv1 kernels as colour images, the
+// docs/paper.md §6.1, Figure 3: the learned conv1 kernels as colour images, the
 // two columns apart. conv1 has groups 1 (both columns see the image), but its
 // output channels feed conv2, which has groups 2: kernels 0…O/2−1 belong to
 // column 1 and O/2…O−1 to column 2 (paper: 48 + 48). As in the figure,

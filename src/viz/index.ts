@@ -1,4 +1,4 @@
-// Figures of PAPER.md §6.1 and the run report: conv1 kernels, neighbour
+// Figures of docs/paper.md §6.1 and the run report: conv1 kernels, neighbour
 // sheets, training curves, the HTML page.
 export { writeReport, type ReportOptions } from './report.js';
 export { curvesSvg, readEpochMetrics } from './curves.js';

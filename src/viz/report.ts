@@ -90,7 +90,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   if (options.neighbors !== false) {
     log('report: nearest neighbours in fc7');
     const n = options.neighbors || {};
-    const prep = resolvePreprocessing({ dataDir: evalReport.data, runDir: dir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
+    const prep = resolvePreprocessing({ dataDir: evalReport.data, runDir: dir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input });
     const queries = await validationQueries(evalReport.data, loaded.config, loaded.preset.inputSize, n.queries ?? Math.min(8, loaded.classes.length));
     const layer = model.net.layers.some((l) => l.name === 'fc7') ? 'fc7' : model.net.layers[model.net.layers.length - 2].name;
     const results = await nearestNeighbors(model, queries, evalReport.data, loaded.config, prep, { k: n.k ?? 6, limit: n.limit, layer });

@@ -7,7 +7,7 @@ const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 describe('alexnet info', () => {
-  it('paper preset: 60,965,224 parameters and 724,406,816 multiply-adds (PAPER.md §1)', () => {
+  it('paper preset: 60,965,224 parameters and 724,406,816 multiply-adds (docs/paper.md §1)', () => {
     const r = run('info', '--preset', 'paper', '--json');
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout) as { params: number; macs: number; layers: { name: string; output: number[]; params: number; macs: number }[] };

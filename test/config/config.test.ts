@@ -5,7 +5,7 @@ import { buildAlexNet } from '../../src/models/alexnet.js';
 import { networkMacs } from '../../src/models/cost.js';
 
 describe('config resolution', () => {
-  it('starts from the preset recipe (PAPER.md §4) and applies file then flag overrides', () => {
+  it('starts from the preset recipe (docs/paper.md §4) and applies file then flag overrides', () => {
     const c = resolveConfig('paper', [{ train: { learningRate: 0.02, batchSize: 64 } }, ['train.learningRate', 0.03]]);
     assert.equal(c.train.learningRate, 0.03);
     assert.equal(c.train.batchSize, 64);
@@ -36,7 +36,7 @@ describe('config resolution', () => {
     assert.deepEqual(parseAssignment('data.mean=channel'), ['data.mean', 'channel']);
     assert.deepEqual(parseAssignment('seed=3'), ['seed', 3]);
   });
-  it('model options reshape the network (PAPER.md §7)', () => {
+  it('model options reshape the network (docs/paper.md §7)', () => {
     const paper = resolveConfig('paper', []);
     const valid = configuredPreset(applyOverrides(paper, [['model.inputRule', 'valid']]));
     assert.equal(valid.inputSize, 227);
@@ -59,11 +59,13 @@ describe('command-line overrides', () => {
   it('--set keeps JSON values whole (commas included); list options split on commas', async () => {
     const { parseArgs } = await import('../../src/cli/args.js');
     const { trainCommand, finetuneCommand } = await import('../../src/cli/commands/train.js');
-    const p = parseArgs(trainCommand.spec, ['--set', 'train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel', '--epochs', '2']);
+    const p = parseArgs(trainCommand.spec, ['--set', 'train.schedule={"kind":"step","factor":0.1,"every":3}', '--set', 'data.mean=channel', '--epochs', '2']);
     assert.deepEqual(p.options.set, ['train.schedule={"kind":"step","factor":0.1,"every":3}', 'data.mean=channel']);
     assert.equal(p.options.epochs, 2);
-    const f = parseArgs(finetuneCommand.spec, ['--freeze', 'conv1,conv2', 'conv3', '--weights', 'w.safetensors']);
+    const f = parseArgs(finetuneCommand.spec, ['--freeze', 'conv1,conv2', '--freeze', 'conv3', '--weights', 'w.safetensors']);
     assert.deepEqual(f.options.freeze, ['conv1', 'conv2', 'conv3']);
+    // A list option takes one word per occurrence: a stray word is an argument, and the error says how to give several.
+    assert.throws(() => parseArgs(finetuneCommand.spec, ['--freeze', 'conv1', 'conv2']), /unexpected argument 'conv2'; to give --freeze several values, repeat it \(--freeze a --freeze b\) or separate them with commas \(--freeze a,b\)/);
     assert.throws(() => parseArgs(trainCommand.spec, ['--epochs', 'two']), /--epochs expects a number, got 'two'/);
     assert.throws(() => parseArgs(trainCommand.spec, ['--bach-size', '3']), /unknown option '--bach-size' \(did you mean '--batch-size'\?\)/);
     assert.throws(() => parseArgs(trainCommand.spec, ['--momentum-form', 'torch']), /not one of paper, pytorch/);

@@ -4,7 +4,7 @@ import { FASHION_MNIST_CLASSES, ilsvrc2012Classes } from '../../src/data/classes
 
 describe('ILSVRC-2012 classes (data/ilsvrc2012-classes.json)', () => {
   const classes = ilsvrc2012Classes();
-  it('are 1000 WordNet ids in sorted order, index = position (PAPER.md §5)', () => {
+  it('are 1000 WordNet ids in sorted order, index = position (docs/paper.md §5)', () => {
     assert.equal(classes.length, 1000);
     classes.forEach((c, i) => {
       assert.equal(c.index, i);

@@ -42,7 +42,7 @@ const viewOf = (b: Batch, j: number) => Array.from(b.x.data.subarray(j * per, (j
 /** Image number k of split index i: files are sorted a/0..4, b/5..9. */
 const kOf = (i: number) => i;
 
-describe('loader: views, augmentation and determinism (PAPER.md §5)', () => {
+describe('loader: views, augmentation and determinism (docs/paper.md §5)', () => {
   const t = tempDir('loader');
   let dir = '';
   before(async () => {
@@ -54,6 +54,29 @@ describe('loader: views, augmentation and determinism (PAPER.md §5)', () => {
     dir = (await prepareDataset(path.join(t.dir, 'src'), path.join(t.dir, 'out'), { size: S, progress: false, workers: 1 })).info.dir;
   });
   after(t.cleanup);
+
+  it("torchvision's normalisation in training and evaluation alike (fine-tuning its weights), caffe's BGR", async () => {
+    const { applyOverrides, defaultConfig } = await import('../../src/config/config.js');
+    const { openSplit } = await import('../../src/cli/data-options.js');
+    const tv = applyOverrides(defaultConfig('torchvision'), [['data.randomCrop', false], ['data.flip', false], ['data.workers', 0]]);
+    const m = [0.485, 0.456, 0.406], s = [0.229, 0.224, 0.225];
+    for (const mode of ['train', 'center'] as const) {
+      const l = await openSplit(dir, 'train', tv, { mode, batchSize: N, cropSize: CROP });
+      const [b] = await all(l);
+      await l.close();
+      for (let j = 0; j < b.indices.length; j++) {
+        const want = expectedView(kOf(b.indices[j]), 1, 1, false).map((v, i) => (v / 255 - m[Math.floor(i / (CROP * CROP))]) / s[Math.floor(i / (CROP * CROP))]);
+        viewOf(b, j).forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${mode}: image ${b.indices[j]} value ${i}: ${v} vs ${want[i]}`));
+      }
+    }
+    const caffe = applyOverrides(defaultConfig('caffe'), [['data.mean', 'fixed'], ['data.workers', 0]]);
+    const l = await openSplit(dir, 'train', caffe, { mode: 'center', batchSize: 1, cropSize: CROP });
+    const [b] = await all(l);
+    await l.close();
+    const rgb = expectedView(kOf(b.indices[0]), 1, 1, false);
+    const plane = CROP * CROP;
+    assert.deepEqual(viewOf(b, 0), [...rgb.slice(2 * plane).map((v) => v - 104), ...rgb.slice(plane, 2 * plane).map((v) => v - 117), ...rgb.slice(0, plane).map((v) => v - 123)]);
+  });
 
   it('centre crop is pixel-exact at offset ⌊(S − crop)/2⌋, with labels and indices', async () => {
     const batches = await collect(dir, base());

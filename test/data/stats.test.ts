@@ -16,7 +16,7 @@ const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return Math.sqrt(d / n);
 };
 
-describe('dataset statistics (PAPER.md §5: mean image, PCA lighting)', () => {
+describe('dataset statistics (docs/paper.md §5: mean image, PCA lighting)', () => {
   it('symmetricEigen3 reconstructs the matrix with orthonormal vectors, values descending', () => {
     const a = [4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 1];
     const { values, vectors } = symmetricEigen3(a);

@@ -1,5 +1,5 @@
 // Top-k, 10-view averaging, per-class accuracy and confusions against
-// hand-computed cases (PAPER.md §5, §6).
+// hand-computed cases (docs/paper.md §5, §6).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { averageViews, labelRank, mostConfused, perClassAccuracy, softmaxRows, Tally, topK } from '../../src/eval/metrics.js';

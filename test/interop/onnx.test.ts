@@ -93,7 +93,7 @@ describe('ONNX export: full presets in onnxruntime vs ours and PyTorch (batch 2)
       const x = caseInput(c);
       const ours = model.net.forward(x, eval_).clone();
       if (name === 'paper') {
-        // PAPER.md §1: 224 + 3 overhang rows/columns = 227, so 11×11 stride 4 gives 55.
+        // docs/paper.md §1: 224 + 3 overhang rows/columns = 227, so 11×11 stride 4 gives 55.
         assert.deepEqual(toOnnxModel(model).nodes[0].attributes!.pads, { ints: [0, 0, 3, 3] });
       }
       const y = await runOnnx(bytes(encodeOnnx(model, { batch: 2 })), x);

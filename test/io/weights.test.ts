@@ -32,7 +32,7 @@ describe('loadWeights / saveWeights', () => {
     const file = path.join(dir, 'tiny.safetensors');
     saveWeights(a, file, { epoch: '3' });
     const f = readSafetensors(file);
-    assert.deepEqual(f.metadata, { epoch: '3', preset: 'tiny-paper' });
+    assert.deepEqual(f.metadata, { epoch: '3', preset: 'tiny-paper', input: JSON.stringify(tinyPaper.input) });
     assert.deepEqual([...f.tensors.keys()], a.net.params().map((p) => p.name));
     const b = buildAlexNet(tinyPaper);
     const r = loadWeights(b, file);

@@ -1,4 +1,4 @@
-// The layer stack: preset sizes against PAPER.md, gradients of a whole small
+// The layer stack: preset sizes against docs/paper.md, gradients of a whole small
 // network (every layer type, in-place ReLU, the shared gradient buffers)
 // against finite differences, and one training step on both backends.
 import { describe, it } from 'node:test';
@@ -43,7 +43,7 @@ function initRandom(net: Sequential, seed: number): void {
 describe('network', () => {
   it('presets have the paper\'s parameter counts and shapes', () => {
     const count = (name: string) => buildAlexNet(PRESETS[name]).net.params().reduce((a, p) => a + p.value.size, 0);
-    assert.equal(count('paper'), 60_965_224); // PAPER.md §1
+    assert.equal(count('paper'), 60_965_224); // docs/paper.md §1
     assert.equal(count('caffe'), 60_965_224);
     assert.equal(count('torchvision'), 61_100_840);
     const shapes = buildAlexNet(PRESETS.paper).net.shapes([2, 3, 224, 224]).map((s) => s.join('x'));
@@ -51,7 +51,7 @@ describe('network', () => {
     assert.equal(shapes[9], '2x256x6x6');
     assert.equal(shapes.at(-1), '2x1000');
     assert.equal(buildAlexNet(PRESETS.caffe).net.shapes([1, 3, 227, 227])[0].join('x'), '1x96x55x55');
-    assert.equal(networkMacs(buildAlexNet(PRESETS.paper).net.layers, [1, 3, 224, 224]), 724_406_816); // PAPER.md §1
+    assert.equal(networkMacs(buildAlexNet(PRESETS.paper).net.layers, [1, 3, 224, 224]), 724_406_816); // docs/paper.md §1
   });
 
   it('back-propagates through every layer type (finite differences)', () => {

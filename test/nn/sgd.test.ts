@@ -1,4 +1,4 @@
-// PAPER.md §4: the paper's momentum form (learning rate inside the velocity)
+// docs/paper.md §4: the paper's momentum form (learning rate inside the velocity)
 // and PyTorch's agree at a constant learning rate and differ right after a drop.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LrSchedule } from '../../src/train/schedule.js';
 
-describe('learning-rate schedules (PAPER.md §4)', () => {
+describe('learning-rate schedules (docs/paper.md §4)', () => {
   it('plateau: divides by 10 after `patience` epochs without improvement beyond the threshold, at most maxDrops times', () => {
     const s = new LrSchedule({ kind: 'plateau', factor: 0.1, patience: 1, threshold: 0.01, maxDrops: 2 }, 0.01);
     const errors = [0.5, 0.4, 0.395, 0.39, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3];

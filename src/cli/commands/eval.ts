@@ -1,4 +1,4 @@
-// `alexnet eval`: top-1/top-5 error of a network or an ensemble (PAPER.md §6)
+// `alexnet eval`: top-1/top-5 error of a network or an ensemble (docs/paper.md §6)
 // with the centre crop and the paper's 10 views (§5).
 import type { Command } from '../args.js';
 import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
@@ -9,8 +9,8 @@ const VIEWS: Record<string, (1 | 10)[]> = { '1': [1], '10': [10], both: [1, 10] 
 export const evalCommand: Command = {
   spec: {
     name: 'eval',
-    summary: 'Top-1 and top-5 error on a validation set, centre crop and 10 views (PAPER.md §5, §6).',
-    usage: ['--run <dir> [--views 1|10|both] [--limit <n>] [--json]', '--weights <file>… [--preset <name>] --data <dir> [options]'],
+    summary: 'Top-1 and top-5 error on a validation set, centre crop and 10 views (docs/paper.md §5, §6).',
+    usage: ['--run <dir> [--views 1|10|both] [--limit <n>] [--json]', '--weights <file>[,<file>…] [--preset <name>] --data <dir> [options]'],
     description: [
       'Runs the network in evaluation mode over the validation split and prints top-1 and',
       'top-5 error for the centre crop and for the paper\'s 10 views (4 corners + centre,',
@@ -33,7 +33,7 @@ export const evalCommand: Command = {
     examples: [
       'alexnet eval --run runs/mini-20260101-120000',
       'alexnet eval --run runs/paper --views 10 --json > eval.json',
-      'alexnet eval --weights a.safetensors b.safetensors c.safetensors --data data/ilsvrc256   # ensemble',
+      'alexnet eval --weights a.safetensors,b.safetensors,c.safetensors --data data/ilsvrc256   # ensemble',
     ],
   },
   async run(args) {

@@ -1,9 +1,9 @@
 // `alexnet features`: the activations of one layer as a .npy file (fc7, the
-// paper's 4096-d "last hidden layer", PAPER.md §6.1), for images or for an
+// paper's 4096-d "last hidden layer", docs/paper.md §6.1), for images or for an
 // already preprocessed input tensor.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { imagesFromArgs, MODEL_OPTIONS, modelsFromArgs, requireOneNetwork } from '../model-options.js';
+import { imagesFromArgs, MEAN_OPTION, MODEL_OPTIONS, modelsFromArgs, requireOneNetwork } from '../model-options.js';
 import { batchedActivations, layerNames } from '../../eval/features.js';
 import { loadModels } from '../../eval/model-source.js';
 import { resolvePreprocessing } from '../../eval/preprocess.js';
@@ -41,6 +41,7 @@ export const featuresCommand: Command = {
       { name: 'out', alias: 'o', type: 'string', value: '<file.npy>', help: 'where to write the activations' },
       { name: 'input', alias: 'i', type: 'string', value: '<x.npy>', help: 'a preprocessed NCHW float32 tensor instead of images' },
       ...MODEL_OPTIONS,
+      MEAN_OPTION,
       { name: 'list-layers', type: 'boolean', help: 'print the network\'s layer names and output shapes, and exit' },
     ],
     examples: [
@@ -73,7 +74,7 @@ export const featuresCommand: Command = {
     if (input) {
       x = readInput(input, loaded.preset.inputChannels, loaded.preset.inputSize);
     } else {
-      const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
+      const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input, meanFile: args.options.mean as string | undefined });
       const b = await imagesFromArgs('features', args.positionals, prep);
       failed = b.failed.length;
       if (b.files.length === 0) return 1;

@@ -1,4 +1,4 @@
-// `alexnet filters`: the conv1 kernels as a PNG grid (PAPER.md §6.1, Figure 3).
+// `alexnet filters`: the conv1 kernels as a PNG grid (docs/paper.md §6.1, Figure 3).
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
 import { MODEL_OPTIONS, requireOneNetwork } from '../model-options.js';
@@ -9,7 +9,7 @@ import { writePng } from '../../viz/png.js';
 export const filtersCommand: Command = {
   spec: {
     name: 'filters',
-    summary: 'Draw the conv1 kernels as a PNG grid, the two columns apart (PAPER.md Figure 3).',
+    summary: 'Draw the conv1 kernels as a PNG grid, the two columns apart (docs/paper.md §6.1, Figure 3).',
     usage: ['--run <dir> --out <file.png> [--scaling kernel|joint] [--zoom <n>]', '--weights <file> [--preset <name>] --out <file.png>'],
     description: [
       'Kernels 0…O/2−1 feed column 1 of conv2 and O/2…O−1 column 2 (paper: 48 + 48); as in',

@@ -1,6 +1,7 @@
 // Every sub-command of `alexnet`, in the order `alexnet --help` lists them.
 import type { Command } from '../args.js';
 import { exportCommand } from './export.js';
+import { convertCommand } from './convert.js';
 import { backends } from './backends.js';
 import { info } from './info.js';
 import { prepare } from './prepare.js';
@@ -26,5 +27,6 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   info,
   exportCommand,
+  convertCommand,
   backends,
 ];

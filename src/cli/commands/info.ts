@@ -10,7 +10,7 @@ export const info: Command = {
     name: 'info',
     summary: 'Show a preset\'s layers: output shapes, parameters and multiply-adds.',
     usage: ['[--preset <name>] [--json]'],
-    description: 'Counts are per image. The paper preset gives 60,965,224 parameters and 724,406,816 multiply-adds (PAPER.md §1).',
+    description: 'Counts are per image. The paper preset gives 60,965,224 parameters and 724,406,816 multiply-adds (docs/paper.md §1).',
     options: [
       ...CONFIG_OPTIONS,
       { name: 'json', type: 'boolean', help: 'print JSON: {preset, input, layers, params, macs, config}' },

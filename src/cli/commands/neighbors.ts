@@ -1,5 +1,5 @@
 // `alexnet neighbors`: the training images nearest to query images in fc7
-// (PAPER.md §6.1, Figure 4 right), as a contact sheet and JSON.
+// (docs/paper.md §6.1, Figure 4 right), as a contact sheet and JSON.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
 import { imagesFromArgs, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
@@ -15,7 +15,7 @@ import { Tensor } from '../../tensor/tensor.js';
 export const neighborsCommand: Command = {
   spec: {
     name: 'neighbors',
-    summary: 'Training images nearest to query images in fc7 (PAPER.md Figure 4), as a PNG sheet and JSON.',
+    summary: 'Training images nearest to query images in fc7 (docs/paper.md §6.1, Figure 4), as a PNG sheet and JSON.',
     usage: ['--run <dir> --out <sheet.png> [--k <n>] [--queries <n>] [--json <file>]', '--run <dir> --out <sheet.png> <image>…'],
     description: [
       'For each query, the k training images whose activations in --layer (default fc7,',
@@ -49,7 +49,7 @@ export const neighborsCommand: Command = {
     const dataDir = loaded.dataDir;
     if (!dataDir) throw new UsageError('neighbors', 'no training images: pass --data <prepared dataset the network was trained on>');
     const crop = loaded.preset.inputSize;
-    const prep = resolvePreprocessing({ dataDir, runDir: loaded.runDir, cropSize: crop, mean: loaded.config.data.mean });
+    const prep = resolvePreprocessing({ dataDir, runDir: loaded.runDir, cropSize: crop, mean: loaded.config.data.mean, input: loaded.config.data.input });
     let queries: NeighborQuery[];
     let failed = 0;
     if (args.positionals.length) {

@@ -1,6 +1,6 @@
-// `alexnet predict`: the top-5 classes of image files (PAPER.md §6.1, Figure 4 left).
+// `alexnet predict`: the top-5 classes of image files (docs/paper.md §6.1, Figure 4 left).
 import type { Command } from '../args.js';
-import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
+import { MEAN_OPTION, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
 import { predictFiles } from '../../eval/predict.js';
 import { resolvePreprocessing } from '../../eval/preprocess.js';
 
@@ -8,30 +8,34 @@ export const predictCommand: Command = {
   spec: {
     name: 'predict',
     summary: 'Top-5 classes, with names and probabilities, of JPEG/PNG/WebP images.',
-    usage: ['--run <dir> [--top <k>] [--json] <image>…', '--weights <file>… [--preset <name>] --data <dir> <image>…'],
+    usage: ['--run <dir> [--top <k>] [--json] <image>…', '--weights <file>[,<file>…] [--preset <name>] [--data <dir>] <image>…'],
     description: [
-      'Each image is preprocessed as the validation data was (PAPER.md §5): shorter side to',
-      'the dataset\'s prepared size, central square, the network\'s centre crop, minus the',
-      'training set\'s mean. The mean comes from --data, else from the run folder (stored',
-      'there as mean.safetensors the first time, from the dataset its checkpoints record).',
+      'Each image is preprocessed as the network\'s training data was. torchvision and caffe',
+      'weights bring their own normalisation (torchvision: resize 256, centre 224, [0,1]',
+      'pixels, ImageNet mean/std; caffe: 256×256, centre 227, BGR minus the mean pixel), so',
+      'they need no --data. Otherwise (docs/paper.md §5): shorter side to the dataset\'s prepared',
+      'size, central square, the centre crop, minus the training set\'s mean, which comes from',
+      '--data, else from the run folder (stored there as mean.safetensors the first time).',
       'A file that cannot be read is reported on stderr with the reason and the others are',
       'still predicted; the exit status is then 1.',
     ].join('\n'),
     positionals: { min: 1, max: Infinity, name: '<image>…' },
     options: [
       ...MODEL_OPTIONS,
+      MEAN_OPTION,
       { name: 'top', alias: 'k', type: 'integer', value: '<k>', default: 5, help: 'classes per image' },
       { name: 'json', type: 'boolean', help: 'print JSON: {predictions: [{file, top: [{index, id, name, probability}]}], failed: [{file, error}]}' },
     ],
     examples: [
       'alexnet predict --run runs/paper cat.jpg dog.png',
-      'alexnet predict --weights alexnet-torchvision.safetensors --preset torchvision --data data/ilsvrc256 *.jpg',
+      'alexnet predict --weights alexnet-torchvision.safetensors dog.jpg   # from alexnet convert',
+      'alexnet predict --weights a.safetensors,b.safetensors --data data/ilsvrc256 *.jpg   # an ensemble',
       'alexnet predict --run runs/mini --json shoe.webp | jq .predictions[0].top[0].name',
     ],
   },
   async run(args) {
     const loaded = await modelsFromArgs('predict', args);
-    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean });
+    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input, meanFile: args.options.mean as string | undefined });
     const r = await predictFiles(loaded.models, loaded.classes, args.positionals, prep, args.options.top as number);
     for (const f of r.failed) console.error(`alexnet predict: ${f.file}: ${f.error}`);
     if (args.options.json) {

@@ -14,7 +14,7 @@ export const prepare: Command = {
   <images>/<class>/*       any folder of class folders (training split only)
   <images>/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]   (Fashion-MNIST)
 Each image is rescaled so its shorter side is --size, centre-cropped to a square
-and stored as RGB in tar shards under <out> (PAPER.md §5). Classes are the sorted
+and stored as RGB in tar shards under <out> (docs/paper.md §5). Classes are the sorted
 folder names; WordNet ids get their ILSVRC-2012 names. Unreadable files are
 skipped and listed in <out>/report.txt. Interrupt at any time: running the same
 command again keeps the finished shards and continues.`,

@@ -8,6 +8,8 @@ import { findCheckpoint } from '../../train/checkpoint.js';
 import { train } from '../../train/trainer.js';
 import { openSplit, resolveDataDir } from '../data-options.js';
 import type { DataLoader } from '../../data/types.js';
+import { readSafetensors } from '../../io/safetensors.js';
+import { INPUT_KEY, PRESET_KEY } from '../../io/weights.js';
 
 /** Flags that map onto config keys (the rest go through --set). */
 const SHORTCUTS: readonly [flag: string, key: string][] = [
@@ -47,7 +49,7 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
   ...CONFIG_OPTIONS,
   { name: 'seed', type: 'integer', value: '<n>', help: 'seed of initialisation, dropout, order and augmentation [default: 1]', advanced: true },
   { name: 'schedule', type: 'string', value: '<kind>', choices: Object.keys(SCHEDULES), help: 'learning-rate schedule (details via --set train.schedule=...)', advanced: true },
-  { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (PAPER.md §4)', advanced: true },
+  { name: 'momentum-form', type: 'string', value: '<form>', choices: ['paper', 'pytorch'], help: 'SGD momentum form (docs/paper.md §4)', advanced: true },
   { name: 'val-views', type: 'integer', value: '<1|10>', help: 'validation crops per image: centre, or the paper\'s 10 views [default: 1]', advanced: true },
   { name: 'checkpoint-every', type: 'integer', value: '<steps>', default: 0, help: 'also checkpoint every n steps (0: at the end of each epoch)', advanced: true },
   { name: 'keep', type: 'integer', value: '<n>', default: 3, help: 'checkpoints kept', advanced: true },
@@ -60,7 +62,7 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
 export const trainCommand: Command = {
   spec: {
     name: 'train',
-    summary: 'Train a network (PAPER.md §4), with validation, checkpoints and exact resume.',
+    summary: 'Train a network (docs/paper.md §4), with validation, checkpoints and exact resume.',
     usage: ['[--preset <name>] [--data <dir>] [--run <dir>] [options]', '--resume <run-dir> [--lr <rate>] [--epochs <n>]'],
     description: `Without --data the mini preset trains on the Fashion-MNIST subset shipped in the repository.
 Metrics go to <run>/metrics/{steps,epochs}.{jsonl,csv}; checkpoints to <run>/checkpoints/;
@@ -82,16 +84,18 @@ export const finetuneCommand: Command = {
     name: 'finetune',
     summary: 'Fine-tune trained weights on a new dataset: new classifier, optionally frozen first layers.',
     usage: ['--weights <file> --data <dir> [--freeze <layers>] [train options]', '--resume <run-dir>'],
-    description: `Starts from --weights (a model.safetensors of the same preset), replaces fc8 when the new
+    description: `Starts from --weights (a model.safetensors, or published weights from 'alexnet convert'; the
+preset is the file's unless --preset says otherwise), replaces fc8 when the new
 dataset has another number of classes, and trains with the usual trainer, checkpoints and resume
 (every 'alexnet train' option applies). --freeze keeps the listed layers' weights fixed.`,
     options: [
       { name: 'weights', alias: 'w', type: 'string', value: '<file>', help: 'trained weights to start from (safetensors)' },
-      { name: 'freeze', type: 'list', value: '<layers>', help: 'layers to keep fixed, e.g. conv1 conv2 conv3' },
+      { name: 'freeze', type: 'list', value: '<layers>', help: 'layers to keep fixed: comma-separated or repeated, e.g. conv1,conv2,conv3' },
       ...TRAIN_OPTIONS,
     ],
     examples: [
-      'alexnet finetune --weights runs/fmnist/model.safetensors --data flowers --freeze conv1 conv2 --epochs 5',
+      'alexnet finetune --weights runs/fmnist/model.safetensors --data flowers --freeze conv1,conv2 --epochs 5',
+      'alexnet finetune --weights alexnet-torchvision.safetensors --data flowers --lr 0.001   # torchvision\'s normalisation kept',
       'alexnet finetune --resume runs/finetune-20261127-101500',
     ],
   },
@@ -99,12 +103,27 @@ dataset has another number of classes, and trains with the usual trainer, checkp
     const extra: [string, Json][] = [];
     if (!args.options.resume) {
       if (!args.options.weights) throw new UsageError('finetune', 'missing --weights <file> (the trained weights to start from)');
-      extra.push(['train.initFrom', args.options.weights as string]);
+      extra.push(...initialWeightsOverrides(args));
     }
     if (args.given.has('freeze')) extra.push(['train.freeze', args.options.freeze as string[]]);
     return runTraining('finetune', args, extra);
   },
 };
+
+/**
+ * Fine-tuning's start: train.initFrom, and, without --preset, the preset the
+ * weights record (converted torchvision or Caffe weights do), with the input
+ * normalisation they were trained with.
+ */
+export function initialWeightsOverrides(args: Parsed): [string, Json][] {
+  const file = args.options.weights as string;
+  const out: [string, Json][] = [['train.initFrom', file]];
+  const meta = readSafetensors(file).metadata;
+  if (!args.given.has('preset') && meta[PRESET_KEY]) out.push(['preset', meta[PRESET_KEY]]);
+  const samePreset = args.given.has('preset') ? args.options.preset === meta[PRESET_KEY] : meta[PRESET_KEY] !== undefined;
+  if (meta[INPUT_KEY] && samePreset) out.push(['data.input', JSON.parse(meta[INPUT_KEY]) as Json]);
+  return out;
+}
 
 async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
   const log = (l: string) => console.log(l);
