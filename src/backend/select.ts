@@ -4,6 +4,7 @@
 import { registerKernels, setBackend, REFERENCE_BACKEND, type KernelSets, type OpName } from '../ops/registry.js';
 import { loadAddon, type NativeAddon } from './native/addon.js';
 import { nativeKernels, NATIVE_BACKEND } from './native/index.js';
+import { hostDevice, setDefaultDevice, type Device } from '../tensor/device.js';
 
 let nativeRegistered = false;
 
@@ -18,10 +19,22 @@ export function registerNative(): NativeAddon | Error {
   return addon;
 }
 
-export function selectDefaultBackend(env: NodeJS.ProcessEnv = process.env): string {
-  const want = env.ALEXNET_BACKEND;
-  if (want && want !== REFERENCE_BACKEND && want !== NATIVE_BACKEND) {
-    throw new Error(`ALEXNET_BACKEND='${want}' is not a backend; use '${REFERENCE_BACKEND}' or '${NATIVE_BACKEND}'`);
+export const WEBGPU_BACKEND = 'webgpu';
+export const BACKENDS = [NATIVE_BACKEND, REFERENCE_BACKEND, WEBGPU_BACKEND] as const;
+
+/**
+ * Picks the host kernels (native, else reference) and returns the backend
+ * asked for: with `webgpu` the networks are built on a GPU device
+ * (`openBackendDevice`) while host-side work keeps the native kernels.
+ */
+export function selectDefaultBackend(env: NodeJS.ProcessEnv = process.env, want: string | undefined = env.ALEXNET_BACKEND): string {
+  if (want && !(BACKENDS as readonly string[]).includes(want)) {
+    throw new Error(`backend '${want}' is not one of ${BACKENDS.join(', ')} (from ${env.ALEXNET_BACKEND === want ? 'ALEXNET_BACKEND' : '--backend'})`);
+  }
+  if (want === WEBGPU_BACKEND) {
+    if (registerNative() instanceof Error) setBackend(REFERENCE_BACKEND);
+    else setBackend(NATIVE_BACKEND);
+    return WEBGPU_BACKEND;
   }
   if (want === REFERENCE_BACKEND) {
     setBackend(REFERENCE_BACKEND);
@@ -36,4 +49,24 @@ export function selectDefaultBackend(env: NodeJS.ProcessEnv = process.env): stri
   }
   setBackend(NATIVE_BACKEND);
   return NATIVE_BACKEND;
+}
+
+/**
+ * Opens the device networks are built on for `backend` and makes it the
+ * default (host memory for native/reference; the shared WebGPU device, whose
+ * failure to open is an error that says how to get an adapter).
+ */
+export async function openBackendDevice(backend: string): Promise<Device> {
+  if (backend !== WEBGPU_BACKEND) return hostDevice;
+  const { sharedWebGpuDevice } = await import('./webgpu/gpu.js');
+  const dev = await sharedWebGpuDevice();
+  setDefaultDevice(dev);
+  return dev;
+}
+
+/** Releases the WebGPU device, if one was opened, so the process can exit. */
+export async function closeBackendDevice(): Promise<void> {
+  setDefaultDevice(hostDevice);
+  const { closeSharedWebGpuDevice } = await import('./webgpu/gpu.js');
+  await closeSharedWebGpuDevice();
 }

@@ -2,7 +2,7 @@
 // `alexnet`: the command-line entry. Each sub-command lives in its own file
 // under commands/ and declares its options (args.ts parses and documents them).
 import { VERSION } from '../version.js';
-import { selectDefaultBackend } from '../backend/select.js';
+import { BACKENDS, closeBackendDevice, openBackendDevice, selectDefaultBackend } from '../backend/select.js';
 import { formatHelp, parseArgs, suggest, UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -17,8 +17,12 @@ commands:
 ${COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)} ${c.spec.summary}`).join('\n')}
   ${'version'.padEnd(width)} Print the version.
 
+options of every command that runs a network:
+  --backend native|reference|webgpu  where it runs (default: ALEXNET_BACKEND, else native when built);
+                                     webgpu: a GPU through WebGPU (see 'alexnet backends')
+
 environment:
-  ALEXNET_BACKEND=native|reference   kernel set (default: native when built)
+  ALEXNET_BACKEND=native|reference|webgpu   as --backend
   ALEXNET_THREADS=<n>                native worker threads (default: all cores)
 `;
 }
@@ -34,6 +38,20 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
+  // --backend is global: taken out before the command's own options are parsed.
+  let backend: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--backend' || a.startsWith('--backend=')) {
+      backend = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[i + 1];
+      if (backend === undefined || backend.startsWith('-')) {
+        console.error(`alexnet: --backend needs a value: ${BACKENDS.join(', ')}`);
+        return 2;
+      }
+      rest.splice(i, a.includes('=') ? 1 : 2);
+      i--;
+    }
+  }
   const cmd = COMMANDS.find((c) => c.spec.name === name);
   if (!cmd) {
     const s = suggest(name, [...COMMANDS.map((c) => c.spec.name), 'version', 'help']);
@@ -46,8 +64,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const parsed = parseArgs(cmd.spec, rest);
-    selectDefaultBackend();
-    return await cmd.run(parsed);
+    const chosen = selectDefaultBackend(process.env, backend ?? process.env.ALEXNET_BACKEND);
+    // The backends command reports on an adapter itself, and must work when none opens.
+    if (cmd.spec.name !== 'backends') await openBackendDevice(chosen);
+    try {
+      return await cmd.run(parsed);
+    } finally {
+      await closeBackendDevice();
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`alexnet ${e.command}: ${e.message}\nSee 'alexnet ${e.command} --help'.`);

@@ -85,8 +85,14 @@ const R = [0, 1, 2, 3];
 function each(f: (i: number, j: number) => string): string {
   return R.flatMap((i) => R.map((j) => f(i, j))).join('\n');
 }
+// Two-level sums: 16 products of a K-block add into t, then t into c. A long
+// reduction (a weight gradient sums every pixel of the batch: 10⁵–10⁷ terms)
+// then rounds like K/16 + 16 additions instead of K, close to the CPU kernels'
+// blocked sums; with the cancellation in early gradients this matters.
 const DECLARE = each((i, j) => `  var c${i}${j} = 0.0;`);
-const MULTIPLY = each((i, j) => `      c${i}${j} += a${i} * b${j};`);
+const BLOCK_START = each((i, j) => `    var t${i}${j} = 0.0;`);
+const MULTIPLY = each((i, j) => `      t${i}${j} += a${i} * b${j};`);
+const BLOCK_END = each((i, j) => `    c${i}${j} += t${i}${j};`);
 
 /**
  * The same product without workgroup memory: each thread reads its operands
@@ -104,9 +110,13 @@ ${DECLARE}
 ${R.map((i) => `  let m${i} = wid.y * ${TY * 4}u + lid.y + ${TY * i}u;\n  let n${i} = wid.x * ${TX * 4}u + lid.x + ${TX * i}u;`).join('\n')}
   // Rows and columns past the edge read index 0 of the operand instead (clamped), and are never stored.
 ${R.map((i) => `  let mm${i} = select(0u, m${i}, m${i} < p.M);\n  let nn${i} = select(0u, n${i}, n${i} < p.N);`).join('\n')}
-  for (var k = kBegin; k < kEnd; k++) {
-${R.map((i) => `    let a${i} = loadA(g, mm${i}, k);\n    let b${i} = loadB(g, k, nn${i});`).join('\n')}
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${BK}u) {
+${BLOCK_START}
+    for (var k = k0; k < min(kEnd, k0 + ${BK}u); k++) {
+${R.map((i) => `      let a${i} = loadA(g, mm${i}, k);\n      let b${i} = loadB(g, k, nn${i});`).join('\n')}
 ${MULTIPLY}
+    }
+${BLOCK_END}
   }
 ${each((i, j) => `  if (m${i} < p.M && n${j} < p.N) { store(g, sl, m${i}, n${j}, c${i}${j}); }`)}`;
 }
@@ -138,10 +148,12 @@ ${DECLARE}
     ${tileLoad('A', s.aContiguous, 'm', TM)}
     ${tileLoad('B', s.bContiguous, 'n', TN)}
     workgroupBarrier();
+${BLOCK_START}
     for (var kk = 0u; kk < ${BK}u; kk++) {
 ${R.map((i) => `      let a${i} = As[kk * ${TM}u + lid.y + ${TY * i}u];\n      let b${i} = Bs[kk * ${TN}u + lid.x + ${TX * i}u];`).join('\n')}
 ${MULTIPLY}
     }
+${BLOCK_END}
     workgroupBarrier();
   }
 ${each((i, j) => `  if (m0 + lid.y + ${TY * i}u < p.M && n0 + lid.x + ${TX * j}u < p.N) { store(g, sl, m0 + lid.y + ${TY * i}u, n0 + lid.x + ${TX * j}u, c${i}${j}); }`)}`;

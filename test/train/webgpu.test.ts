@@ -1,0 +1,95 @@
+// Training on the WebGPU backend through the real CLI (SwiftShader in CI):
+// per-step losses track the reference kernels within 1e-3 over two epochs,
+// a run killed mid-epoch resumes to bit-identical weights, and `alexnet eval`
+// of the run gives the native backend's figures.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
+import { webgpuOrSkip } from '../helpers/webgpu.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'alexnet-webgpu-'));
+let data = '';
+// 96 images in batches of 32: 3 steps an epoch, 6 in all; small enough for a CPU Vulkan driver.
+const common = () => ['--data', data, '--limit', '96', '--val-limit', '32', '--batch-size', '32', '--epochs', '2', '--lr', '0.001', '--checkpoint-every', '2', '--no-progress', '--seed', '5'];
+const env = (backend: string) => ({ ...process.env, ALEXNET_THREADS: '2', ALEXNET_BACKEND: backend });
+
+function cli(backend: string, args: string[]): { code: number | null; out: string; stdout: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: env(backend) });
+  return { code: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
+}
+
+const losses = (run: string) => readFileSync(join(run, 'metrics', 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss as number);
+
+const gpu = await webgpuOrSkip();
+await gpu?.destroy();
+
+describe('training on webgpu', { skip: gpu ? false : 'no WebGPU adapter' }, () => {
+  let straight = '';
+  before(async () => {
+    data = await ensureEmbeddedDataset(join(root, 'data'));
+    straight = join(root, 'webgpu');
+    const r = cli('webgpu', ['train', ...common(), '--run', straight]);
+    assert.equal(r.code, 0, r.out);
+  });
+
+  it('per-step losses within 1e-3 of the reference kernels over two epochs', () => {
+    const ref = join(root, 'reference');
+    const r = cli('reference', ['train', ...common(), '--run', ref]);
+    assert.equal(r.code, 0, r.out);
+    const a = losses(straight);
+    const b = losses(ref);
+    assert.equal(a.length, 6);
+    assert.equal(b.length, 6);
+    const worst = Math.max(...a.map((l, i) => Math.abs(l - b[i])));
+    console.log(`# webgpu vs reference: worst per-step loss difference ${worst.toExponential(2)} over ${a.length} steps`);
+    assert.ok(worst < 1e-3, `losses ${a.join(', ')} vs ${b.join(', ')}`);
+  });
+
+  it('a run killed mid-epoch resumes to bit-identical weights', async () => {
+    const run = join(root, 'killed');
+    const child = spawn(process.execPath, [CLI, 'train', ...common(), '--run', run], { env: env('webgpu') });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const dir = join(run, 'checkpoints');
+    const timer = setInterval(() => {
+      if (!existsSync(dir)) return;
+      const mid = readdirSync(dir).filter((f) => f.endsWith('.json')).some((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).position.stepInEpoch > 0);
+      if (mid) {
+        clearInterval(timer);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    const sig = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, s) => {
+      clearInterval(timer);
+      resolve(s);
+    }));
+    assert.equal(sig, 'SIGKILL', `the run ended before it could be killed: ${out}`);
+    const r = cli('webgpu', ['train', '--resume', run, '--no-progress']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /resumed from .*ckpt-\d+\.json: epoch \d, step [1-9]/);
+    assert.ok(readFileSync(join(run, 'model.safetensors')).equals(readFileSync(join(straight, 'model.safetensors'))), 'weights differ from the uninterrupted run');
+  });
+
+  it('alexnet eval of the run: the same figures on webgpu and native', () => {
+    const figures = (backend: string) => {
+      const r = cli(backend, ['eval', '--run', straight, '--limit', '32', '--json']);
+      assert.equal(r.code, 0, r.out);
+      return JSON.parse(r.stdout) as unknown;
+    };
+    const a = JSON.stringify(figures('webgpu'));
+    const b = JSON.stringify(figures('native'));
+    assert.ok(a.length > 2);
+    const nums = (s: string) => (s.match(/-?\d+\.\d+(e-?\d+)?/g) ?? []).map(Number);
+    const na = nums(a);
+    const nb = nums(b);
+    assert.equal(na.length, nb.length);
+    na.forEach((v, i) => assert.ok(Math.abs(v - nb[i]) <= 1e-4 * Math.max(1, Math.abs(nb[i])), `eval figure ${i}: webgpu ${v} vs native ${nb[i]}\n${a}\n${b}`));
+  });
+});
