@@ -17,7 +17,15 @@ export class DropoutLayer implements Layer {
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     this.mask = null;
-    if (ctx.training) {
+    if (ctx.training && ctx.rows) {
+      // The global batch's mask, of which this process uses its own rows.
+      const [n, ...rest] = x.shape;
+      if (ctx.rows.start < 0 || ctx.rows.start + n > ctx.rows.total) throw new RangeError(`${this.name}: rows ${ctx.rows.start}…${ctx.rows.start + n - 1} are outside a global batch of ${ctx.rows.total}`);
+      const full = this.maskBuf.get([ctx.rows.total, ...rest]);
+      ctx.rng.fillBernoulli(full.data, 1 - this.attrs.dropProbability);
+      const per = x.size / n;
+      this.mask = new Tensor(full.data.subarray(ctx.rows.start * per, (ctx.rows.start + n) * per), x.shape);
+    } else if (ctx.training) {
       this.mask = this.maskBuf.get(x.shape);
       ctx.rng.fillBernoulli(this.mask.data, 1 - this.attrs.dropProbability);
     }

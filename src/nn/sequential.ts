@@ -33,8 +33,13 @@ export class Sequential {
     return h;
   }
 
-  /** Back-propagates dL/d(output) through every layer, filling the parameter gradients. */
-  backward(dOut: Tensor): void {
+  /**
+   * Back-propagates dL/d(output) through every layer, filling the parameter
+   * gradients. `layerDone(i)` runs after layer i's backward, when its
+   * parameter gradients are final (data-parallel training starts their
+   * all-reduce there, overlapping the layers below).
+   */
+  backward(dOut: Tensor, layerDone?: (index: number) => void): void {
     if (this.inputShapes.length !== this.layers.length) throw new Error('Sequential.backward: call forward first');
     const need = Math.max(dOut.size, ...this.inputShapes.map(shapeSize));
     if (this.arena[0].length < need) this.arena = [new Float32Array(need), new Float32Array(need)];
@@ -46,6 +51,7 @@ export class Sequential {
       const shape = this.inputShapes[i];
       const dx = i === 0 ? null : new Tensor(this.arena[1 - which].subarray(0, shapeSize(shape)), shape);
       const r = this.layers[i].backward(dy, dx);
+      layerDone?.(i);
       if (i === 0) break;
       if (r === null) throw new Error(`${this.layers[i].name}: returned no input gradient`);
       if (r.data.buffer === dx!.data.buffer && r.data.byteOffset === dx!.data.byteOffset) which = 1 - which;

@@ -8,6 +8,9 @@ import { findCheckpoint } from '../../train/checkpoint.js';
 import { train } from '../../train/trainer.js';
 import { openSplit, resolveDataDir } from '../data-options.js';
 import type { DataLoader } from '../../data/types.js';
+import { partRange } from '../../data/part.js';
+import { DataParallel } from '../../dist/data-parallel.js';
+import { joinJob, type JoinedJob } from '../../dist/launch.js';
 
 /** Flags that map onto config keys (the rest go through --set). */
 const SHORTCUTS: readonly [flag: string, key: string][] = [
@@ -107,7 +110,21 @@ dataset has another number of classes, and trains with the usual trainer, checkp
 };
 
 async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
-  const log = (l: string) => console.log(l);
+  // Under mpirun/srun: one rank of a data-parallel job (src/dist); rank 0 alone prints and writes.
+  const job = joinJob();
+  if (!job) return trainProcess(command, args, extraOverrides, null);
+  try {
+    const code = await trainProcess(command, args, extraOverrides, job);
+    job.finish();
+    return code;
+  } catch (e) {
+    return job.fail(e);
+  }
+}
+
+async function trainProcess(command: string, args: Parsed, extraOverrides: [string, Json][], job: JoinedJob | null): Promise<number> {
+  const root = !job || job.rank === 0;
+  const log = root ? (l: string) => console.log(l) : () => undefined;
   const resumeTarget = args.options.resume as string | undefined;
   let config: Config;
   let resume = null;
@@ -128,15 +145,24 @@ async function runTraining(command: string, args: Parsed, extraOverrides: [strin
     runDir = (args.options.run as string | undefined) ?? join('runs', `${command === 'train' ? config.preset : 'finetune'}-${timestamp()}`);
     if (existsSync(join(runDir, 'checkpoints'))) throw new UsageError(command, `${runDir} already holds a run; continue it with --resume ${runDir}, or choose another --run`);
   }
-  console.log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
+  log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
+  const dist = job ? new DataParallel(job, config.train.batchSize) : undefined;
+  if (job && dist) {
+    dist.checkText(JSON.stringify(config), `rank ${job.rank}'s config differs from rank 0's: start every rank with the same arguments`);
+    const [a, b] = partRange(config.train.batchSize, { index: 0, count: job.size });
+    log(`data-parallel: ${job.size} processes (${job.library}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
+  }
+  // Rank 0 first: the embedded dataset may have to be prepared, and into one folder only once.
+  if (job && job.rank !== 0) job.mpi.barrier();
   const dataDir = await resolveDataDir((args.options.data as string | undefined) ?? resume?.meta.data, config, log);
+  if (job && job.rank === 0) job.mpi.barrier();
   const preset = configuredPreset(config);
   const loaders: DataLoader[] = [];
   try {
-    const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined });
+    const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined, part: dist?.part });
     loaders.push(trainData);
     const views = config.data.valViews;
-    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined }).catch((e: Error) => {
+    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined, part: dist?.part }).catch((e: Error) => {
       log(`no validation split (${e.message}); the plateau schedule needs one`);
       return null;
     });
@@ -157,9 +183,9 @@ async function runTraining(command: string, args: Parsed, extraOverrides: [strin
         config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
         learningRate: resume && args.given.has('lr') ? args.options.lr as number : undefined,
         checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
-        progress: args.options.progress as boolean, shouldStop: () => stopping, log,
+        progress: root && (args.options.progress as boolean), shouldStop: () => stopping, log, distributed: dist,
       });
-      (r.status === 'diverged' ? console.error : console.log)(r.message);
+      if (root) (r.status === 'diverged' ? console.error : console.log)(r.message);
       return r.status === 'diverged' ? 1 : 0;
     } finally {
       process.off('SIGINT', onSigint);
