@@ -8,8 +8,8 @@ import { Tensor } from '../src/tensor/tensor.js';
 import { Sgd } from '../src/train/sgd.js';
 import { trainStepDetailed } from '../src/train/step.js';
 import { selectDefaultBackend } from '../src/backend/select.js';
-import { DataParallel } from '../src/dist/data-parallel.js';
-import { joinJob } from '../src/dist/launch.js';
+import { DataParallel } from '../src/parallel/data-parallel.js';
+import { joinJob } from '../src/parallel/launch.js';
 import { partRange } from '../src/data/part.js';
 
 const [presetName = 'mini', batchArg = '128', stepsArg = '8', warmArg = '2'] = process.argv.slice(2);

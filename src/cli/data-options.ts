@@ -26,7 +26,7 @@ export interface SplitLoaderOptions {
   readonly cropSize: number;
   readonly limit?: number;
   readonly workers?: number;
-  /** This process's share of each batch (data-parallel training, src/dist). */
+  /** This process's share of each batch (data-parallel training, src/parallel). */
   readonly part?: Part;
 }
 

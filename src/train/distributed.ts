@@ -1,5 +1,5 @@
 // What the trainer needs from data-parallel training (issue 13). The MPI
-// implementation lives in src/dist; the trainer only calls these hooks, so a
+// implementation lives in src/parallel; the trainer only calls these hooks, so a
 // single-process run takes exactly the path it always took.
 import type { Layer, Param } from '../nn/layer.js';
 import type { Tensor } from '../tensor/tensor.js';

@@ -20,7 +20,7 @@ export interface StepResult {
 }
 
 /**
- * Data-parallel training (implemented in src/dist): this process holds rows
+ * Data-parallel training (implemented in src/parallel): this process holds rows
  * `rows` of each global batch; the loss statistics and the gradients are
  * summed over every process, so each applies the same update.
  */

@@ -52,7 +52,7 @@ export interface TrainerOptions {
   /** Checked between steps: when it returns true the run saves a checkpoint and stops. */
   readonly shouldStop?: () => boolean;
   /**
-   * Data-parallel training over several processes (src/dist): the loaders
+   * Data-parallel training over several processes (src/parallel): the loaders
    * give this process's share of each batch; rank 0 alone writes files.
    */
   readonly distributed?: DistributedTraining;

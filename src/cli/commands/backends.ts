@@ -1,7 +1,7 @@
 import type { Command } from '../args.js';
 import { activeBackend, backendOps, registeredBackends } from '../../ops/registry.js';
 import { loadAddon } from '../../backend/native/addon.js';
-import { loadMpi } from '../../dist/mpi.js';
+import { loadMpi } from '../../parallel/mpi.js';
 
 export const backends: Command = {
   spec: {

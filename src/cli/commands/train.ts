@@ -9,8 +9,8 @@ import { train } from '../../train/trainer.js';
 import { openSplit, resolveDataDir } from '../data-options.js';
 import type { DataLoader } from '../../data/types.js';
 import { partRange } from '../../data/part.js';
-import { DataParallel } from '../../dist/data-parallel.js';
-import { joinJob, type JoinedJob } from '../../dist/launch.js';
+import { DataParallel } from '../../parallel/data-parallel.js';
+import { joinJob, type JoinedJob } from '../../parallel/launch.js';
 
 /** Flags that map onto config keys (the rest go through --set). */
 const SHORTCUTS: readonly [flag: string, key: string][] = [
@@ -110,7 +110,7 @@ dataset has another number of classes, and trains with the usual trainer, checkp
 };
 
 async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
-  // Under mpirun/srun: one rank of a data-parallel job (src/dist); rank 0 alone prints and writes.
+  // Under mpirun/srun: one rank of a data-parallel job (src/parallel); rank 0 alone prints and writes.
   const job = joinJob();
   if (!job) return trainProcess(command, args, extraOverrides, null);
   try {
