@@ -60,6 +60,7 @@ for (let r = 0; r < 50; r++) {
 const result = {
   preset: presetName, ranks: job.size, batch, library: job.library,
   threads: Number(process.env.ALEXNET_THREADS ?? 0),
+  progressThread: job.progressThread,
   gradientBytes: buckets.floats * 4, buckets: buckets.buckets.length,
   stepMs: median(rows.map((r) => r.step)),
   exposedMs: median(rows.map((r) => r.exposed)),

@@ -2,30 +2,82 @@
 // data-parallel SGD needs. Node has no maintained MPI binding, so this wraps
 // the real library; it never speaks a protocol of its own.
 //
-// Threading: MPI_THREAD_FUNNELED. Only the JavaScript main thread calls MPI;
-// the native kernels' worker threads never do. Nonblocking all-reduces are
-// started while the backward pass runs and advanced by test() calls between
-// layers (Open MPI progresses a collective only inside MPI calls).
+// Threading. Open MPI advances a nonblocking collective only inside MPI
+// calls, so an all-reduce started during the backward pass would otherwise
+// progress only between layers, on the main thread. With MPI_THREAD_MULTIPLE
+// a progress thread of this addon calls MPI_Test on the sums in flight while
+// the kernels compute, so they really run concurrently; the gradient sums use
+// their own duplicate of MPI_COMM_WORLD, so they never interleave with the
+// main thread's blocking collectives. Where MULTIPLE is not provided (or
+// ALEXNET_MPI_PROGRESS=main) test() advances them on the main thread.
+// The native kernels' worker threads never call MPI.
 //
 // Errors: MPI_ERRORS_RETURN on MPI_COMM_WORLD, so a failed call throws a
 // JavaScript error carrying MPI's own message instead of aborting silently.
 #include <mpi.h>
 #include <napi.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 namespace {
 
 struct Pending {
   MPI_Request request;
-  Napi::Reference<Napi::Value> keep;  // the buffer stays alive (and unmoved) until the request completes
+  Napi::Reference<Napi::Value> keep;  // the buffer stays alive (and unmoved) until the request completes; main thread only
+  bool done = false;
+  int error = MPI_SUCCESS;
 };
 
+// `pending` is shared with the progress thread: always under `mu`. Elements are
+// erased (and their references released) only by the main thread.
 std::unordered_map<int32_t, Pending> pending;
+std::mutex mu;
+std::condition_variable changed;
+// On the heap and never destroyed at exit: a joinable std::thread's destructor would abort the process.
+std::thread* progress = nullptr;
+bool stopping = false;
+bool threaded = false;
+MPI_Comm grad_comm = MPI_COMM_NULL;
 int32_t next_id = 1;
 bool initialised = false;
+
+bool any_open() {
+  for (auto& [id, p] : pending)
+    if (!p.done) return true;
+  return false;
+}
+
+void progress_loop() {
+  std::unique_lock<std::mutex> lk(mu);
+  while (!stopping) {
+    if (!any_open()) {
+      changed.wait(lk, [] { return stopping || any_open(); });
+      continue;
+    }
+    for (auto& [id, p] : pending) {
+      if (p.done) continue;
+      int flag = 0;
+      int rc = MPI_Test(&p.request, &flag, MPI_STATUS_IGNORE);
+      if (rc != MPI_SUCCESS || flag) {
+        p.done = true;
+        p.error = rc;
+      }
+    }
+    changed.notify_all();
+    // Let the compute threads have the core between polls.
+    lk.unlock();
+    std::this_thread::sleep_for(std::chrono::microseconds(20));
+    lk.lock();
+  }
+}
 
 std::string error_string(int code) {
   char text[MPI_MAX_ERROR_STRING];
@@ -66,10 +118,15 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   int already = 0;
   MPI_Initialized(&already);
   if (!already) {
+    const char* mode = std::getenv("ALEXNET_MPI_PROGRESS");
+    bool want_thread = !(mode && std::strcmp(mode, "main") == 0);
     int provided = 0;
-    int rc = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    int rc = MPI_Init_thread(nullptr, nullptr, want_thread ? MPI_THREAD_MULTIPLE : MPI_THREAD_FUNNELED, &provided);
     if (rc != MPI_SUCCESS) throw Napi::Error::New(env, "MPI_Init_thread failed: " + error_string(rc));
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    check(env, MPI_Comm_dup(MPI_COMM_WORLD, &grad_comm), "Comm_dup");
+    threaded = want_thread && provided >= MPI_THREAD_MULTIPLE;
+    if (threaded) progress = new std::thread(progress_loop);
   }
   initialised = true;
   int rank = 0, size = 1, provided = 0, len = 0;
@@ -87,6 +144,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   o.Set("rank", rank);
   o.Set("size", size);
   o.Set("threadFunneled", provided >= MPI_THREAD_FUNNELED);
+  o.Set("progressThread", threaded);
   o.Set("host", std::string(host, static_cast<size_t>(len)));
   o.Set("library", lib);
   return o;
@@ -96,8 +154,21 @@ Napi::Value Finalize(const Napi::CallbackInfo& info) {
   int done = 0;
   MPI_Finalized(&done);
   if (initialised && !done) {
-    for (auto& [id, p] : pending) MPI_Wait(&p.request, MPI_STATUS_IGNORE);
+    if (threaded) {
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        stopping = true;
+      }
+      changed.notify_all();
+      progress->join();
+      delete progress;
+      progress = nullptr;
+      threaded = false;
+    }
+    for (auto& [id, p] : pending)
+      if (!p.done) MPI_Wait(&p.request, MPI_STATUS_IGNORE);
     pending.clear();
+    MPI_Comm_free(&grad_comm);
     check(info.Env(), MPI_Finalize(), "Finalize");
   }
   return info.Env().Undefined();
@@ -116,10 +187,13 @@ Napi::Value IallreduceSum(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   require_init(env, "iallreduceSum");
   auto f = floats(info, 0, "iallreduceSum");
+  std::unique_lock<std::mutex> lk(mu);
   MPI_Request r;
-  check(env, MPI_Iallreduce(MPI_IN_PLACE, f.data, f.count, f.type, MPI_SUM, MPI_COMM_WORLD, &r), "Iallreduce");
+  check(env, MPI_Iallreduce(MPI_IN_PLACE, f.data, f.count, f.type, MPI_SUM, grad_comm, &r), "Iallreduce");
   int32_t id = next_id++;
   pending.emplace(id, Pending{r, Napi::Persistent(info[0])});
+  lk.unlock();
+  changed.notify_all();
   return Napi::Number::New(env, id);
 }
 
@@ -130,19 +204,34 @@ Pending& find(const Napi::CallbackInfo& info, const char* what) {
   return it->second;
 }
 
-// Advances the request; true (and the request is released) when it is complete.
+// True (and the request is released) once complete; without the progress thread it also advances it.
 Napi::Value Test(const Napi::CallbackInfo& info) {
+  // With the progress thread, never block the compute on it: busy means not done yet.
+  std::unique_lock<std::mutex> lk(mu, std::defer_lock);
+  if (threaded && !lk.try_lock()) return Napi::Boolean::New(info.Env(), false);
+  if (!threaded) lk.lock();
   auto& p = find(info, "test");
-  int flag = 0;
-  check(info.Env(), MPI_Test(&p.request, &flag, MPI_STATUS_IGNORE), "Test");
-  if (flag) pending.erase(info[0].As<Napi::Number>().Int32Value());
-  return Napi::Boolean::New(info.Env(), flag != 0);
+  if (!threaded && !p.done) {
+    int flag = 0;
+    p.error = MPI_Test(&p.request, &flag, MPI_STATUS_IGNORE);
+    p.done = flag != 0 || p.error != MPI_SUCCESS;
+  }
+  bool done = p.done;
+  int rc = p.error;
+  if (done) pending.erase(info[0].As<Napi::Number>().Int32Value());
+  lk.unlock();
+  check(info.Env(), rc, "Test");
+  return Napi::Boolean::New(info.Env(), done);
 }
 
 Napi::Value Wait(const Napi::CallbackInfo& info) {
+  std::unique_lock<std::mutex> lk(mu);
   auto& p = find(info, "wait");
-  int rc = MPI_Wait(&p.request, MPI_STATUS_IGNORE);
+  if (threaded) changed.wait(lk, [&p] { return p.done; });
+  else if (!p.done) p.error = MPI_Wait(&p.request, MPI_STATUS_IGNORE);
+  int rc = p.error;
   pending.erase(info[0].As<Napi::Number>().Int32Value());
+  lk.unlock();
   check(info.Env(), rc, "Wait");
   return info.Env().Undefined();
 }

@@ -11,6 +11,8 @@ import type { Job } from './data-parallel.js';
 export interface JoinedJob extends Job {
   readonly host: string;
   readonly library: string;
+  /** The gradient sums advance on the addon's own thread (MPI_THREAD_MULTIPLE), not only between layers. */
+  readonly progressThread: boolean;
   /** Prints the error as this rank's and ends every rank of the job. */
   fail(e: unknown): never;
   /** MPI_Finalize, after the last collective. */
@@ -27,7 +29,7 @@ export function joinJob(env: NodeJS.ProcessEnv = process.env): JoinedJob | null 
   if (!launched) return null;
   const mpi = loadMpi();
   if (mpi instanceof Error) throw new Error(`this process was started by an MPI launcher (${launched.variable} is set), but ${mpi.message}`);
-  const { rank, size, host, library } = mpi.init();
+  const { rank, size, host, library, progressThread } = mpi.init();
   const fail = (e: unknown): never => {
     process.stderr.write(`alexnet: rank ${rank} of ${size} (${host}, pid ${process.pid}) failed: ${describe(e)}; stopping every rank of the job\n`);
     if (env.ALEXNET_DEBUG) console.error(e);
@@ -41,5 +43,5 @@ export function joinJob(env: NodeJS.ProcessEnv = process.env): JoinedJob | null 
   if (!env.ALEXNET_THREADS && !(native instanceof Error) && Number.isInteger(local) && local > 1) {
     native.setThreads(Math.max(1, Math.floor(availableParallelism() / local)));
   }
-  return { mpi, rank, size, host, library, fail, finish: () => mpi.finalize() };
+  return { mpi, rank, size, host, library, progressThread, fail, finish: () => mpi.finalize() };
 }

@@ -10,14 +10,17 @@ import { packageRoot } from '../backend/native/addon.js';
 type Floats = Float32Array | Float64Array;
 
 export interface MpiAddon {
-  /** MPI_Init_thread(FUNNELED) on the first call; the job's shape after. */
-  init(): { rank: number; size: number; threadFunneled: boolean; host: string; library: string };
+  /**
+   * MPI_Init_thread on the first call (MULTIPLE, with a progress thread for
+   * the gradient sums; FUNNELED with ALEXNET_MPI_PROGRESS=main); the job's shape.
+   */
+  init(): { rank: number; size: number; threadFunneled: boolean; progressThread: boolean; host: string; library: string };
   finalize(): void;
   /** In place: buf ← Σ over ranks (MPI_Allreduce, MPI_IN_PLACE). */
   allreduceSum(buf: Floats): void;
   /** Starts an in-place sum (MPI_Iallreduce); the buffer must not be touched until test() is true or wait() returns. */
   iallreduceSum(buf: Floats): number;
-  /** Advances a request; true once complete (the id is then released). */
+  /** True once complete (the id is then released); advances it when there is no progress thread. */
   test(request: number): boolean;
   wait(request: number): void;
   /** The bytes of `buf` from rank `root` to every rank. */

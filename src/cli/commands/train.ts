@@ -150,7 +150,7 @@ async function trainProcess(command: string, args: Parsed, extraOverrides: [stri
   if (job && dist) {
     dist.checkText(JSON.stringify(config), `rank ${job.rank}'s config differs from rank 0's: start every rank with the same arguments`);
     const [a, b] = partRange(config.train.batchSize, { index: 0, count: job.size });
-    log(`data-parallel: ${job.size} processes (${job.library}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
+    log(`data-parallel: ${job.size} processes (${job.library}${job.progressThread ? ', progress thread' : ''}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
   }
   // Rank 0 first: the embedded dataset may have to be prepared, and into one folder only once.
   if (job && job.rank !== 0) job.mpi.barrier();
