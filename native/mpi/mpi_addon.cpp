@@ -26,6 +26,8 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -62,13 +64,24 @@ void progress_loop() {
       changed.wait(lk, [] { return stopping || any_open(); });
       continue;
     }
-    for (auto& [id, p] : pending) {
-      if (p.done) continue;
+    // MPI_Test may do the reduction work itself (shared memory), so it runs
+    // without `mu`: the main thread can start the next bucket meanwhile. The
+    // elements stay put (only the main thread erases, and only done ones).
+    std::vector<Pending*> open;
+    for (auto& [id, p] : pending)
+      if (!p.done) open.push_back(&p);
+    lk.unlock();
+    std::vector<std::pair<bool, int>> result;
+    for (Pending* p : open) {
       int flag = 0;
-      int rc = MPI_Test(&p.request, &flag, MPI_STATUS_IGNORE);
-      if (rc != MPI_SUCCESS || flag) {
-        p.done = true;
-        p.error = rc;
+      int rc = MPI_Test(&p->request, &flag, MPI_STATUS_IGNORE);
+      result.emplace_back(rc != MPI_SUCCESS || flag, rc);
+    }
+    lk.lock();
+    for (size_t i = 0; i < open.size(); i++) {
+      if (result[i].first) {
+        open[i]->done = true;
+        open[i]->error = result[i].second;
       }
     }
     changed.notify_all();

@@ -19,7 +19,9 @@ ${COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)} ${c.spec.summary}`).join('
 
 environment:
   ALEXNET_BACKEND=native|reference   kernel set (default: native when built)
-  ALEXNET_THREADS=<n>                native worker threads (default: all cores)
+  ALEXNET_THREADS=<n>                native worker threads (default: all cores; per rank under mpirun)
+
+data-parallel training on N processes or machines: mpirun -np N alexnet train ... (docs/cluster.md)
 `;
 }
 
