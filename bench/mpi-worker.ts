@@ -33,14 +33,14 @@ const labels = Int32Array.from({ length: b - a }, () => data.int(preset.classes)
 const rng = new Rng(1, 2);
 
 const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
-const rows: { step: number; exposed: number; inBackward: number }[] = [];
+const rows: { step: number; exposed: number; inBackward: number; starting: number }[] = [];
 for (let s = 0; s < Number(warmArg) + Number(stepsArg); s++) {
   job.mpi.barrier();
   const t = { ...buckets.times };
   const t0 = performance.now();
   trainStepDetailed(model.net, sgd, x, labels, 1e-4, rng, dist);
   const step = performance.now() - t0;
-  if (s >= Number(warmArg)) rows.push({ step, exposed: buckets.times.exposedWait - t.exposedWait, inBackward: buckets.times.inBackward - t.inBackward });
+  if (s >= Number(warmArg)) rows.push({ step, exposed: buckets.times.exposedWait - t.exposedWait, inBackward: buckets.times.inBackward - t.inBackward, starting: buckets.times.starting - t.starting });
 }
 // The same sums, blocking and alone: what the all-reduce costs when nothing hides it.
 const blocking: number[] = [];
@@ -65,6 +65,7 @@ const result = {
   stepMs: median(rows.map((r) => r.step)),
   exposedMs: median(rows.map((r) => r.exposed)),
   inBackwardMs: median(rows.map((r) => r.inBackward)),
+  startingMs: median(rows.map((r) => r.starting)),
   allreduceMs: median(blocking),
   latencyMs: median(latency),
 };

@@ -26,7 +26,7 @@ const worker = fileURLToPath(new URL('./mpi-worker.js', import.meta.url));
 
 interface Result {
   preset: string; ranks: number; batch: number; library: string; gradientBytes: number; buckets: number;
-  stepMs: number; exposedMs: number; inBackwardMs: number; allreduceMs: number; latencyMs: number; progressThread: boolean;
+  stepMs: number; exposedMs: number; inBackwardMs: number; startingMs: number; allreduceMs: number; latencyMs: number; progressThread: boolean;
 }
 
 function run(n: number): Result {
@@ -52,7 +52,7 @@ for (const r of [one, two]) {
   const multi = r.ranks > 1;
   console.log(`${String(r.ranks).padStart(5)} ${f(r.stepMs)} ${f(compute)} ${f(multi ? r.allreduceMs : 0)} ${f(r.exposedMs)} ${f(r.inBackwardMs)} ${f(multi ? hiddenMs(r) : 0)} ${f((1000 * batch) / r.stepMs)}`);
 }
-console.log(`progress of the sums: ${two.progressThread ? 'the addon\'s thread (MPI_THREAD_MULTIPLE)' : 'main thread, between layers'}`);
+console.log(`progress of the sums: ${two.progressThread ? 'the addon\'s thread (MPI_THREAD_MULTIPLE)' : 'main thread, between layers'}; of main, ${two.startingMs.toFixed(1)} ms inside MPI_Iallreduce calls`);
 console.log(`scaling 2×1 thread vs 1×1 thread: ${(one.stepMs / two.stepMs).toFixed(2)}×`);
 const busBw = (2 * (two.ranks - 1) / two.ranks) * two.gradientBytes / (two.allreduceMs / 1000);
 console.log(`all-reduce here: ${(busBw / 1e9).toFixed(2)} GB/s bus bandwidth (shared memory), latency ${(two.latencyMs * 1000).toFixed(0)} µs per small all-reduce`);

@@ -25,22 +25,33 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
+#include <map>
 #include <utility>
 #include <vector>
 
 namespace {
 
+// A float32 or float64 typed array: its memory, element count and MPI type.
+struct Floats {
+  void* data;
+  int count;
+  MPI_Datatype type;
+};
+
 struct Pending {
   MPI_Request request;
+  // With the progress thread, the sum is started there (not yet: `started` false).
+  Floats what;
+  bool started = true;
   Napi::Reference<Napi::Value> keep;  // the buffer stays alive (and unmoved) until the request completes; main thread only
   bool done = false;
   int error = MPI_SUCCESS;
 };
 
 // `pending` is shared with the progress thread: always under `mu`. Elements are
-// erased (and their references released) only by the main thread.
-std::unordered_map<int32_t, Pending> pending;
+// erased (and their references released) only by the main thread. Ordered by
+// id, so every rank's progress thread starts the sums in the same order.
+std::map<int32_t, Pending> pending;
 std::mutex mu;
 std::condition_variable changed;
 // On the heap and never destroyed at exit: a joinable std::thread's destructor would abort the process.
@@ -67,14 +78,25 @@ void progress_loop() {
     // MPI_Test may do the reduction work itself (shared memory), so it runs
     // without `mu`: the main thread can start the next bucket meanwhile. The
     // elements stay put (only the main thread erases, and only done ones).
+    // Starting a sum (MPI_Iallreduce) can itself take long (Open MPI's
+    // libnbc runs its first round at once), so it happens here too.
     std::vector<Pending*> open;
     for (auto& [id, p] : pending)
       if (!p.done) open.push_back(&p);
     lk.unlock();
     std::vector<std::pair<bool, int>> result;
     for (Pending* p : open) {
+      int rc = MPI_SUCCESS;
+      if (!p->started) {
+        rc = MPI_Iallreduce(MPI_IN_PLACE, p->what.data, p->what.count, p->what.type, MPI_SUM, grad_comm, &p->request);
+        p->started = true;
+        if (rc != MPI_SUCCESS) {
+          result.emplace_back(true, rc);
+          continue;
+        }
+      }
       int flag = 0;
-      int rc = MPI_Test(&p->request, &flag, MPI_STATUS_IGNORE);
+      rc = MPI_Test(&p->request, &flag, MPI_STATUS_IGNORE);
       result.emplace_back(rc != MPI_SUCCESS || flag, rc);
     }
     lk.lock();
@@ -107,12 +129,6 @@ void require_init(const Napi::Env& env, const char* what) {
   if (!initialised) throw Napi::Error::New(env, std::string("MPI ") + what + ": call init() first");
 }
 
-// A float32 or float64 typed array: its memory, element count and MPI type.
-struct Floats {
-  void* data;
-  int count;
-  MPI_Datatype type;
-};
 
 Floats floats(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (i >= info.Length() || !info[i].IsTypedArray()) throw Napi::TypeError::New(info.Env(), std::string("MPI ") + what + ": argument must be a Float32Array or Float64Array");
@@ -201,10 +217,10 @@ Napi::Value IallreduceSum(const Napi::CallbackInfo& info) {
   require_init(env, "iallreduceSum");
   auto f = floats(info, 0, "iallreduceSum");
   std::unique_lock<std::mutex> lk(mu);
-  MPI_Request r;
-  check(env, MPI_Iallreduce(MPI_IN_PLACE, f.data, f.count, f.type, MPI_SUM, grad_comm, &r), "Iallreduce");
+  MPI_Request r = MPI_REQUEST_NULL;
+  if (!threaded) check(env, MPI_Iallreduce(MPI_IN_PLACE, f.data, f.count, f.type, MPI_SUM, grad_comm, &r), "Iallreduce");
   int32_t id = next_id++;
-  pending.emplace(id, Pending{r, Napi::Persistent(info[0])});
+  pending.emplace(id, Pending{r, f, !threaded, Napi::Persistent(info[0])});
   lk.unlock();
   changed.notify_all();
   return Napi::Number::New(env, id);

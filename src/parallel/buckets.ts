@@ -21,6 +21,8 @@ interface Bucket {
 export interface CommTimes {
   /** Starting, testing and packing during the backward pass. */
   inBackward: number;
+  /** Of which inside MPI_Iallreduce (starting the sums). */
+  starting: number;
   /** Waiting after the backward pass for sums still in flight (the exposed part). */
   exposedWait: number;
   steps: number;
@@ -33,7 +35,7 @@ export class GradientBuckets {
   readonly buckets: readonly Bucket[];
   private readonly byLastLayer = new Map<number, Bucket>();
   private inFlight: Bucket[] = [];
-  readonly times: CommTimes = { inBackward: 0, exposedWait: 0, steps: 0 };
+  readonly times: CommTimes = { inBackward: 0, starting: 0, exposedWait: 0, steps: 0 };
 
   /** `params`: the gradients to sum (trainable ones; frozen layers are left out). */
   constructor(private readonly mpi: MpiAddon, layers: readonly Layer[], params: readonly Param[], bucketBytes = DEFAULT_BUCKET_BYTES) {
@@ -67,7 +69,9 @@ export class GradientBuckets {
         b.staging.set(p.grad.data, at);
         at += p.grad.size;
       }
+      const t1 = performance.now();
       b.request = this.mpi.iallreduceSum(b.staging);
+      this.times.starting += performance.now() - t1;
       this.inFlight.push(b);
     }
     this.inFlight = this.inFlight.filter((f) => !this.mpi.test(f.request!));
