@@ -183,3 +183,11 @@ describe('data-parallel training over MPI', { skip }, () => {
     assert.match(r.out, /resumed from .*ckpt-\d+\.json/);
   });
 });
+
+describe('alexnet backends and MPI', () => {
+  it('says whether the MPI addon is available', () => {
+    const r = spawnSync(process.execPath, [CLI, 'backends'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, addon instanceof Error ? /^mpi: unavailable \(.*not built/m : /^mpi: available/m);
+  });
+});

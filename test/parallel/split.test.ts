@@ -11,7 +11,7 @@ import { crossEntropy, crossEntropyBackward } from '../../src/ops/crossentropy.j
 import { Sgd } from '../../src/train/sgd.js';
 import { trainStepDetailed, type GradientReducer } from '../../src/train/step.js';
 import { GradientBuckets } from '../../src/parallel/buckets.js';
-import type { MpiAddon } from '../../src/parallel/mpi.js';
+import { launchedSize, type MpiAddon } from '../../src/parallel/mpi.js';
 import { tinyPaper } from '../helpers/tiny-presets.js';
 
 const G = 12;
@@ -121,5 +121,12 @@ describe('data-parallel arithmetic', () => {
     assert.deepEqual(started, withWeights);
     assert.equal(buckets.floats, params.reduce((a, p) => a + p.grad.size, 0));
     params.forEach((p, k) => assert.ok(p.grad.data.every((g) => g === 2 * (k + 1)), p.name));
+  });
+
+  it('knows a process started by mpirun or srun, and one that was not', () => {
+    assert.deepEqual(launchedSize({ OMPI_COMM_WORLD_SIZE: '4', OMPI_COMM_WORLD_RANK: '1' }), { variable: 'OMPI_COMM_WORLD_SIZE', size: 4 });
+    assert.deepEqual(launchedSize({ PMI_SIZE: '2' }), { variable: 'PMI_SIZE', size: 2 });
+    assert.deepEqual(launchedSize({ PMIX_RANK: '0' }), { variable: 'PMIX_RANK', size: 0 });
+    assert.equal(launchedSize({ PATH: '/usr/bin' }), null);
   });
 });
