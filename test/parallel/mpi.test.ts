@@ -23,7 +23,9 @@ import { loadMpi } from '../../src/parallel/mpi.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MPIRUN = ['--oversubscribe', '--allow-run-as-root'];
-const env = { ...process.env, ALEXNET_THREADS: '1' };
+// Containers often forbid the cross-process memory access Open MPI's shared-memory
+// transport uses for large messages (CMA, ptrace rules); copy-in/copy-out works everywhere.
+const env = { ...process.env, ALEXNET_THREADS: '1', OMPI_MCA_btl_vader_single_copy_mechanism: 'none' };
 const root = mkdtempSync(join(tmpdir(), 'alexnet-mpi-'));
 let data = '';
 
