@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { DataLoader, ViewMode } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
+import type { Part } from '../data/part.js';
 import { ensureEmbeddedDataset } from '../data/embedded.js';
 import { openTestSplit } from '../eval/test-split.js';
 
@@ -25,6 +26,8 @@ export interface SplitLoaderOptions {
   readonly cropSize: number;
   readonly limit?: number;
   readonly workers?: number;
+  /** This process's share of each batch (data-parallel training, src/parallel). */
+  readonly part?: Part;
 }
 
 export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {
@@ -41,5 +44,6 @@ export function openSplit(dir: string, split: 'train' | 'val', config: Config, o
     dropLast: true,
     workers: o.workers ?? d.workers,
     limit: o.limit,
+    part: o.part,
   });
 }

@@ -23,7 +23,9 @@ options of every command that runs a network:
 
 environment:
   ALEXNET_BACKEND=native|reference|webgpu   as --backend
-  ALEXNET_THREADS=<n>                native worker threads (default: all cores)
+  ALEXNET_THREADS=<n>                native worker threads (default: all cores; per rank under mpirun)
+
+data-parallel training on N processes or machines: mpirun -np N alexnet train ... (docs/cluster.md)
 `;
 }
 

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { Tensor } from '../tensor/tensor.js';
 import { checkSeed, epochOrder } from './augment.js';
 import { BatchBuilder, viewsPerImage, type BuilderSpec } from './batch.js';
+import { partRange } from './part.js';
 import type { BatchReply, BatchRequest } from './loader-worker.js';
 import { readDatasetInfo, readSplitIndex } from './shards.js';
 import type { Batch, DataLoader, LoaderOptions, SplitName } from './types.js';
@@ -137,7 +138,10 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
     check(Number.isInteger(start) && start >= 0 && start <= batchesPerEpoch, `start must be in 0..${batchesPerEpoch}, got ${start}`);
     if (closed) throw new Error('DataLoader: used after close()');
     const order = epochOrder(base, o.seed, e, o.shuffle);
-    const slice = (b: number) => order.slice(b * o.batchSize, Math.min((b + 1) * o.batchSize, n));
+    const slice = (b: number) => {
+      const all = order.slice(b * o.batchSize, Math.min((b + 1) * o.batchSize, n));
+      return o.part ? all.slice(...partRange(all.length, o.part)) : all;
+    };
     const inFlight = new Map<number, Promise<Float32Array>>();
     let ahead = start;
     const fillAhead = (upTo: number) => {

@@ -1,6 +1,7 @@
 // The contract between the data pipeline (prepare, shards, loader) and its
 // users (trainer, evaluation). docs/paper.md §5.
 import type { Tensor } from '../tensor/tensor.js';
+import type { Part } from './part.js';
 
 /**
  * How the mean is subtracted (docs/paper.md §7: per-pixel vs per-channel mean):
@@ -93,6 +94,11 @@ export interface LoaderOptions {
    * ALEXNET_DATA_CACHE_MB); 0 always streams from the shards.
    */
   readonly cacheBytes?: number;
+  /**
+   * Data-parallel training: each batch holds only this process's share of the
+   * global batch (src/data/part.ts); batchesPerEpoch stays the global one.
+   */
+  readonly part?: Part;
 }
 
 export interface ClassInfo {

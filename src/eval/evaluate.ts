@@ -25,6 +25,7 @@ export async function evaluate(models: readonly AlexNet[], loader: DataLoader, v
   try {
     for await (const batch of loader.epoch(0)) {
       const n = batch.labels.length;
+      if (n === 0) continue; // a data-parallel process's share of a short last batch
       const rows = batch.x.shape[0];
       if (rows !== n * views) throw new Error(`evaluate: batch of ${rows} rows for ${n} images and ${views} views`);
       let mean: Float64Array | null = null;

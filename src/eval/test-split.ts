@@ -4,6 +4,7 @@
 import type { Config } from '../config/config.js';
 import type { DataLoader, SplitName } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
+import type { Part } from '../data/part.js';
 
 export interface TestSplitOptions {
   readonly mode: 'center' | 'tenViews';
@@ -12,12 +13,14 @@ export interface TestSplitOptions {
   readonly limit?: number;
   /** Loader threads (default: the run's). */
   readonly workers?: number;
+  /** This process's share of each batch (data-parallel validation). */
+  readonly part?: Part;
 }
 
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
   return openLoader(dataDir, split, {
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
     augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
-    seed: config.seed, shuffle: false, dropLast: false,
+    seed: config.seed, shuffle: false, dropLast: false, part: o.part,
   });
 }

@@ -23,7 +23,16 @@ export class DropoutLayer implements Layer {
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     this.mask = null;
-    if (ctx.training) {
+    if (ctx.training && ctx.rows) {
+      // (Data-parallel ranks train on the host: one GPU per rank is not supported yet.)
+      // The global batch's mask, of which this process uses its own rows.
+      const [n, ...rest] = x.shape;
+      if (ctx.rows.start < 0 || ctx.rows.start + n > ctx.rows.total) throw new RangeError(`${this.name}: rows ${ctx.rows.start}…${ctx.rows.start + n - 1} are outside a global batch of ${ctx.rows.total}`);
+      const full = this.maskBuf.get([ctx.rows.total, ...rest]);
+      ctx.rng.fillBernoulli(full.data, 1 - this.attrs.dropProbability);
+      const per = x.size / n;
+      this.mask = new Tensor(full.data.subarray(ctx.rows.start * per, (ctx.rows.start + n) * per), x.shape);
+    } else if (ctx.training) {
       // The same generator draws the same masks on every backend, so a device run tracks a host run.
       this.mask = this.maskBuf.get(x.shape);
       const draw = this.mask.deviceArray ? this.hostMask.get(x.shape) : this.mask;

@@ -18,6 +18,18 @@ export interface ForwardContext {
   readonly training: boolean;
   /** Draws dropout masks while training. */
   readonly rng: Rng;
+  /**
+   * Data-parallel training (src/parallel): this forward's rows are rows
+   * `start`… of a global batch of `total`. Dropout then draws the mask of the
+   * whole global batch (every rank keeps the same generator state) and uses
+   * these rows, so an image's mask does not depend on which rank runs it.
+   */
+  readonly rows?: RowRange;
+}
+
+export interface RowRange {
+  readonly start: number;
+  readonly total: number;
 }
 
 export interface Layer {

@@ -38,8 +38,13 @@ export class Sequential {
     return h;
   }
 
-  /** Back-propagates dL/d(output) through every layer, filling the parameter gradients. */
-  backward(dOut: Tensor): void {
+  /**
+   * Back-propagates dL/d(output) through every layer, filling the parameter
+   * gradients. `layerDone(i)` runs after layer i's backward, when its
+   * parameter gradients are final (data-parallel training starts their
+   * all-reduce there, overlapping the layers below).
+   */
+  backward(dOut: Tensor, layerDone?: (index: number) => void): void {
     if (this.inputShapes.length !== this.layers.length) throw new Error('Sequential.backward: call forward first');
     const need = Math.max(dOut.size, ...this.inputShapes.map(shapeSize));
     if (this.arena[0].size < need) this.arena = [this.device.zeros([need]), this.device.zeros([need])];
@@ -52,6 +57,7 @@ export class Sequential {
       const shape = this.inputShapes[i];
       const dx = i === 0 ? null : view(1 - which, shape);
       const r = this.layers[i].backward(dy, dx);
+      layerDone?.(i);
       if (i === 0) break;
       if (r === null) throw new Error(`${this.layers[i].name}: returned no input gradient`);
       if (sameStorage(r.storage, dx!.storage)) which = 1 - which;

@@ -5,6 +5,7 @@ import { checkLabelValues, crossEntropy, crossEntropyBackward, crossEntropyRows 
 import { hostDevice } from '../tensor/device.js';
 import type { IndexArray } from '../tensor/storage.js';
 import type { Sequential } from '../nn/sequential.js';
+import type { RowRange } from '../nn/layer.js';
 import type { Sgd } from './sgd.js';
 import { Buffer } from '../nn/layer.js';
 
@@ -12,22 +13,39 @@ import { Buffer } from '../nn/layer.js';
 const lossBuffers = new WeakMap<Sequential, { probs: Buffer; grad: Buffer }>();
 
 export interface StepResult {
-  /** Mean loss of the batch, before the update. */
+  /** Mean loss of the (global) batch, before the update. */
   readonly loss: number;
   /** Images whose highest-probability class is the label (dropout on). */
   readonly correct: number;
+  /** Images in the (global) batch. */
+  readonly images: number;
+}
+
+/**
+ * Data-parallel training (implemented in src/parallel): this process holds rows
+ * `rows` of each global batch; the loss statistics and the gradients are
+ * summed over every process, so each applies the same update.
+ */
+export interface GradientReducer {
+  readonly rows: RowRange;
+  /** Sums (loss·images, correct, images) over the processes. */
+  reduceStats(lossSum: number, correct: number, images: number): { lossSum: number; correct: number; images: number };
+  /** After layer `index`'s backward pass: its parameter gradients are final. */
+  layerDone(index: number): void;
+  /** Waits for every gradient sum; the gradients are then the global batch's. */
+  finish(): void;
 }
 
 /**
  * A step whose loss is not finite changes nothing (no backward, no update),
- * so the caller can stop with the weights of the last good step.
+ * so the caller can stop with the weights of the last good step. With a
+ * reducer every process sees the same global loss, so all stop together.
  */
-export function trainStepDetailed(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng): StepResult {
+export function trainStepDetailed(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng, reducer?: GradientReducer): StepResult {
   let bufs = lossBuffers.get(net);
   if (!bufs) lossBuffers.set(net, (bufs = { probs: new Buffer(), grad: new Buffer() }));
-  const logits = net.forward(x, { training: true, rng });
+  const logits = net.forward(x, reducer ? { training: true, rng, rows: reducer.rows } : { training: true, rng });
   const { loss, probs } = crossEntropy(logits, labels, bufs.probs.get(logits.shape));
-  if (!Number.isFinite(loss)) return { loss, correct: 0 };
   const [n, k] = probs.shape;
   let correct = 0;
   for (let i = 0; i < n; i++) {
@@ -36,9 +54,19 @@ export function trainStepDetailed(net: Sequential, sgd: Sgd, x: Tensor, labels: 
     for (let c = 1; c < k; c++) if (probs.data[row + c] > probs.data[row + best]) best = c;
     if (best === labels[i]) correct++;
   }
-  net.backward(crossEntropyBackward(probs, labels, 1, bufs.grad.get(logits.shape)));
+  let images = n;
+  let mean = loss;
+  if (reducer) {
+    const s = reducer.reduceStats(loss * n, correct, n);
+    ({ correct, images } = s);
+    mean = s.lossSum / images;
+  }
+  if (!Number.isFinite(mean)) return { loss: mean, correct: 0, images };
+  // The mean over the global batch: this process's rows weigh n/images of it.
+  net.backward(crossEntropyBackward(probs, labels, reducer ? n / images : 1, bufs.grad.get(logits.shape)), reducer && ((i) => reducer.layerDone(i)));
+  reducer?.finish();
   sgd.step(learningRate);
-  return { loss, correct };
+  return { loss: mean, correct, images };
 }
 
 interface DeviceBuffers {
@@ -54,9 +82,10 @@ const deviceBuffers = new WeakMap<Sequential, DeviceBuffers>();
  * non-finite loss leaves the weights changed; the trainer stops and never
  * saves them (a checkpoint is only written from finite weights).
  */
-export async function trainStepOn(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng): Promise<StepResult> {
+export async function trainStepOn(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng, reducer?: GradientReducer): Promise<StepResult> {
   const dev = net.device;
-  if (dev === hostDevice) return trainStepDetailed(net, sgd, x, labels, learningRate, rng);
+  if (dev === hostDevice) return trainStepDetailed(net, sgd, x, labels, learningRate, rng, reducer);
+  if (reducer) throw new Error('data-parallel training runs on the host backends: one GPU per rank is not supported yet (drop --backend webgpu under mpirun)');
   let b = deviceBuffers.get(net);
   if (!b) deviceBuffers.set(net, (b = { input: new Buffer(dev), probs: new Buffer(dev), grad: new Buffer(dev), rows: new Buffer(dev), labels: dev.indices(0) }));
   const n = labels.length;
@@ -78,7 +107,7 @@ export async function trainStepOn(net: Sequential, sgd: Sgd, x: Tensor, labels: 
     loss += r[2 * i];
     correct += r[2 * i + 1];
   }
-  return { loss: loss / n, correct };
+  return { loss: loss / n, correct, images: n };
 }
 
 export function trainStep(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng): number {

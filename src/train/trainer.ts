@@ -27,6 +27,7 @@ import { evaluate } from '../eval/evaluate.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { saveWeights } from '../io/weights.js';
 import { frozenParams, loadInitialWeights } from './finetune.js';
+import type { DistributedTraining } from './distributed.js';
 
 /** Generator streams of one seed: each use draws from its own. */
 export const RNG_STREAMS = { init: 1, dropout: 2 } as const;
@@ -54,6 +55,11 @@ export interface TrainerOptions {
   readonly shouldStop?: () => boolean;
   /** Where the network trains (default: the process's default device, see --backend). */
   readonly device?: Device;
+  /**
+   * Data-parallel training over several processes (src/parallel): the loaders
+   * give this process's share of each batch; rank 0 alone writes files.
+   */
+  readonly distributed?: DistributedTraining;
 }
 
 export type TrainStatus = 'completed' | 'interrupted' | 'diverged';
@@ -115,15 +121,21 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     }
     if (frozen.size) log(`frozen: ${t.freeze.join(', ')}`);
   }
+  const dist = o.distributed;
+  dist?.attach(model.net.layers, trainable);
+  dist?.syncState(trainable, sgd.velocity, dropoutRng, pos);
+  const writes = !dist || dist.rank === 0;
   if (o.learningRate !== undefined && o.learningRate !== schedule.learningRate) {
     log(`learning rate set to ${o.learningRate} (was ${schedule.learningRate})`);
     schedule.setLearningRate(o.learningRate);
   }
 
-  mkdirSync(o.runDir, { recursive: true });
-  writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
-  const metrics = new MetricsLog(o.runDir);
-  metrics.open(pos.globalStep, pos.epoch);
+  if (writes) {
+    mkdirSync(o.runDir, { recursive: true });
+    writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
+  }
+  const metrics = writes ? new MetricsLog(o.runDir) : null;
+  metrics?.open(pos.globalStep, pos.epoch);
   const bar = new ProgressBar(process.stderr, o.progress ?? true);
   let lastCheckpoint: string | null = null;
 
@@ -142,6 +154,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const checkpoint = async (): Promise<string | null> => {
     const weights = await model.hostStateDict();
     if (!finite(weights)) return null;
+    if (!writes) return (lastCheckpoint = `${o.runDir} (written by rank 0)`);
     lastCheckpoint = saveCheckpoint(o.runDir, {
       preset: preset.name,
       classes: classes.map((k) => ({ id: k.id, name: k.name })),
@@ -162,7 +175,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     `resume with a lower rate, e.g. alexnet train --resume ${o.runDir} --lr ${lr / 10}`);
   const finish = (status: TrainStatus, message: string): TrainResult => {
     bar.clear();
-    metrics.close();
+    metrics?.close();
     return { status, model, history, position: pos, checkpoint: lastCheckpoint, message };
   };
 
@@ -179,14 +192,15 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       for await (const b of o.train.epoch(pos.epoch, pos.stepInEpoch)) {
         // Let signal handlers (Ctrl-C) run: the kernels below are synchronous.
         await new Promise<void>((r) => setImmediate(r));
-        if (o.shouldStop?.()) {
+        const stop = o.shouldStop?.() ?? false;
+        if (dist ? dist.anyRank(stop) : stop) {
           bar.clear();
           const path = await checkpoint();
           if (!path) return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}`, 'the weights became non-finite', schedule.learningRate);
           return finish('interrupted', `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: alexnet train --resume ${o.runDir}`);
         }
         const lr = schedule.learningRate;
-        const r = await trainStepOn(model.net, sgd, b.x, b.labels, lr, dropoutRng);
+        const r = await trainStepOn(model.net, sgd, b.x, b.labels, lr, dropoutRng, dist);
         if (!Number.isFinite(r.loss)) {
           bar.clear();
           return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1} (global step ${pos.globalStep + 1})`, `the loss became ${r.loss}`, lr);
@@ -195,15 +209,15 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         const seconds = (now - stepStart) / 1000;
         stepStart = now;
         pos = { epoch: pos.epoch, stepInEpoch: pos.stepInEpoch + 1, globalStep: pos.globalStep + 1 };
-        acc = { lossSum: acc.lossSum + r.loss * b.labels.length, correct: acc.correct + r.correct, images: acc.images + b.labels.length, seconds: acc.seconds + seconds };
-        windowImages += b.labels.length;
+        acc = { lossSum: acc.lossSum + r.loss * r.images, correct: acc.correct + r.correct, images: acc.images + r.images, seconds: acc.seconds + seconds };
+        windowImages += r.images;
         if (now - windowStart > 2000) {
           rate = (windowImages * 1000) / (now - windowStart);
           windowStart = now;
           windowImages = 0;
         }
         const shown = rate || acc.images / Math.max(acc.seconds, 1e-9);
-        metrics.step({ step: pos.globalStep, epoch: pos.epoch + 1, batch: pos.stepInEpoch, loss: r.loss, top1Error: 1 - r.correct / b.labels.length, learningRate: lr, imagesPerSecond: Math.round(b.labels.length / seconds), time: new Date().toISOString() });
+        metrics?.step({ step: pos.globalStep, epoch: pos.epoch + 1, batch: pos.stepInEpoch, loss: r.loss, top1Error: 1 - r.correct / r.images, learningRate: lr, imagesPerSecond: Math.round(r.images / seconds), time: new Date().toISOString() });
         const remaining = (totalSteps - pos.globalStep) * batch / Math.max(shown, 1e-9);
         bar.update(epochLabel, pos.stepInEpoch, perEpoch, { 'img/s': shown.toFixed(0), loss: (acc.lossSum / acc.images).toFixed(4), lr: String(lr) }, remaining);
         if (o.checkpointEvery && pos.globalStep % o.checkpointEvery === 0 && pos.stepInEpoch < perEpoch && !(await checkpoint())) {
@@ -216,7 +230,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       let val: { loss: number; top1Error: number; top5Error: number } | null = null;
       if (o.val) {
         const t0 = performance.now();
-        val = await evaluate([model], o.val, o.valViews ?? 1, process.stderr.isTTY ? (done) => bar.update(`${epochLabel} validation`, done, o.val!.size, {}, 0) : undefined);
+        const local = await evaluate([model], o.val, o.valViews ?? 1, process.stderr.isTTY ? (done) => bar.update(`${epochLabel} validation`, done, o.val!.size, {}, 0) : undefined);
+        val = dist ? dist.reduceEval(local) : local;
         bar.clear();
         acc = { ...acc, seconds: acc.seconds + (performance.now() - t0) / 1000 };
       }
@@ -235,7 +250,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         images: acc.images,
       };
       history.push(m);
-      metrics.epoch({ ...m });
+      metrics?.epoch({ ...m });
       const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
       log(`epoch ${m.epoch}/${t.epochs}  train loss ${m.trainLoss.toFixed(4)} top-1 err ${pct(m.trainTop1Error)}  ` +
         `val loss ${m.valLoss === null ? '-' : m.valLoss.toFixed(4)} top-1 err ${pct(m.valTop1Error)} top-5 err ${pct(m.valTop5Error)}  ` +
@@ -243,14 +258,15 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       if (decision.dropped) log(`learning rate ${lrUsed} → ${decision.learningRate} (${decision.reason})`);
       pos = { epoch: pos.epoch + 1, stepInEpoch: 0, globalStep: pos.globalStep };
       acc = { lossSum: 0, correct: 0, images: 0, seconds: 0 };
+      dist?.checkInSync(model.params());
       if (!(await checkpoint())) return diverged(`the end of epoch ${m.epoch}`, 'the weights became non-finite', lrUsed);
     }
   } catch (e) {
     bar.clear();
-    metrics.close();
+    metrics?.close();
     throw e;
   }
   const weightsPath = join(o.runDir, 'model.safetensors');
-  saveWeights(model, weightsPath, { classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt' }, await model.hostStateDict());
+  if (writes) saveWeights(model, weightsPath, { classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt' }, await model.hostStateDict());
   return finish('completed', `finished ${t.epochs} epochs; weights in ${weightsPath}`);
 }

@@ -39,14 +39,19 @@ export interface NativeAddon {
   gemm(M: number, N: number, K: number, a: F32, b: F32, c: F32): void;
 }
 
-/** build/Release/alexnet_native.node, from dist/src/backend/native/ or src/backend/native/. */
-export function addonPath(): string {
+/** The package's folder (the one with package.json), from dist/src/backend/native/ or src/backend/native/. */
+export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(path.join(dir, 'package.json'))) break;
     dir = path.dirname(dir);
   }
-  return path.join(dir, 'build', 'Release', 'alexnet_native.node');
+  return dir;
+}
+
+/** build/Release/alexnet_native.node in the package. */
+export function addonPath(): string {
+  return path.join(packageRoot(), 'build', 'Release', 'alexnet_native.node');
 }
 
 let cached: NativeAddon | Error | undefined;

@@ -1,6 +1,7 @@
 import type { Command } from '../args.js';
 import { activeBackend, backendOps, registeredBackends } from '../../ops/registry.js';
 import { loadAddon } from '../../backend/native/addon.js';
+import { loadMpi } from '../../parallel/mpi.js';
 
 export const backends: Command = {
   spec: {
@@ -20,6 +21,9 @@ export const backends: Command = {
       console.log(`native: unavailable (${addon.message})`);
     }
     for (const b of registeredBackends()) console.log(`  ${b}: ${backendOps(b).join(', ')}`);
+    // Loading the addon does not initialise MPI, so this works outside mpirun too.
+    const mpi = loadMpi();
+    console.log(mpi instanceof Error ? `mpi: unavailable (${mpi.message})` : 'mpi: available (data-parallel training with mpirun -np N alexnet train …; docs/cluster.md)');
     // WebGPU: the adapter, or exactly why there is none.
     const { describeAdapter } = await import('../../backend/webgpu/gpu.js');
     try {

@@ -10,6 +10,9 @@ import { openSplit, resolveDataDir } from '../data-options.js';
 import type { DataLoader } from '../../data/types.js';
 import { readSafetensors } from '../../io/safetensors.js';
 import { INPUT_KEY, PRESET_KEY } from '../../io/weights.js';
+import { partRange } from '../../data/part.js';
+import { DataParallel } from '../../parallel/data-parallel.js';
+import { joinJob, type JoinedJob } from '../../parallel/launch.js';
 
 /** Flags that map onto config keys (the rest go through --set). */
 const SHORTCUTS: readonly [flag: string, key: string][] = [
@@ -74,6 +77,7 @@ exactly where the run stopped (also after a crash or kill).`,
       'alexnet train --data fmnist --epochs 12 --run runs/fmnist',
       'alexnet train --preset paper --data /data/ilsvrc-prepared --run runs/paper',
       'alexnet train --resume runs/paper --lr 0.001     # continue, dividing the rate by 10 by hand',
+      'mpirun -np 4 alexnet train --preset paper --data /shared/ilsvrc --run /shared/runs/paper   # data-parallel (docs/cluster.md)',
     ],
   },
   run: (args) => runTraining('train', args, []),
@@ -126,7 +130,21 @@ export function initialWeightsOverrides(args: Parsed): [string, Json][] {
 }
 
 async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
-  const log = (l: string) => console.log(l);
+  // Under mpirun/srun: one rank of a data-parallel job (src/parallel); rank 0 alone prints and writes.
+  const job = joinJob();
+  if (!job) return trainProcess(command, args, extraOverrides, null);
+  try {
+    const code = await trainProcess(command, args, extraOverrides, job);
+    job.finish();
+    return code;
+  } catch (e) {
+    return job.fail(e);
+  }
+}
+
+async function trainProcess(command: string, args: Parsed, extraOverrides: [string, Json][], job: JoinedJob | null): Promise<number> {
+  const root = !job || job.rank === 0;
+  const log = root ? (l: string) => console.log(l) : () => undefined;
   const resumeTarget = args.options.resume as string | undefined;
   let config: Config;
   let resume = null;
@@ -147,15 +165,24 @@ async function runTraining(command: string, args: Parsed, extraOverrides: [strin
     runDir = (args.options.run as string | undefined) ?? join('runs', `${command === 'train' ? config.preset : 'finetune'}-${timestamp()}`);
     if (existsSync(join(runDir, 'checkpoints'))) throw new UsageError(command, `${runDir} already holds a run; continue it with --resume ${runDir}, or choose another --run`);
   }
-  console.log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
+  log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
+  const dist = job ? new DataParallel(job, config.train.batchSize) : undefined;
+  if (job && dist) {
+    dist.checkText(JSON.stringify(config), `rank ${job.rank}'s config differs from rank 0's: start every rank with the same arguments`);
+    const [a, b] = partRange(config.train.batchSize, { index: 0, count: job.size });
+    log(`data-parallel: ${job.size} processes (${job.library}${job.progressThread ? ', progress thread' : ''}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
+  }
+  // Rank 0 first: the embedded dataset may have to be prepared, and into one folder only once.
+  if (job && job.rank !== 0) job.mpi.barrier();
   const dataDir = await resolveDataDir((args.options.data as string | undefined) ?? resume?.meta.data, config, log);
+  if (job && job.rank === 0) job.mpi.barrier();
   const preset = configuredPreset(config);
   const loaders: DataLoader[] = [];
   try {
-    const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined });
+    const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined, part: dist?.part });
     loaders.push(trainData);
     const views = config.data.valViews;
-    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined }).catch((e: Error) => {
+    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined, part: dist?.part }).catch((e: Error) => {
       log(`no validation split (${e.message}); the plateau schedule needs one`);
       return null;
     });
@@ -176,9 +203,9 @@ async function runTraining(command: string, args: Parsed, extraOverrides: [strin
         config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
         learningRate: resume && args.given.has('lr') ? args.options.lr as number : undefined,
         checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
-        progress: args.options.progress as boolean, shouldStop: () => stopping, log,
+        progress: root && (args.options.progress as boolean), shouldStop: () => stopping, log, distributed: dist,
       });
-      (r.status === 'diverged' ? console.error : console.log)(r.message);
+      if (root) (r.status === 'diverged' ? console.error : console.log)(r.message);
       return r.status === 'diverged' ? 1 : 0;
     } finally {
       process.off('SIGINT', onSigint);
