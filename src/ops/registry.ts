@@ -10,6 +10,7 @@
 import type { Conv2dKernels } from './conv2d.js';
 import type { LinearKernels } from './linear.js';
 import type { ReluKernels } from './relu.js';
+import type { TanhKernels } from './tanh.js';
 import type { LrnKernels } from './lrn.js';
 import type { MaxPool2dKernels } from './maxpool2d.js';
 import type { DropoutKernels } from './dropout.js';
@@ -22,6 +23,7 @@ export interface KernelSets {
   conv2d: Conv2dKernels;
   linear: LinearKernels;
   relu: ReluKernels;
+  tanh: TanhKernels;
   lrn: LrnKernels;
   maxpool2d: MaxPool2dKernels;
   dropout: DropoutKernels;
@@ -31,7 +33,7 @@ export interface KernelSets {
 }
 
 export type OpName = keyof KernelSets;
-export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
+export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
 
 export const REFERENCE_BACKEND = 'reference';
 
