@@ -7,7 +7,7 @@ import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
 import type { MeanMode, PcaUnits } from '../data/types.js';
-import { getPreset, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
+import { getPreset, type Activation, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
 import { suggest } from '../util/suggest.js';
 
 /** Model-level ambiguities (PAPER.md §7); null keeps the preset's own choice. */
@@ -26,6 +26,8 @@ export interface ModelOptions {
   readonly dropProbability: number | null;
   /** Value of the biases the preset initialises positive (paper 1, Caffe 0.1). */
   readonly positiveBias: number | null;
+  /** §3.1: 'relu' (the paper) or 'tanh' (Figure 1's saturating baseline). */
+  readonly activation: Activation | null;
 }
 
 /** The preset's SGD recipe (batch, epochs, rates, momentum form, schedule) plus fine-tuning. */
@@ -74,7 +76,7 @@ export function defaultConfig(presetName: string): Config {
   return {
     preset: p.name,
     seed: 1,
-    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null },
+    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null, activation: null },
     train: (({ imageSize: _size, augment: _augment, ...sgd }) => ({ ...sgd, initFrom: null, freeze: [] }))(r),
     data: { imageSize: r.imageSize, ...r.augment, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
@@ -118,7 +120,7 @@ const schedule: Check = (v, key) => {
 
 /** The type of every leaf, by dotted key: the schema overrides are checked against. */
 const SCHEMA: Record<string, Check> = {
-  preset: oneOf(['paper', 'caffe', 'torchvision', 'mini']),
+  preset: oneOf(['paper', 'caffe', 'torchvision', 'mini', 'convnet4']),
   seed: num(0, 2 ** 53 - 1, true),
   'model.classes': num(1, 1e6, true, true),
   'model.inputRule': oneOf(['overhang', 'pad', 'valid', 'preset'], true),
@@ -129,6 +131,7 @@ const SCHEMA: Record<string, Check> = {
   'model.dropoutScaling': oneOf(['paper', 'inverted'], true),
   'model.dropProbability': num(0, 0.99, false, true),
   'model.positiveBias': num(-1e6, 1e6, false, true),
+  'model.activation': oneOf(['relu', 'tanh'], true),
   'train.batchSize': num(1, 1e6, true),
   'train.epochs': num(0, 1e6, true),
   'train.learningRate': num(0, 1e3),
@@ -275,7 +278,8 @@ export function configuredPreset(config: Config, classes?: number): Preset {
       }
     }
   });
-  return { ...base, inputSize, inputRule, classes: nClasses, layers };
+  const activation = m.activation ?? base.activation;
+  return { ...base, inputSize, inputRule, classes: nClasses, layers, ...(activation ? { activation } : {}) };
 }
 
 /** Reads a JSON config file (partial config) with errors that name the file. */

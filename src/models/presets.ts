@@ -99,6 +99,9 @@ export interface Recipe {
   readonly augment: AugmentConfig;
 }
 
+/** The nonlinearity after every conv and hidden fc layer whose spec has `relu` (§3.1). */
+export type Activation = 'relu' | 'tanh';
+
 export interface Preset {
   readonly name: string;
   readonly description: string;
@@ -109,6 +112,8 @@ export interface Preset {
   readonly classes: number;
   readonly layers: readonly LayerSpec[];
   readonly recipe: Recipe;
+  /** §3.1: ReLU (the paper's; absent means relu) or tanh (Figure 1's saturating baseline). */
+  readonly activation?: Activation;
 }
 
 const std = (weightStd: number, bias: number): Init => ({ weightStd, bias });
@@ -283,7 +288,36 @@ export const mini: Preset = {
   ],
 };
 
-export const PRESETS: Readonly<Record<string, Preset>> = { paper, caffe, torchvision, mini };
+/**
+ * Figure 1 of §3.1: "a four-layer convolutional neural network" on CIFAR-10,
+ * trained with ReLUs and with tanh (model.activation=tanh). Three 5×5 conv
+ * layers (32-32-64, pad 2) each followed by 3×3/2 max pooling, and one fc
+ * layer: the layout of cuda-convnet's CIFAR-10 example nets the figure
+ * comes from, here for 28×28 inputs (28 → 13 → 6 → 2). No LRN and no dropout:
+ * the figure isolates the nonlinearity. Initialisation σ = √(2/fan-in) as in
+ * mini (conv1 also absorbs the 0–255 pixel scale); zero biases, since a
+ * positive bias would push tanh units towards saturation.
+ */
+export const convnet4: Preset = {
+  name: 'convnet4',
+  description: "§3.1 Figure 1's four-layer convnet for 28×28 images: 5×5 conv 32-32-64 with 3×3/2 pooling, one fc layer; for relu vs tanh (model.activation)",
+  inputSize: 28,
+  inputRule: 'preset',
+  inputChannels: 3,
+  classes: 10,
+  recipe: { ...mini.recipe },
+  layers: [
+    conv('conv1', 'conv1', 32, 5, 1, 2, 1, std(0.002, 0)),
+    pool('pool1'),
+    conv('conv2', 'conv2', 32, 5, 1, 2, 1, std(0.05, 0)),
+    pool('pool2'),
+    conv('conv3', 'conv3', 64, 5, 1, 2, 1, std(0.05, 0)),
+    pool('pool3'),
+    fc('fc4', 'fc4', 10, false, std(0.01, 0)),
+  ],
+};
+
+export const PRESETS: Readonly<Record<string, Preset>> = { paper, caffe, torchvision, mini, convnet4 };
 
 export function getPreset(name: string): Preset {
   const p = PRESETS[name];

@@ -1,0 +1,83 @@
+// model.activation (§3.1): tanh layers replace the fused ReLUs, with correct
+// gradients, and the four-layer convnet of Figure 1 has the expected size.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { Rng } from '../../src/tensor/random.js';
+import { setBackend, REFERENCE_BACKEND } from '../../src/ops/registry.js';
+import { crossEntropy, crossEntropyBackward } from '../../src/ops/crossentropy.js';
+import { Sequential } from '../../src/nn/sequential.js';
+import { Conv2dLayer } from '../../src/nn/conv.js';
+import { LinearLayer } from '../../src/nn/linear.js';
+import { TanhLayer } from '../../src/nn/tanh.js';
+import { buildAlexNet } from '../../src/models/alexnet.js';
+import { configuredPreset, resolveConfig } from '../../src/config/config.js';
+import { tanh } from '../../src/ops/tanh.js';
+import { toOnnxModel } from '../../src/export/onnx.js';
+
+describe('activation', () => {
+  it('convnet4: 81,898 parameters, 28 → 13 → 6 → 2, ten outputs', () => {
+    const net = buildAlexNet(configuredPreset(resolveConfig('convnet4', []))).net;
+    assert.equal(net.params().reduce((a, p) => a + p.value.size, 0), 2432 + 25632 + 51264 + 2570);
+    assert.deepEqual(net.shapes([2, 3, 28, 28]).map((s) => s.join('x')), ['2x32x28x28', '2x32x13x13', '2x32x13x13', '2x32x6x6', '2x64x6x6', '2x64x2x2', '2x10']);
+  });
+
+  it('model.activation=tanh puts a tanh layer after every layer the preset gives a ReLU, none after fc8', () => {
+    const relu = buildAlexNet(configuredPreset(resolveConfig('mini', [])));
+    const t = buildAlexNet(configuredPreset(resolveConfig('mini', [['model.activation', 'tanh']])));
+    const names = t.net.layers.map((l) => l.name);
+    assert.deepEqual(names.filter((n) => n.endsWith('.tanh')), ['conv1.tanh', 'conv2.tanh', 'conv3.tanh', 'conv4.tanh', 'conv5.tanh', 'fc6.tanh', 'fc7.tanh']);
+    assert.equal(names.at(-1), 'fc8');
+    assert.equal(t.size, relu.size);
+    assert.deepEqual(relu.net.layers.map((l) => l.name).filter((n) => n.endsWith('.tanh')), []);
+    // conv1's output through the tanh layer is tanh of the bare convolution.
+    setBackend(REFERENCE_BACKEND);
+    const x = new Tensor(new Rng(4).fillUniform(new Float32Array(2 * 3 * 28 * 28), -100, 100), [2, 3, 28, 28]);
+    for (const p of t.params()) new Rng(5).fillUniform(p.value.data, -0.05, 0.05);
+    const conv = t.net.layers[0].forward(x, { training: false, rng: new Rng(1) });
+    const expected = tanh(conv);
+    const got = t.net.layers[1].forward(conv, { training: false, rng: new Rng(1) });
+    assert.deepEqual(Array.from(got.data), Array.from(expected.data));
+    assert.ok(expected.data.some((v) => v < -0.1), 'tanh keeps negative values (a ReLU would not)');
+    assert.throws(() => toOnnxModel(t), /tanh networks .* are not exported/);
+    assert.throws(() => resolveConfig('mini', [['model.activation', 'sigmoid']]), /model.activation must be one of relu, tanh or null, got "sigmoid"/);
+  });
+
+  it('back-propagates through tanh layers (finite differences)', () => {
+    setBackend(REFERENCE_BACKEND);
+    const net = new Sequential([
+      new Conv2dLayer('conv1', 'conv1', 3, 6, 3, { padding: 1 }, false),
+      new TanhLayer('conv1.tanh'),
+      new LinearLayer('fc1', 'fc1', 6 * 5 * 5, 8, false),
+      new TanhLayer('fc1.tanh'),
+      new LinearLayer('fc2', 'fc2', 8, 4, false),
+    ]);
+    const rng = new Rng(11);
+    for (const p of net.params()) rng.fillUniform(p.value.data, -0.5, 0.5);
+    const x = new Tensor(new Rng(12).fillUniform(new Float32Array(2 * 3 * 5 * 5), -2, 2), [2, 3, 5, 5]);
+    const labels = Int32Array.of(1, 3);
+    const ctx = { training: true, rng: new Rng(1) };
+    const loss = () => crossEntropy(net.forward(x, ctx), labels).loss;
+    net.backward(crossEntropyBackward(crossEntropy(net.forward(x, ctx), labels).probs, labels));
+    const grads = new Map(net.params().map((p) => [p.name, p.grad.data.slice()]));
+    let worst = 0;
+    for (const p of net.params()) {
+      for (let t = 0; t < 5; t++) {
+        const i = rng.int(p.value.size);
+        const h = 1e-2; // tanh is smooth: a larger step keeps float32 rounding below the tolerance
+        const v = p.value.data[i];
+        p.value.data[i] = v + h;
+        const up = loss();
+        p.value.data[i] = v - h;
+        const down = loss();
+        p.value.data[i] = v;
+        const numeric = (up - down) / (2 * h);
+        const analytic = grads.get(p.name)![i];
+        const err = Math.abs(numeric - analytic) / Math.max(1e-2, Math.abs(analytic) + Math.abs(numeric));
+        worst = Math.max(worst, err);
+        assert.ok(err < 5e-3, `${p.name}[${i}]: numeric ${numeric} vs analytic ${analytic}`);
+      }
+    }
+    console.log(`# tanh network finite differences: worst ${worst.toExponential(2)}`);
+  });
+});
