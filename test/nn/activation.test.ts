@@ -19,7 +19,7 @@ describe('activation', () => {
   it('convnet4: 81,898 parameters, 28 → 13 → 6 → 2, ten outputs', () => {
     const net = buildAlexNet(configuredPreset(resolveConfig('convnet4', []))).net;
     assert.equal(net.params().reduce((a, p) => a + p.value.size, 0), 2432 + 25632 + 51264 + 2570);
-    assert.deepEqual(net.shapes([2, 3, 28, 28]).map((s) => s.join('x')), ['2x32x28x28', '2x32x13x13', '2x32x13x13', '2x32x6x6', '2x64x6x6', '2x64x2x2', '2x10']);
+    assert.deepEqual(net.shapes([2, 3, 28, 28]).map((s) => s.join('x')), ['2x32x28x28', '2x32x13x13', '2x32x13x13', '2x32x13x13', '2x32x13x13', '2x32x6x6', '2x64x6x6', '2x64x2x2', '2x10']);
   });
 
   it('model.activation=tanh puts a tanh layer after every layer the preset gives a ReLU, none after fc8', () => {
@@ -79,5 +79,38 @@ describe('activation', () => {
       }
     }
     console.log(`# tanh network finite differences: worst ${worst.toExponential(2)}`);
+  });
+});
+
+describe('ablation keys', () => {
+  const build = (pairs: [string, import('../../src/config/config.js').Json][]) => buildAlexNet(configuredPreset(resolveConfig('mini', pairs)));
+  const names = (m: ReturnType<typeof build>) => m.net.layers.map((l) => l.name);
+
+  it('model.lrn=false drops norm1 and norm2 (§3.3), nothing else', () => {
+    const base = build([]);
+    const none = build([['model.lrn', false]]);
+    assert.deepEqual(names(none), names(base).filter((n) => !n.startsWith('norm')));
+    assert.equal(none.size, base.size);
+  });
+
+  it('model.poolKernel=2: non-overlapping 2×2/2 pooling (§3.4): 28 → 14 → 7 → 3', () => {
+    const m = build([['model.poolKernel', 2]]);
+    const shapes = m.net.shapes([1, 3, 28, 28]);
+    const at = (n: string) => shapes[names(m).indexOf(n)].join('x');
+    assert.equal(at('pool1'), '1x32x14x14');
+    assert.equal(at('pool2'), '1x64x7x7');
+    assert.equal(at('pool5'), '1x128x3x3');
+  });
+
+  it('model.columns=1: the one-GPU net of §3.2, half the kernels except conv5, no groups', () => {
+    const m = configuredPreset(resolveConfig('mini', [['model.columns', 1]]));
+    const convs = m.layers.filter((l) => l.kind === 'conv');
+    assert.deepEqual(convs.map((l) => [l.name, l.out, l.groups]), [['conv1', 16, 1], ['conv2', 32, 1], ['conv3', 48, 1], ['conv4', 48, 1], ['conv5', 128, 1]]);
+    assert.deepEqual(m.layers.filter((l) => l.kind === 'lrn').map((l) => l.groups), [1, 1]);
+    // Built: conv1 16·3·25+16, conv2 32·16·25+32, conv3 48·32·9+48, conv4 48·48·9+48, conv5 128·48·9+128, then the unchanged fc layers.
+    const fc = (128 * 2 * 2 + 1) * 1024 + 1025 * 1024 + 1025 * 10;
+    assert.equal(buildAlexNet(m).size, 1216 + 12832 + 13872 + 20784 + 55424 + fc);
+    assert.throws(() => resolveConfig('mini', [['model.columns', 3]]), /model.columns must be 1, 2 or null, got 3/);
+    assert.throws(() => configuredPreset(resolveConfig('torchvision', [['model.columns', 1]])), /two-column presets .* torchvision has one column/);
   });
 });
