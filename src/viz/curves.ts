@@ -111,3 +111,36 @@ export function curvesSvg(history: readonly EpochMetrics[], title = ''): string 
     '</svg>',
   ].join('\n') + '\n';
 }
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
+
+/**
+ * Several runs' curves on the same axes (`alexnet reproduce`: one line per
+ * variant, each the mean over its seeds): training and validation top-1 error.
+ */
+export function compareCurvesSvg(runs: readonly { readonly label: string; readonly history: readonly EpochMetrics[] }[], title = ''): string {
+  const n = Math.max(1, ...runs.map((r) => r.history.length));
+  const series = (f: (m: EpochMetrics) => number | null) => runs.map((r, i) => ({ label: r.label, colour: PALETTE[i % PALETTE.length], points: r.history.map(f) }));
+  const panels = [
+    panel('training top-1 error', n, series((m) => m.trainTop1Error), [], 0, true),
+    panel('validation top-1 error', n, series((m) => m.valTop1Error), [], W, true),
+  ];
+  const legendY = H + 14;
+  const legend = runs.map((r, i) => {
+    const x = 60 + i * 150;
+    return `<line x1="${x}" x2="${x + 24}" y1="${legendY}" y2="${legendY}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"/><text x="${x + 28}" y="${legendY + 4}" font-size="11">${esc(r.label)}</text>`;
+  });
+  const width = Math.max(2 * W, 60 + runs.length * 150);
+  const shift = title ? 18 : 0;
+  const height = H + 26 + shift;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    title ? `<text x="8" y="14" font-size="13">${esc(title)}</text>` : '',
+    `<g transform="translate(0 ${shift})">`,
+    ...panels,
+    ...legend,
+    '</g>',
+    '</svg>',
+  ].join('\n') + '\n';
+}

@@ -12,6 +12,7 @@ import { neighborsCommand } from './neighbors.js';
 import { filtersCommand } from './filters.js';
 import { reportCommand } from './report.js';
 import { demoCommand } from './demo.js';
+import { reproduceCommand } from './reproduce.js';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   neighborsCommand,
   filtersCommand,
   reportCommand,
+  reproduceCommand,
   info,
   exportCommand,
   backends,
