@@ -42,11 +42,12 @@ export interface TimeToThreshold {
  */
 export function timeToThreshold(rows: readonly StepRow[], threshold: number, batchSize: number, stepsPerEpoch: number): TimeToThreshold {
   const window = Math.max(1, Math.round(stepsPerEpoch / 4));
-  let sum = 0, seconds = 0;
+  let seconds = 0;
   for (let i = 0; i < rows.length; i++) {
-    sum += rows[i].top1Error;
-    if (i >= window) sum -= rows[i - window].top1Error;
     seconds += batchSize / Math.max(1, rows[i].imagesPerSecond);
+    // Summed afresh each step: a running sum's rounding drift would move a value sitting on the threshold.
+    let sum = 0;
+    for (let j = Math.max(0, i + 1 - window); j <= i; j++) sum += rows[j].top1Error;
     if (i + 1 >= window && sum / window <= threshold) return { steps: i + 1, epochs: (i + 1) / stepsPerEpoch, seconds, reached: true };
   }
   return { steps: rows.length, epochs: rows.length / stepsPerEpoch, seconds, reached: false };
