@@ -13,7 +13,7 @@ import { getPreset } from '../models/presets.js';
 import { computeClaims, type ClaimResult, type ExperimentData } from './claims.js';
 import { evaluateEnsemble, evaluateExperiment, type Errors } from './evaluate.js';
 import { meanHistory, readSteps, timeToThreshold } from './measures.js';
-import { estimateSeconds, runExperiments } from './runner.js';
+import { estimateSeconds, imagesPerEpoch, runExperiments } from './runner.js';
 import { writeSuiteReport } from './report.js';
 import { experiments, sizing, trainArgs, variants, type SuiteMode } from './suite.js';
 
@@ -66,13 +66,13 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const s = sizing(o.mode);
   const exps = experiments(s);
   const trainCount = readDatasetInfo(dataDir).splits.train!.count;
-  const imagesPerEpoch = Math.min(trainCount, s.trainLimit ?? Infinity);
   const save = (seconds: number) => writeFileAtomic(suiteFile, JSON.stringify({ mode: o.mode, data: dataDir, sessions: [...(previous?.sessions ?? []), seconds] }, null, 1) + '\n');
   save(0);
-  o.log(`suite ${suiteDir} (${o.mode}): ${exps.length} training runs on ${dataDir} (${imagesPerEpoch} training images an epoch)`);
-  o.log(`estimated time: ${formatDuration(estimateSeconds(exps, imagesPerEpoch))} of training on one core, plus a minute or two of evaluation; interrupt at any time and rerun the same command to continue`);
+  const sizes = [...new Set(exps.map((e) => imagesPerEpoch(e, trainCount)))].join(' or ');
+  o.log(`suite ${suiteDir} (${o.mode}): ${exps.length} training runs on ${dataDir} (${sizes} training images an epoch)`);
+  o.log(`estimated time: ${formatDuration(estimateSeconds(exps, trainCount))} of training on one core, plus a minute or two of evaluation; interrupt at any time and rerun the same command to continue`);
 
-  const run = await runExperiments({ suiteDir, dataDir, experiments: exps, imagesPerEpoch, log: o.log, progress: o.progress, stopping: o.stopping });
+  const run = await runExperiments({ suiteDir, dataDir, experiments: exps, trainImages: trainCount, log: o.log, progress: o.progress, stopping: o.stopping });
   if (run.status === 'interrupted') {
     const seconds = (performance.now() - t0) / 1000;
     save(seconds);
@@ -87,7 +87,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     const ev = await evaluateExperiment(dir, dataDir, limits, e.variant === 'baseline');
     const batch = getPreset(e.preset).recipe.batchSize;
     const threshold = e.preset === 'convnet4' ? s.speedThreshold : s.convergeThreshold;
-    const toThreshold = timeToThreshold(readSteps(dir), threshold, batch, Math.floor(imagesPerEpoch / batch));
+    const toThreshold = timeToThreshold(readSteps(dir), threshold, batch, Math.floor(imagesPerEpoch(e, trainCount) / batch));
     (data[e.variant] ??= []).push({ id: e.id, seed: e.seed, eval: ev, history: readEpochMetrics(dir), toThreshold });
   }
   // §6 ensembles from the baseline networks: every network alone, cyclic pairs (1+2, 2+3, …), and all of them.

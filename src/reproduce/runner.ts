@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProgressBar, formatDuration } from '../train/progress.js';
 import { getPreset } from '../models/presets.js';
+import { resolveConfig, type Config } from '../config/config.js';
 import { trainArgs, type Experiment } from './suite.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -17,9 +18,9 @@ const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 /**
  * Assumed training speed (images/s) for the estimate printed before anything
  * ran: measured with ALEXNET_THREADS=1 on a 2-core machine shared with other
- * jobs (mini 440 img/s, convnet4 about 500); the ETA then follows the speed measured.
+ * jobs (mini 250–440 img/s, convnet4 160–630, as the other jobs come and go); the ETA then follows the speed measured.
  */
-export const ASSUMED_RATE: Readonly<Record<Experiment['preset'], number>> = { mini: 350, convnet4: 500 };
+export const ASSUMED_RATE: Readonly<Record<Experiment['preset'], number>> = { mini: 250, convnet4: 350 };
 
 export type ExperimentState = 'done' | 'partial' | 'new';
 
@@ -34,8 +35,8 @@ export interface RunOptions {
   readonly suiteDir: string;
   readonly dataDir: string;
   readonly experiments: readonly Experiment[];
-  /** Training images per epoch of each experiment (after the suite's limit). */
-  readonly imagesPerEpoch: number;
+  /** Training images in the dataset's train split (an experiment uses min(this, its limit)). */
+  readonly trainImages: number;
   readonly log: (line: string) => void;
   readonly progress: boolean;
   /** Set by the caller's signal handler: the running child is asked to checkpoint and stop. */
@@ -66,16 +67,33 @@ export interface RunResult {
   readonly seconds: number;
 }
 
-export function estimateSeconds(experiments: readonly Experiment[], imagesPerEpoch: number): number {
-  return experiments.reduce((a, e) => a + (e.epochs * imagesPerEpoch) / ASSUMED_RATE[e.preset], 0);
+export const imagesPerEpoch = (e: Experiment, trainImages: number) => Math.min(trainImages, e.trainLimit ?? Infinity);
+
+export function estimateSeconds(experiments: readonly Experiment[], trainImages: number): number {
+  return experiments.reduce((a, e) => a + (e.epochs * imagesPerEpoch(e, trainImages)) / ASSUMED_RATE[e.preset], 0);
+}
+
+/**
+ * A finished folder counts only if it was trained with the experiment's
+ * config: a suite resumed after its sizing changed must not mix old runs in.
+ */
+function checkConfig(dir: string, e: Experiment): void {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return;
+  const want = resolveConfig(e.preset, [['seed', e.seed], ...e.overrides]);
+  const have = JSON.parse(readFileSync(file, 'utf8')) as Config;
+  if (JSON.stringify(have) !== JSON.stringify(want)) {
+    throw new Error(`${dir} was trained with another config than the suite's experiment ${e.id} (the suite's sizing changed?); delete the folder to train it again, or use another --run`);
+  }
 }
 
 export async function runExperiments(o: RunOptions): Promise<RunResult> {
-  const cost = (e: Experiment) => (e.epochs * o.imagesPerEpoch) / ASSUMED_RATE[e.preset];
+  const cost = (e: Experiment) => (e.epochs * imagesPerEpoch(e, o.trainImages)) / ASSUMED_RATE[e.preset];
   const total = o.experiments.reduce((a, e) => a + cost(e), 0);
   let done = 0;
   const todo: Experiment[] = [];
   for (const e of o.experiments) {
+    checkConfig(join(o.suiteDir, e.id), e);
     if (experimentState(join(o.suiteDir, e.id)) === 'done') done += cost(e);
     else todo.push(e);
   }
@@ -120,7 +138,7 @@ export async function runExperiments(o: RunOptions): Promise<RunResult> {
         child.kill('SIGINT'); // the trainer checkpoints after its current step
       }
       const elapsed = (performance.now() - t0) / 1000;
-      const current = Math.min(1, stepsLogged(dir) / Math.max(1, e.epochs * Math.floor(o.imagesPerEpoch / getPreset(e.preset).recipe.batchSize))) * cost(e);
+      const current = Math.min(1, stepsLogged(dir) / Math.max(1, e.epochs * Math.floor(imagesPerEpoch(e, o.trainImages) / getPreset(e.preset).recipe.batchSize))) * cost(e);
       // Units are estimated seconds; once some work is done the ETA scales them by the speed measured.
       const progressed = done - doneAtStart + current;
       const speed = progressed > 0 && elapsed > 20 ? elapsed / progressed : 1;

@@ -26,6 +26,8 @@ export interface Experiment {
   /** Every override, schedule included: `alexnet train --set` arguments. */
   readonly overrides: readonly [string, Json][];
   readonly epochs: number;
+  /** Training images it uses (data.limit); null: the whole training split. */
+  readonly trainLimit: number | null;
 }
 
 export interface SuiteSizing {
@@ -39,6 +41,8 @@ export interface SuiteSizing {
   readonly seeds: readonly number[];
   /** Training images (null: all) and validation images used while training. */
   readonly trainLimit: number | null;
+  /** Training images of the mini variants (the suite's bulk) when fewer than trainLimit. */
+  readonly miniTrainLimit: number | null;
   readonly valLimit: number | null;
   /** Test images read at the end (null: all) and training images evaluated for the overfitting gap. */
   readonly testLimit: number | null;
@@ -53,8 +57,9 @@ export interface SuiteSizing {
 
 /**
  * Full: sized for ≈ 30 min on one loaded core (docs/reproduce.md): the mini
- * recipe shortened to 3 epochs (÷10 after 2), five baseline seeds (the
- * 5-network ensemble), three for every other variant. Quick: the same suite
+ * recipe shortened to 3 epochs (÷10 after 2) on 4,000 of the 7,000 training
+ * images (class-balanced), five baseline seeds (the 5-network ensemble),
+ * three for every other variant; the convnet4 pair on all 7,000. Quick: the same suite
  * on 640 images for one epoch and two seeds: it checks the machinery, its
  * figures are not evidence.
  */
@@ -65,13 +70,13 @@ export function sizing(mode: SuiteMode): SuiteSizing {
   if (mode === 'full') {
     return {
       mode, miniEpochs: 3, dropEvery: 2, convnetEpochs: 5, baselineSeeds: [1, 2, 3, 4, 5], seeds: [1, 2, 3],
-      trainLimit: null, valLimit: null, testLimit: null, trainEvalLimit: 2000,
+      trainLimit: null, miniTrainLimit: 4000, valLimit: null, testLimit: null, trainEvalLimit: 2000,
       speedThreshold: 0.25, convergeThreshold: 0.25, ensembleSizes: [1, 2, 5],
     };
   }
   return {
     mode, miniEpochs: 1, dropEvery: 1, convnetEpochs: 1, baselineSeeds: [1, 2], seeds: [1, 2],
-    trainLimit: 640, valLimit: 200, testLimit: 400, trainEvalLimit: 400,
+    trainLimit: 640, miniTrainLimit: null, valLimit: 200, testLimit: 400, trainEvalLimit: 400,
     speedThreshold: 0.85, convergeThreshold: 0.85, ensembleSizes: [1, 2],
   };
 }
@@ -95,15 +100,16 @@ export function variants(s: SuiteSizing): VariantSpec[] {
 export function experiments(s: SuiteSizing): Experiment[] {
   const vs = variants(s);
   const ordered = [...vs.filter((v) => v.preset === 'convnet4'), ...vs.filter((v) => v.preset === 'mini')];
-  const limits: [string, Json][] = [
-    ...(s.trainLimit !== null ? [['data.limit', s.trainLimit] as [string, Json]] : []),
-    ...(s.valLimit !== null ? [['data.valLimit', s.valLimit] as [string, Json]] : []),
-  ];
   return ordered.flatMap((v) => v.seeds.map((seed): Experiment => {
     const epochs = v.preset === 'mini' ? s.miniEpochs : s.convnetEpochs;
     const schedule: [string, Json][] = v.preset === 'mini' ? [['train.schedule', { kind: 'step', factor: 0.1, every: s.dropEvery }]] : [];
+    const trainLimit = v.preset === 'mini' && s.miniTrainLimit !== null ? s.miniTrainLimit : s.trainLimit;
+    const limits: [string, Json][] = [
+      ...(trainLimit !== null ? [['data.limit', trainLimit] as [string, Json]] : []),
+      ...(s.valLimit !== null ? [['data.valLimit', s.valLimit] as [string, Json]] : []),
+    ];
     return {
-      id: `${v.id}-s${seed}`, variant: v.id, preset: v.preset, seed, epochs,
+      id: `${v.id}-s${seed}`, variant: v.id, preset: v.preset, seed, epochs, trainLimit,
       overrides: [['train.epochs', epochs], ...schedule, ...limits, ...v.overrides],
     };
   }));
