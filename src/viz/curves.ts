@@ -98,15 +98,19 @@ export function curvesSvg(history: readonly EpochMetrics[], title = ''): string 
     `<line x1="470" x2="494" y1="${legendY}" y2="${legendY}" stroke="${val}" stroke-width="2"/><text x="498" y="${legendY + 4}" font-size="11">validation</text>`,
     `<line x1="580" x2="580" y1="${legendY - 7}" y2="${legendY + 7}" stroke="#c00" stroke-dasharray="4 3"/><text x="586" y="${legendY + 4}" font-size="11">learning rate ÷10${drops.length ? ` (after epoch ${drops.join(', ')})` : ' (none)'}</text>`,
   ];
-  const height = H + 26 + (title ? 18 : 0);
+  return svgFigure(3 * W, title, [...panels, ...legend]);
+}
+
+/** Panels and legend in one SVG, a title line above them when given. */
+function svgFigure(width: number, title: string, body: readonly string[]): string {
   const shift = title ? 18 : 0;
+  const height = H + 26 + shift;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * W}" height="${height}" viewBox="0 0 ${3 * W} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     title ? `<text x="8" y="14" font-size="13">${esc(title)}</text>` : '',
     `<g transform="translate(0 ${shift})">`,
-    ...panels,
-    ...legend,
+    ...body,
     '</g>',
     '</svg>',
   ].join('\n') + '\n';
@@ -130,17 +134,5 @@ export function compareCurvesSvg(runs: readonly { readonly label: string; readon
     const x = 60 + i * 150;
     return `<line x1="${x}" x2="${x + 24}" y1="${legendY}" y2="${legendY}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"/><text x="${x + 28}" y="${legendY + 4}" font-size="11">${esc(r.label)}</text>`;
   });
-  const width = Math.max(2 * W, 60 + runs.length * 150);
-  const shift = title ? 18 : 0;
-  const height = H + 26 + shift;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
-    `<rect width="100%" height="100%" fill="#fff"/>`,
-    title ? `<text x="8" y="14" font-size="13">${esc(title)}</text>` : '',
-    `<g transform="translate(0 ${shift})">`,
-    ...panels,
-    ...legend,
-    '</g>',
-    '</svg>',
-  ].join('\n') + '\n';
+  return svgFigure(Math.max(2 * W, 60 + runs.length * 150), title, [...panels, ...legend]);
 }
