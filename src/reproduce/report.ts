@@ -12,12 +12,12 @@ import { VERDICT_SE } from './stats.js';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function formatSummary(s: Summary, unit: Measure['unit']): string {
-  const d = unit === 'steps' ? 0 : unit === 'seconds' ? 0 : 2;
+  const d = unit === 'steps' ? 0 : unit === 'seconds' ? 1 : 2;
   return s.n > 1 ? `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}` : s.n === 1 ? s.mean.toFixed(d) : '—';
 }
 
 export function formatGain(m: Measure): string {
-  const d = m.unit === 'steps' || m.unit === 'seconds' ? 0 : 2;
+  const d = m.unit === 'steps' ? 0 : m.unit === 'seconds' ? 1 : 2;
   const se = Number.isFinite(m.gain.se) ? ` ± ${m.gain.se.toFixed(d)}` : '';
   return `${m.gain.mean >= 0 ? '+' : ''}${m.gain.mean.toFixed(d)}${se}${m.ratio !== undefined && Number.isFinite(m.ratio) ? ` (ratio ${m.ratio.toFixed(2)}×)` : ''}`;
 }
@@ -63,7 +63,7 @@ schedule saw only the validation split carved from the training images. Values a
 the gain is signed so that the paper predicts it positive, ± its standard error. Verdict: <b>reproduced</b> when the gain exceeds
 ${VERDICT_SE} standard errors, <b>not reproduced</b> when it is below −${VERDICT_SE} (the opposite effect), <b>within noise</b> otherwise
 (docs/reproduce.md). Training took ${formatDuration(r.seconds)} in all.${r.mode === 'quick' ? ' <b>Quick mode: a check of the machinery; its figures are not evidence.</b>' : ''}</p>
-<table><tr><th>claim</th><th>measure</th><th>paper</th><th>ours</th><th>gain</th><th>verdict</th></tr>
+<table><tr><th>claim</th><th>measure</th><th>paper (gain)</th><th>ours</th><th>gain</th><th>verdict</th></tr>
 ${rows.join('\n')}
 </table>
 <h2>Learning curves (mean over seeds)</h2>
@@ -74,4 +74,19 @@ ${curves.join('\n')}
 </body></html>
 `;
   writeFileAtomic(file, html);
+}
+
+/** The claims as a Markdown table (<suite>/claims.md; docs/reproduce.md quotes one). */
+export function claimsMarkdown(claims: readonly ClaimResult[]): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = ['| claim | measure | paper (gain) | ours (mean ± std over seeds) | gain ± se | verdict |', '|---|---|---|---|---|---|'];
+  for (const c of claims) {
+    c.measures.forEach((m, i) => {
+      const ours = Object.entries(m.groups).map(([g, s]) => `${g} ${formatSummary(s, m.unit)}`).join('; ');
+      const verdictCell = i === 0 ? `**${m.verdict}**` : m.verdict;
+      lines.push(`| ${i === 0 ? `**${c.id}** (${c.section})` : ''} | ${cell(m.name)} | ${cell(m.paper)} | ${cell(ours)} | ${cell(formatGain(m))}${m.note ? ` ¹` : ''} | ${verdictCell} |`);
+    });
+  }
+  const notes = claims.flatMap((c) => c.measures.filter((m) => m.note).map((m) => `- ¹ ${c.id}, ${m.name}: ${m.note}`));
+  return [...lines, '', ...[...new Set(notes)]].join('\n') + '\n';
 }

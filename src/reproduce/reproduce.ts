@@ -14,7 +14,7 @@ import { computeClaims, type ClaimResult, type ExperimentData } from './claims.j
 import { evaluateEnsemble, evaluateExperiment, type Errors } from './evaluate.js';
 import { meanHistory, readSteps, timeToThreshold } from './measures.js';
 import { estimateSeconds, imagesPerEpoch, runExperiments } from './runner.js';
-import { writeSuiteReport } from './report.js';
+import { claimsMarkdown, writeSuiteReport } from './report.js';
 import { experiments, sizing, trainArgs, variants, type SuiteMode } from './suite.js';
 
 /** Validation images carved from the embedded subset's 8,000 training images (100 per class). */
@@ -117,6 +117,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     suite: { mode: o.mode, data: dataDir, seconds: Math.round(total), sizing: s, variants: vs, commands },
     claims,
   }, null, 1) + '\n');
+  writeFileAtomic(join(suiteDir, 'claims.md'), claimsMarkdown(claims));
   writeSuiteReport(join(suiteDir, 'report.html'), {
     claims, commands, mode: o.mode, data: dataDir, seconds: total,
     curves: Object.fromEntries(Object.entries(data).map(([v, runs]) => [v, meanHistory(runs.map((r) => r.history))])),
