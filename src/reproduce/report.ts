@@ -87,6 +87,6 @@ export function claimsMarkdown(claims: readonly ClaimResult[]): string {
       lines.push(`| ${i === 0 ? `**${c.id}** (${c.section})` : ''} | ${cell(m.name)} | ${cell(m.paper)} | ${cell(ours)} | ${cell(formatGain(m))}${m.note ? ` ¹` : ''} | ${verdictCell} |`);
     });
   }
-  const notes = claims.flatMap((c) => c.measures.filter((m) => m.note).map((m) => `- ¹ ${c.id}, ${m.name}: ${m.note}`));
+  const notes = claims.flatMap((c) => c.measures.filter((m) => m.note).map((m) => `- ¹ ${c.id}: ${m.note}`));
   return [...lines, '', ...[...new Set(notes)]].join('\n') + '\n';
 }
