@@ -118,6 +118,19 @@ def relu_fixtures():
     return ff
 
 
+# ---------------------------------------------------------------- tanh
+def tanh_fixtures():
+    """§3.1's saturating baseline. Inputs up to ±4 reach the flat tails, where 1 − y² is tiny."""
+    ff = FixtureFile("tanh")
+    for name, shape in [("conv1_out", [2, 32, 28, 28]), ("fc6_out", [2, 1024]), ("edge_small", [3, 5])]:
+        ins = {"x": spec(shape, scale=4.0), "dy": spec(shape)}
+        x = t64(ins["x"])
+        y = torch.tanh(x)
+        y.backward(t64(ins["dy"], False))
+        ff.add(name, {}, ins, {"y": y.detach(), "dx": x.grad})
+    return ff
+
+
 # ---------------------------------------------------------------- LRN
 def lrn_torch(x, size, alpha, beta, k, convention, groups):
     """PyTorch's LRN divides α by size; the paper's per-sum α is PyTorch's α·size. Per-column: LRN on each chunk."""
@@ -227,7 +240,9 @@ def cross_entropy_fixtures():
 def main():
     os.makedirs(OUT, exist_ok=True)
     provenance = f"torch {torch.__version__}, numpy {np.__version__}, float64 references; tools/gen_fixtures.py"
-    for make in [conv_fixtures, linear_fixtures, relu_fixtures, lrn_fixtures, pool_fixtures, dropout_fixtures, softmax_fixtures, cross_entropy_fixtures]:
+    for make in [conv_fixtures, linear_fixtures, relu_fixtures, lrn_fixtures, pool_fixtures, dropout_fixtures, softmax_fixtures, cross_entropy_fixtures,
+                 # Appended last: the input seeds count up across ops, so earlier files stay byte-identical.
+                 tanh_fixtures]:
         ff = make()
         path = os.path.join(OUT, f"{ff.op}.safetensors")
         ff.write(path, provenance)

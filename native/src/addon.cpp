@@ -147,6 +147,16 @@ void ReluBackward(const Napi::CallbackInfo& info) {
   int64_t n = (int64_t)a.f64(0);
   relu_backward(n, a.f32(1, n), a.f32(2, n), a.f32(3, n));
 }
+void TanhForward(const Napi::CallbackInfo& info) {
+  Args a{info, "tanhForward"};
+  int64_t n = (int64_t)a.f64(0);
+  tanh_forward(n, a.f32(1, n), a.f32(2, n));
+}
+void TanhBackward(const Napi::CallbackInfo& info) {
+  Args a{info, "tanhBackward"};
+  int64_t n = (int64_t)a.f64(0);
+  tanh_backward(n, a.f32(1, n), a.f32(2, n), a.f32(3, n));
+}
 void MaskScale(const Napi::CallbackInfo& info) {
   Args a{info, "maskScale"};
   int64_t n = (int64_t)a.f64(0);
@@ -216,6 +226,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("linearBackwardWeights", Napi::Function::New(env, LinearBackwardWeights));
   exports.Set("reluForward", Napi::Function::New(env, ReluForward));
   exports.Set("reluBackward", Napi::Function::New(env, ReluBackward));
+  exports.Set("tanhForward", Napi::Function::New(env, TanhForward));
+  exports.Set("tanhBackward", Napi::Function::New(env, TanhBackward));
   exports.Set("maskScale", Napi::Function::New(env, MaskScale));
   exports.Set("lrnForward", Napi::Function::New(env, LrnForward));
   exports.Set("lrnBackward", Napi::Function::New(env, LrnBackward));

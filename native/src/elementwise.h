@@ -1,10 +1,13 @@
-// Memory-bound elementwise kernels: ReLU, dropout's mask-and-scale, bias
+// Memory-bound elementwise kernels: ReLU, tanh (§3.1's saturating baseline), dropout's mask-and-scale, bias
 // add, and the SGD update (§4 / §5 of the paper: momentum and weight decay).
 #pragma once
 #include <cstdint>
 namespace anx {
 void relu_forward(int64_t n, const float* x, float* y);
 void relu_backward(int64_t n, const float* y, const float* dy, float* dx);
+void tanh_forward(int64_t n, const float* x, float* y);
+// dx = dy·(1 − y²), from the output.
+void tanh_backward(int64_t n, const float* y, const float* dy, float* dx);
 void mask_scale(int64_t n, const float* x, const float* mask, float scale, float* y);
 // y[r, c] = relu?(y[r, c] + bias[c]) for a rows × cols matrix.
 void bias_rows(int64_t rows, int cols, const float* bias, bool relu, float* y);

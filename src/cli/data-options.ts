@@ -5,7 +5,8 @@ import type { Config } from '../config/config.js';
 import type { DataLoader, ViewMode } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
 import type { Part } from '../data/part.js';
-import { ensureEmbeddedDataset } from '../data/embedded.js';
+import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
+import { getPreset } from '../models/presets.js';
 import { openTestSplit } from '../eval/test-split.js';
 
 /** Where the embedded dataset is prepared when no --data is given. */
@@ -13,8 +14,9 @@ export const EMBEDDED_PREPARED = join('runs', '.data', 'fashion-mnist-mini');
 
 export async function resolveDataDir(data: string | undefined, config: Config, log: (l: string) => void): Promise<string> {
   if (data) return resolve(data);
-  if (config.preset !== 'mini') {
-    throw new Error(`preset ${config.preset} needs a dataset: prepare one with 'alexnet prepare <images> <out>' and pass --data <out> (the embedded Fashion-MNIST subset is for the mini preset)`);
+  // The embedded 28×28 images serve the presets made for them (mini, convnet4).
+  if (getPreset(config.preset).inputSize !== EMBEDDED_SIZE) {
+    throw new Error(`preset ${config.preset} needs a dataset: prepare one with 'alexnet prepare <images> <out>' and pass --data <out> (the embedded Fashion-MNIST subset is for the 28×28 presets mini and convnet4)`);
   }
   log(`no --data: using the embedded Fashion-MNIST subset (prepared in ${EMBEDDED_PREPARED})`);
   return ensureEmbeddedDataset(EMBEDDED_PREPARED);

@@ -7,7 +7,7 @@ import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
 import type { InputSpec, MeanMode, PcaUnits } from '../data/types.js';
-import { getPreset, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
+import { getPreset, type Activation, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
 import { suggest } from '../util/suggest.js';
 
 /** Model-level ambiguities (docs/paper.md §7); null keeps the preset's own choice. */
@@ -26,6 +26,18 @@ export interface ModelOptions {
   readonly dropProbability: number | null;
   /** Value of the biases the preset initialises positive (paper 1, Caffe 0.1). */
   readonly positiveBias: number | null;
+  /** §3.1: 'relu' (the paper) or 'tanh' (Figure 1's saturating baseline). */
+  readonly activation: Activation | null;
+  /** §3.3 ablation: false removes the LRN layers. */
+  readonly lrn: boolean | null;
+  /** §3.4: max-pooling window z (paper 3, overlapping; 2 with stride 2: the non-overlapping comparison). */
+  readonly poolKernel: number | null;
+  /**
+   * §3.2: 1 gives the paper's one-GPU comparison net: no groups, LRN over all
+   * channels, half the kernels in every conv layer but the last (whose width,
+   * like the fc layers', the paper kept so both nets have about as many weights).
+   */
+  readonly columns: 1 | 2 | null;
 }
 
 /** The preset's SGD recipe (batch, epochs, rates, momentum form, schedule) plus fine-tuning. */
@@ -76,7 +88,7 @@ export function defaultConfig(presetName: string): Config {
   return {
     preset: p.name,
     seed: 1,
-    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null },
+    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null, activation: null, lrn: null, poolKernel: null, columns: null },
     train: (({ imageSize: _size, augment: _augment, ...sgd }) => ({ ...sgd, initFrom: null, freeze: [] }))(r),
     data: { imageSize: r.imageSize, ...r.augment, input: p.input, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
@@ -120,7 +132,7 @@ const schedule: Check = (v, key) => {
 
 /** The type of every leaf, by dotted key: the schema overrides are checked against. */
 const SCHEMA: Record<string, Check> = {
-  preset: oneOf(['paper', 'caffe', 'torchvision', 'mini']),
+  preset: oneOf(['paper', 'caffe', 'torchvision', 'mini', 'convnet4']),
   seed: num(0, 2 ** 53 - 1, true),
   'model.classes': num(1, 1e6, true, true),
   'model.inputRule': oneOf(['overhang', 'pad', 'valid', 'preset'], true),
@@ -131,6 +143,14 @@ const SCHEMA: Record<string, Check> = {
   'model.dropoutScaling': oneOf(['paper', 'inverted'], true),
   'model.dropProbability': num(0, 0.99, false, true),
   'model.positiveBias': num(-1e6, 1e6, false, true),
+  'model.activation': oneOf(['relu', 'tanh'], true),
+  'model.lrn': (v, key) => {
+    if (v !== null) bool(v, key);
+  },
+  'model.poolKernel': num(1, 64, true, true),
+  'model.columns': (v, key) => {
+    if (v !== null && v !== 1 && v !== 2) throw new ConfigError(`${key} must be 1, 2 or null, got ${JSON.stringify(v)}`);
+  },
   'train.batchSize': num(1, 1e6, true),
   'train.epochs': num(0, 1e6, true),
   'train.learningRate': num(0, 1e3),
@@ -255,10 +275,16 @@ export function configuredPreset(config: Config, classes?: number): Preset {
   const nClasses = m.classes ?? classes ?? base.classes;
   const positive = m.positiveBias;
   const lastLinear = base.layers.map((l) => l.kind).lastIndexOf('linear');
-  const layers = base.layers.map((l, i): LayerSpec => {
+  const lastConv = base.layers.map((l) => l.kind).lastIndexOf('conv');
+  const twoColumns = base.layers.some((l) => (l.kind === 'conv' || l.kind === 'lrn') && l.groups === 2);
+  if (m.columns !== null && !twoColumns) throw new ConfigError(`model.columns applies to two-column presets (paper, caffe, mini); ${base.name} has one column`);
+  const oneColumn = m.columns === 1;
+  const layers = base.layers.filter((l) => l.kind !== 'lrn' || m.lrn !== false).map((l, i): LayerSpec => {
     switch (l.kind) {
       case 'conv': {
         let spec = positive !== null && l.init.bias > 0 ? { ...l, init: { ...l.init, bias: positive } } : l;
+        // §3.2's one-GPU net: half the kernels, except in the last conv layer.
+        if (oneColumn) spec = { ...spec, groups: 1, out: base.layers.indexOf(l) === lastConv ? l.out : Math.max(1, Math.round(l.out / 2)) };
         if (i === 0 && m.inputRule && m.inputRule !== 'preset' && m.inputRule !== base.inputRule) {
           const geometry: Record<'overhang' | 'pad' | 'valid', [number, number, ConvOutputRule]> = {
             overhang: [224, 0, 'overhang'], pad: [224, 2, 'floor'], valid: [227, 0, 'floor'],
@@ -275,19 +301,20 @@ export function configuredPreset(config: Config, classes?: number): Preset {
           ...l,
           alphaConvention: m.lrnAlphaConvention ?? l.alphaConvention,
           k: m.lrnK ?? l.k,
-          groups: m.lrnScope === null ? l.groups : m.lrnScope === 'all' ? 1 : 2,
+          groups: oneColumn ? 1 : m.lrnScope === null ? l.groups : m.lrnScope === 'all' ? 1 : 2,
         };
       case 'maxpool':
-        return m.poolRounding ? { ...l, rounding: m.poolRounding } : l;
+        return { ...l, rounding: m.poolRounding ?? l.rounding, kernel: m.poolKernel ?? l.kernel };
       case 'dropout':
         return { ...l, scaling: m.dropoutScaling ?? l.scaling, dropProbability: m.dropProbability ?? l.dropProbability };
       case 'linear': {
         const init = positive !== null && l.init.bias > 0 ? { ...l.init, bias: positive } : l.init;
-        return { ...l, init, out: i === lastLinear ? nClasses : l.out };
+        return { ...l, init, out: l === base.layers[lastLinear] ? nClasses : l.out };
       }
     }
   });
-  return { ...base, inputSize, inputRule, classes: nClasses, layers };
+  const activation = m.activation ?? base.activation;
+  return { ...base, inputSize, inputRule, classes: nClasses, layers, ...(activation ? { activation } : {}) };
 }
 
 /** Reads a JSON config file (partial config) with errors that name the file. */

@@ -17,14 +17,21 @@ export function embeddedSourceDir(): string {
   return fileURLToPath(new URL('fashion-mnist-mini/', packageDataDir()));
 }
 
+export interface EmbeddedOptions {
+  readonly progress?: boolean;
+  /** Carve a validation split of n training images; the 2,000 test images become the 'test' split (prepare's valSplit). */
+  readonly valSplit?: number;
+}
+
 /** Prepares the embedded Fashion-MNIST subset into `targetDir` unless already there; returns the prepared folder. */
-export async function ensureEmbeddedDataset(targetDir: string, opts: { readonly progress?: boolean } = {}): Promise<string> {
+export async function ensureEmbeddedDataset(targetDir: string, opts: EmbeddedOptions = {}): Promise<string> {
   const dir = path.resolve(targetDir);
   if (existsSync(path.join(dir, 'dataset.json'))) {
     const info = readDatasetInfo(dir);
-    if (info.size === EMBEDDED_SIZE && info.classes.length === 10 && info.splits.val) return dir;
-    throw new Error(`${dir} holds another prepared dataset (${info.size}×${info.size}, ${info.classes.length} classes); choose another folder for the embedded one`);
+    const splitsMatch = opts.valSplit === undefined ? !info.splits.test : info.splits.test && info.splits.val?.count === opts.valSplit;
+    if (info.size === EMBEDDED_SIZE && info.classes.length === 10 && info.splits.val && splitsMatch) return dir;
+    throw new Error(`${dir} holds another prepared dataset (${info.size}×${info.size}, ${info.classes.length} classes, splits ${Object.keys(info.splits).join('/')}); choose another folder for the embedded one`);
   }
-  await prepareDataset(embeddedSourceDir(), dir, { size: EMBEDDED_SIZE, progress: opts.progress ?? false });
+  await prepareDataset(embeddedSourceDir(), dir, { size: EMBEDDED_SIZE, progress: opts.progress ?? false, valSplit: opts.valSplit });
   return dir;
 }

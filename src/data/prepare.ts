@@ -14,6 +14,7 @@ import type { ShardTask, TaskItem, WorkerMessage } from './prepare-worker.js';
 import { progressBar } from './progress.js';
 import { FORMAT, FORMAT_VERSION, readDatasetInfo, readShardIndex, shardName, type DatasetManifest } from './shards.js';
 import { findSources, type Item, type SourceOptions, type Sources } from './sources.js';
+import { carveValidation } from './val-split.js';
 import { emptySums, finalizeStats, mergeSums, type StatSums } from './stats.js';
 import type { DatasetInfo, ImageEncoding, SplitName } from './types.js';
 
@@ -32,6 +33,12 @@ export interface PrepareOptions extends SourceOptions {
   readonly progress?: boolean;
   /** Stops the workers; completed shards are kept. */
   readonly signal?: AbortSignal;
+  /**
+   * Carve a validation split of this many images out of the training images
+   * (class-balanced, deterministic: carveValidation); the source's own
+   * validation images, if any, become the 'test' split.
+   */
+  readonly valSplit?: number;
 }
 
 export interface PrepareResult {
@@ -174,7 +181,8 @@ export async function prepareDataset(source: string, out: string, opts: PrepareO
   const shardSize = opts.shardSize ?? 1000;
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new RangeError(`--shard-size must be a positive integer, got ${shardSize}`);
   if (opts.quality !== undefined && !(Number.isInteger(opts.quality) && opts.quality >= 1 && opts.quality <= 100)) throw new RangeError(`--quality must be an integer in 1..100, got ${opts.quality}`);
-  const src = findSources(source, opts);
+  const found = findSources(source, opts);
+  const src = opts.valSplit === undefined ? found : carveValidation(found, opts.valSplit);
   const plan: Plan = {
     format: `${FORMAT} v${FORMAT_VERSION}`,
     size,

@@ -126,7 +126,12 @@ export interface DataLoader {
 
 // ---- The prepared dataset on disk (written by `alexnet prepare`, read by the loader). ----
 
-export type SplitName = 'train' | 'val';
+/**
+ * 'test' exists only when `prepare --val-split` carved the validation split
+ * out of the training images: the source's own validation images are then
+ * the test split, read once at the end (never for selection).
+ */
+export type SplitName = 'train' | 'val' | 'test';
 
 /**
  * How each prepared image is stored inside a shard: 'jpeg' (decoded by

@@ -120,6 +120,7 @@ export function toOnnxModel(model: AlexNet, options: OnnxExportOptions = {}): On
   const { preset, net } = model;
   const batch = options.batch ?? 'dynamic';
   if (batch !== 'dynamic' && !(Number.isSafeInteger(batch) && batch >= 1)) throw new OnnxExportError('input', `batch must be a positive integer or 'dynamic', got ${batch}`);
+  if (preset.activation === 'tanh') throw new OnnxExportError(preset.name, 'tanh networks (model.activation=tanh, the §3.1 ablation) are not exported; export a relu network');
   const inputShape: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
   const shapes = net.shapes(inputShape);
   if (shapes.length !== preset.layers.length) throw new OnnxExportError(preset.name, `the network has ${shapes.length} layers, its preset ${preset.layers.length}`);

@@ -7,6 +7,7 @@ import { LinearLayer } from '../nn/linear.js';
 import { LrnLayer } from '../nn/lrn.js';
 import { MaxPoolLayer } from '../nn/pool.js';
 import { DropoutLayer } from '../nn/dropout.js';
+import { TanhLayer } from '../nn/tanh.js';
 import type { Init, Preset } from './presets.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
@@ -101,12 +102,14 @@ export class AlexNet {
 export function buildAlexNet(preset: Preset, device: Device = defaultDevice()): AlexNet {
   const layers: Layer[] = [];
   let shape: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
+  // §3.1: with tanh the layer's fused ReLU is off and a tanh layer follows it.
+  const tanh = preset.activation === 'tanh';
   for (const s of preset.layers) {
     let layer: Layer;
     switch (s.kind) {
       case 'conv':
         layer = new Conv2dLayer(s.name, s.stateName, shape[1], s.out, s.kernel,
-          { stride: s.stride, padding: s.padding, groups: s.groups, outputRule: s.outputRule }, s.relu, device);
+          { stride: s.stride, padding: s.padding, groups: s.groups, outputRule: s.outputRule }, s.relu && !tanh, device);
         break;
       case 'lrn':
         layer = new LrnLayer(s.name, { size: s.size, alpha: s.alpha, beta: s.beta, k: s.k, alphaConvention: s.alphaConvention, groups: s.groups }, device);
@@ -118,11 +121,12 @@ export function buildAlexNet(preset: Preset, device: Device = defaultDevice()): 
         layer = new DropoutLayer(s.name, { dropProbability: s.dropProbability, scaling: s.scaling }, device);
         break;
       case 'linear':
-        layer = new LinearLayer(s.name, s.stateName, shape.slice(1).reduce((a, b) => a * b, 1), s.out, s.relu, device);
+        layer = new LinearLayer(s.name, s.stateName, shape.slice(1).reduce((a, b) => a * b, 1), s.out, s.relu && !tanh, device);
         break;
     }
     shape = layer.outputShape(shape);
     layers.push(layer);
+    if (tanh && (s.kind === 'conv' || s.kind === 'linear') && s.relu) layers.push(new TanhLayer(`${s.name}.tanh`, device));
   }
   return new AlexNet(preset, new Sequential(layers, device));
 }

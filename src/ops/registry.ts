@@ -10,6 +10,7 @@
 import type { Conv2dKernels } from './conv2d.js';
 import type { LinearKernels } from './linear.js';
 import type { ReluKernels } from './relu.js';
+import type { TanhKernels } from './tanh.js';
 import type { LrnKernels } from './lrn.js';
 import type { MaxPool2dKernels } from './maxpool2d.js';
 import type { DropoutKernels } from './dropout.js';
@@ -27,6 +28,7 @@ export interface KernelSets<M extends Memory = HostMemory> {
   conv2d: Conv2dKernels<M>;
   linear: LinearKernels<M>;
   relu: ReluKernels<M>;
+  tanh: TanhKernels<M>;
   lrn: LrnKernels<M>;
   maxpool2d: MaxPool2dKernels<M>;
   dropout: DropoutKernels<M>;
@@ -36,7 +38,7 @@ export interface KernelSets<M extends Memory = HostMemory> {
 }
 
 export type OpName = keyof KernelSets;
-export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
+export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
 
 export const REFERENCE_BACKEND = 'reference';
 

@@ -98,16 +98,41 @@ export function curvesSvg(history: readonly EpochMetrics[], title = ''): string 
     `<line x1="470" x2="494" y1="${legendY}" y2="${legendY}" stroke="${val}" stroke-width="2"/><text x="498" y="${legendY + 4}" font-size="11">validation</text>`,
     `<line x1="580" x2="580" y1="${legendY - 7}" y2="${legendY + 7}" stroke="#c00" stroke-dasharray="4 3"/><text x="586" y="${legendY + 4}" font-size="11">learning rate ÷10${drops.length ? ` (after epoch ${drops.join(', ')})` : ' (none)'}</text>`,
   ];
-  const height = H + 26 + (title ? 18 : 0);
+  return svgFigure(3 * W, title, [...panels, ...legend]);
+}
+
+/** Panels and legend in one SVG, a title line above them when given. */
+function svgFigure(width: number, title: string, body: readonly string[]): string {
   const shift = title ? 18 : 0;
+  const height = H + 26 + shift;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * W}" height="${height}" viewBox="0 0 ${3 * W} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     title ? `<text x="8" y="14" font-size="13">${esc(title)}</text>` : '',
     `<g transform="translate(0 ${shift})">`,
-    ...panels,
-    ...legend,
+    ...body,
     '</g>',
     '</svg>',
   ].join('\n') + '\n';
+}
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
+
+/**
+ * Several runs' curves on the same axes (`alexnet reproduce`: one line per
+ * variant, each the mean over its seeds): training and validation top-1 error.
+ */
+export function compareCurvesSvg(runs: readonly { readonly label: string; readonly history: readonly EpochMetrics[] }[], title = ''): string {
+  const n = Math.max(1, ...runs.map((r) => r.history.length));
+  const series = (f: (m: EpochMetrics) => number | null) => runs.map((r, i) => ({ label: r.label, colour: PALETTE[i % PALETTE.length], points: r.history.map(f) }));
+  const panels = [
+    panel('training top-1 error', n, series((m) => m.trainTop1Error), [], 0, true),
+    panel('validation top-1 error', n, series((m) => m.valTop1Error), [], W, true),
+  ];
+  const legendY = H + 14;
+  const legend = runs.map((r, i) => {
+    const x = 60 + i * 150;
+    return `<line x1="${x}" x2="${x + 24}" y1="${legendY}" y2="${legendY}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"/><text x="${x + 28}" y="${legendY + 4}" font-size="11">${esc(r.label)}</text>`;
+  });
+  return svgFigure(Math.max(2 * W, 60 + runs.length * 150), title, [...panels, ...legend]);
 }

@@ -5,7 +5,7 @@ import { setBackend } from '../../src/ops/registry.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
 import { fixtureSuite } from '../helpers/optest.js';
 import { isaPaths, nativeOrSkip } from '../helpers/native.js';
-import { runConv2d, runDropout, runLinear, runLrn, runMaxPool2d, runRelu } from '../helpers/runs.js';
+import { runConv2d, runDropout, runLinear, runLrn, runMaxPool2d, runRelu, runTanh } from '../helpers/runs.js';
 
 const addon = nativeOrSkip();
 if (addon) {
@@ -28,6 +28,7 @@ if (addon) {
     if (isa === isaPaths(addon)[0]) {
       // Elementwise, LRN and pooling kernels dispatch by themselves (target_clones): one pass suffices.
       fixtureSuite('relu', runRelu, label, setup);
+      fixtureSuite('tanh', runTanh, label, setup);
       fixtureSuite('lrn', runLrn, label, setup);
       fixtureSuite('maxpool2d', runMaxPool2d, label, setup);
       fixtureSuite('dropout', runDropout, label, setup);

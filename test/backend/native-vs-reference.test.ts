@@ -13,6 +13,7 @@ import { linear, linearBackward } from '../../src/ops/linear.js';
 import { lrn, lrnBackward, type LrnAttrs } from '../../src/ops/lrn.js';
 import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../src/ops/maxpool2d.js';
 import { relu, reluBackward } from '../../src/ops/relu.js';
+import { tanh, tanhBackward } from '../../src/ops/tanh.js';
 import { dropout, dropoutMask, type DropoutAttrs } from '../../src/ops/dropout.js';
 import { sgdUpdate, type SgdStep } from '../../src/ops/sgd.js';
 import { relativeError, TOLERANCE } from '../helpers/fixtures.js';
@@ -132,6 +133,16 @@ if (addon) {
         close('pool dx', dn, dr);
       });
     }
+
+    it('tanh over several blocks, saturated tails and a partial block', () => {
+      const x = rand([3, 70001]);
+      for (let i = 0; i < x.size; i += 7) x.data[i] *= 12; // |x| up to 12: y = ±1 in float32, dx = 0
+      const [yn, yr] = both(() => tanh(x));
+      close('tanh y', yn, yr);
+      const dy = rand([3, 70001]);
+      const [dn, dr] = both(() => tanhBackward(yr, dy));
+      close('tanh dx', dn, dr);
+    });
 
     it('relu and dropout', () => {
       const x = rand([3, 70001]);

@@ -6,7 +6,7 @@ import { after, before, describe } from 'node:test';
 import { fixtureSuite, type OpRun } from '../helpers/optest.js';
 import { input, labels, setFixtureDevice } from '../helpers/fixtures.js';
 import { hostDevice, readTensor } from '../../src/tensor/device.js';
-import { runConv2d, runDropout, runLinear, runLrn, runMaxPool2d, runRelu, runSoftmax } from '../helpers/runs.js';
+import { runConv2d, runDropout, runLinear, runLrn, runMaxPool2d, runRelu, runSoftmax, runTanh } from '../helpers/runs.js';
 import { webgpuOrSkip } from '../helpers/webgpu.js';
 import { crossEntropyBackward, crossEntropyRows } from '../../src/ops/crossentropy.js';
 import type { WebGpuDevice } from '../../src/backend/webgpu/device.js';
@@ -40,6 +40,7 @@ for (const [label, options] of [['webgpu', {}], ['webgpu chunked', { maxBindingB
       fixtureSuite('conv2d', runConv2d, label, keep);
       fixtureSuite('linear', runLinear, label, keep);
       fixtureSuite('relu', runRelu, label, keep);
+      fixtureSuite('tanh', runTanh, label, keep);
       fixtureSuite('lrn', runLrn, label, keep);
       fixtureSuite('maxpool2d', runMaxPool2d, label, keep);
       fixtureSuite('dropout', runDropout, label, keep);

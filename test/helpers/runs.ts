@@ -9,6 +9,7 @@ import { linear, linearBackward } from '../../src/ops/linear.js';
 import { lrn, lrnBackward, type LrnAttrs } from '../../src/ops/lrn.js';
 import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../src/ops/maxpool2d.js';
 import { relu, reluBackward } from '../../src/ops/relu.js';
+import { tanh, tanhBackward } from '../../src/ops/tanh.js';
 import { softmax, softmaxBackward } from '../../src/ops/softmax.js';
 
 export const runConv2d: OpRun = (c) => {
@@ -31,6 +32,11 @@ export const runLinear: OpRun = (c) => {
 export const runRelu: OpRun = (c) => {
   const y = relu(input(c, 'x'));
   return { y, dx: reluBackward(y, input(c, 'dy')) };
+};
+
+export const runTanh: OpRun = (c) => {
+  const y = tanh(input(c, 'x'));
+  return { y, dx: tanhBackward(y, input(c, 'dy')) };
 };
 
 export const runLrn: OpRun = (c) => {

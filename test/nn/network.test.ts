@@ -21,6 +21,7 @@ import { trainStep } from '../../src/train/step.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
 import { relativeError } from '../helpers/fixtures.js';
 import { nativeOrSkip } from '../helpers/native.js';
+import { checkFiniteDifferences } from '../helpers/finite-diff.js';
 
 /** Every layer type at toy size: two columns, overhang, per-column LRN, overlapping pooling, dropout. */
 export function tinyNet(): Sequential {
@@ -65,25 +66,8 @@ describe('network', () => {
     const { probs } = crossEntropy(net.forward(x, { training: true, rng: new Rng(9) }), labels);
     net.backward(crossEntropyBackward(probs, labels));
     const grads = new Map(net.params().map((p) => [p.name, p.grad.data.slice()]));
-    let worst = 0;
-    const rng = new Rng(3);
-    for (const p of net.params()) {
-      for (let t = 0; t < 4; t++) {
-        const i = rng.int(p.value.size);
-        const h = 3e-3; // small enough not to cross a ReLU or pooling kink at these weights
-        const v = p.value.data[i];
-        p.value.data[i] = v + h;
-        const up = loss();
-        p.value.data[i] = v - h;
-        const down = loss();
-        p.value.data[i] = v;
-        const numeric = (up - down) / (2 * h);
-        const analytic = grads.get(p.name)![i];
-        const err = Math.abs(numeric - analytic) / Math.max(1e-2, Math.abs(analytic) + Math.abs(numeric));
-        worst = Math.max(worst, err);
-        assert.ok(err < 5e-3, `${p.name}[${i}]: numeric ${numeric} vs analytic ${analytic}`);
-      }
-    }
+    // h small enough not to cross a ReLU or pooling kink at these weights.
+    const worst = checkFiniteDifferences(net, loss, grads, { h: 3e-3, samples: 4, rng: new Rng(3) });
     console.log(`# tiny network finite differences: worst ${worst.toExponential(2)}`);
   });
 

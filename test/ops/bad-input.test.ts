@@ -10,6 +10,7 @@ import { maxPool2d } from '../../src/ops/maxpool2d.js';
 import { dropout } from '../../src/ops/dropout.js';
 import { crossEntropy } from '../../src/ops/crossentropy.js';
 import { softmax } from '../../src/ops/softmax.js';
+import { tanh, tanhBackward } from '../../src/ops/tanh.js';
 
 function throwsOp(fn: () => unknown, op: string, ...fragments: string[]): void {
   assert.throws(fn, (e: unknown) => {
@@ -24,6 +25,10 @@ function throwsOp(fn: () => unknown, op: string, ...fragments: string[]): void {
 const z = (...shape: number[]) => Tensor.zeros(shape);
 
 describe('bad input', () => {
+  it('tanh: an output or gradient of another size', () => {
+    throwsOp(() => tanh(z(2, 3), z(2, 4)), 'tanh', '[2, 4]', '[2, 3]');
+    throwsOp(() => tanhBackward(z(2, 3), z(3, 3)), 'tanh', '[3, 3]', '[2, 3]');
+  });
   it('conv2d: channels that do not match the weight', () => {
     throwsOp(() => conv2d(z(2, 3, 8, 8), z(4, 4, 3, 3), null), 'conv2d', '[2, 3, 8, 8]', '[4, 4, 3, 3]');
   });

@@ -26,6 +26,8 @@ export interface NativeAddon {
   linearBackwardWeights(N: number, I: number, O: number, x: F32, dy: F32, dw: F32, db: F32 | null): void;
   reluForward(n: number, x: F32, y: F32): void;
   reluBackward(n: number, y: F32, dy: F32, dx: F32): void;
+  tanhForward(n: number, x: F32, y: F32): void;
+  tanhBackward(n: number, y: F32, dy: F32, dx: F32): void;
   maskScale(n: number, x: F32, mask: F32 | null, scale: number, y: F32): void;
   lrnForward(N: number, C: number, HW: number, size: number, groups: number, alphaEff: number, beta: number, k: number,
     x: F32, y: F32, scale: F32): void;

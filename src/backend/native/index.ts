@@ -37,6 +37,10 @@ export function nativeKernels(a: NativeAddon): Partial<KernelSets> {
       forward: (n, x, y) => a.reluForward(n, x, y),
       backward: (n, y, dy, dx) => a.reluBackward(n, y, dy, dx),
     },
+    tanh: {
+      forward: (n, x, y) => a.tanhForward(n, x, y),
+      backward: (n, y, dy, dx) => a.tanhBackward(n, y, dy, dx),
+    },
     lrn: {
       forward: (g, x, y, scale) => a.lrnForward(...lrnArgs(g), x, y, scale),
       backward: (g, x, y, scale, dy, dx) => a.lrnBackward(...lrnArgs(g), x, y, scale, dy, dx),

@@ -3,7 +3,7 @@
 import type { WebGpuDevice } from './device.js';
 import { webgpuConv2d } from './kernels/conv2d.js';
 import { webgpuLinear } from './kernels/linear.js';
-import { webgpuDropout, webgpuRelu, webgpuSgd } from './kernels/elementwise.js';
+import { webgpuDropout, webgpuRelu, webgpuSgd, webgpuTanh } from './kernels/elementwise.js';
 import { webgpuLrn } from './kernels/lrn.js';
 import { webgpuMaxPool2d } from './kernels/maxpool2d.js';
 import { webgpuCrossEntropy, webgpuSoftmax } from './kernels/softmax.js';
@@ -13,6 +13,7 @@ export function attachKernels(dev: WebGpuDevice): void {
     conv2d: webgpuConv2d(dev),
     linear: webgpuLinear(dev),
     relu: webgpuRelu(dev),
+    tanh: webgpuTanh(dev),
     lrn: webgpuLrn(dev),
     maxpool2d: webgpuMaxPool2d(dev),
     dropout: webgpuDropout(dev),

@@ -26,7 +26,7 @@ export const evalCommand: Command = {
       { name: 'views', type: 'string', value: '<1|10|both>', choices: Object.keys(VIEWS), default: 'both', help: 'crops per image' },
       { name: 'json', type: 'boolean', help: 'print the results as JSON (for scripts)' },
       { name: 'limit', type: 'integer', value: '<n>', help: 'the first n images only (class-balanced order)', advanced: true },
-      { name: 'split', type: 'string', value: '<name>', choices: ['val', 'train'], default: 'val', help: 'split to evaluate', advanced: true },
+      { name: 'split', type: 'string', value: '<name>', choices: ['val', 'train', 'test'], default: 'val', help: 'split to evaluate (test: datasets prepared with --val-split)', advanced: true },
       { name: 'top-confusions', type: 'integer', value: '<n>', default: 10, help: 'confused class pairs listed', advanced: true },
       { name: 'workers', type: 'integer', value: '<n>', help: 'loader worker threads [default: the run\'s]', advanced: true },
     ],
@@ -41,7 +41,7 @@ export const evalCommand: Command = {
     const json = args.options.json === true;
     const report = await evaluateModels(loaded, {
       views: VIEWS[args.options.views as string],
-      split: args.options.split as 'val' | 'train',
+      split: args.options.split as 'val' | 'train' | 'test',
       limit: args.options.limit as number | undefined,
       topConfusions: args.options['top-confusions'] as number,
       workers: args.options.workers as number | undefined,

@@ -13,6 +13,7 @@ import { neighborsCommand } from './neighbors.js';
 import { filtersCommand } from './filters.js';
 import { reportCommand } from './report.js';
 import { demoCommand } from './demo.js';
+import { reproduceCommand } from './reproduce.js';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   neighborsCommand,
   filtersCommand,
   reportCommand,
+  reproduceCommand,
   info,
   exportCommand,
   convertCommand,

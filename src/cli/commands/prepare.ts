@@ -22,6 +22,7 @@ command again keeps the finished shards and continues.`,
     options: [
       { name: 'size', type: 'integer', value: '<pixels>', default: 256, help: 'side of the prepared squares' },
       { name: 'val-labels', type: 'string', value: '<file>', help: 'labels of the validation images: devkit ground truth or CSV (file,label)' },
+      { name: 'val-split', type: 'integer', value: '<n>', help: 'carve a validation split of n training images (class-balanced); the source\'s own validation images become the test split' },
       { name: 'workers', alias: 'j', type: 'integer', value: '<n>', help: 'worker threads [default: all cores]' },
       { name: 'quiet', alias: 'q', type: 'boolean', help: 'no progress bar' },
       { name: 'train', type: 'string', value: '<dir>', help: 'training folder, if not <images>/train', advanced: true },
@@ -35,6 +36,7 @@ command again keeps the finished shards and continues.`,
       'alexnet prepare ~/ILSVRC2012 data/ilsvrc256              # train/ and val/ with the devkit labels',
       'alexnet prepare --val-labels val.csv ~/photos data/photos',
       'alexnet prepare --size 28 /usr/share/datasets/fashion-mnist data/fashion28',
+      'alexnet prepare --size 28 --val-split 5000 /usr/share/datasets/fashion-mnist data/fashion28-val   # t10k becomes the test split',
     ],
   },
   async run(args) {
@@ -55,10 +57,11 @@ command again keeps the finished shards and continues.`,
         quality: o.quality as number,
         shardSize: o['shard-size'] as number,
         names: o.names as 'auto' | 'ids',
+        valSplit: o['val-split'] as number | undefined,
         signal: abort.signal,
       });
       const s = r.info.splits;
-      console.log(`${out}: ${r.info.classes.length} classes, ${r.info.size}×${r.info.size} ${r.info.encoding}; train ${s.train?.count ?? 0}${s.val ? `, val ${s.val.count}` : ''} images${r.resumedShards ? ` (${r.resumedShards} shards kept from an earlier run)` : ''}`);
+      console.log(`${out}: ${r.info.classes.length} classes, ${r.info.size}×${r.info.size} ${r.info.encoding}; train ${s.train?.count ?? 0}${s.val ? `, val ${s.val.count}` : ''}${s.test ? `, test ${s.test.count}` : ''} images${r.resumedShards ? ` (${r.resumedShards} shards kept from an earlier run)` : ''}`);
       if (r.skipped > 0) console.log(`${r.skipped} files skipped; see ${r.report}`);
       if (r.emptyClasses.length > 0) console.error(`warning: ${r.emptyClasses.length} classes have no images (${r.emptyClasses.slice(0, 5).join(', ')}${r.emptyClasses.length > 5 ? ', …' : ''}); see ${r.report}`);
       return 0;

@@ -3,6 +3,7 @@
 // same units), and the SGD update (§5) in both momentum forms. Each runs in
 // chunks of elements that fit the binding limit.
 import type { ReluKernels } from '../../../ops/relu.js';
+import type { TanhKernels } from '../../../ops/tanh.js';
 import type { DropoutKernels } from '../../../ops/dropout.js';
 import type { SgdKernels } from '../../../ops/sgd.js';
 import type { DeviceMemory } from '../../../ops/memory.js';
@@ -56,6 +57,24 @@ export function webgpuRelu(dev: WebGpuDevice): ReluKernels<DeviceMemory> {
       const body = (src: string) => `  let d = ${src}[p.o_${src} + i];\n  dx[p.o_dx + i] = select(0.0, d, y[p.o_y + i] > 0.0);`;
       if (aliases(dy, dx)) elementwise(dev, { key: 'relu-backward-inplace', n, inputs: [['y', y]], outputs: [['dx', dx]], body: body('dx') });
       else elementwise(dev, { key: 'relu-backward', n, inputs: [['y', y], ['dy', dy]], outputs: [['dx', dx]], body: body('dy') });
+    },
+  };
+}
+
+/** §3.1 Figure 1's saturating unit. WGSL's tanh may lose accuracy for large |x|, so it is written with exp of −2|x|. */
+export function webgpuTanh(dev: WebGpuDevice): TanhKernels<DeviceMemory> {
+  const value = (src: string) => `  let v = ${src}[p.o_${src} + i];
+  let e = exp(-2.0 * abs(v));
+  y[p.o_y + i] = sign(v) * (1.0 - e) / (1.0 + e);`;
+  return {
+    forward(n, x, y) {
+      if (aliases(x, y)) elementwise(dev, { key: 'tanh-inplace', n, inputs: [], outputs: [['y', y]], body: value('y') });
+      else elementwise(dev, { key: 'tanh', n, inputs: [['x', x]], outputs: [['y', y]], body: value('x') });
+    },
+    backward(n, y, dy, dx) {
+      const body = (src: string) => `  let t = y[p.o_y + i];\n  dx[p.o_dx + i] = ${src}[p.o_${src} + i] * (1.0 - t * t);`;
+      if (aliases(dy, dx)) elementwise(dev, { key: 'tanh-backward-inplace', n, inputs: [['y', y]], outputs: [['dx', dx]], body: body('dx') });
+      else elementwise(dev, { key: 'tanh-backward', n, inputs: [['y', y], ['dy', dy]], outputs: [['dx', dx]], body: body('dy') });
     },
   };
 }
