@@ -14,6 +14,13 @@ import { loadAddon } from '../src/backend/native/addon.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
+// `--backend webgpu`: the GPU benchmark (bench/webgpu.ts) instead of the CPU one.
+const bi = argv.indexOf('--backend');
+if (bi >= 0 && argv[bi + 1] === 'webgpu') {
+  const rest = argv.filter((_, i) => i !== bi && i !== bi + 1);
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./webgpu.js', import.meta.url)), ...rest], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const has = (f: string) => argv.includes(f);
 const opt = (f: string, d: string) => (argv.indexOf(f) >= 0 ? argv[argv.indexOf(f) + 1] : d);
 const known = ['--quick', '--json', '--presets', '--no-pytorch', '--reps', '--no-data'];

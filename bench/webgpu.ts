@@ -1,0 +1,102 @@
+// `npm run bench -- --backend webgpu`: training and inference on the WebGPU
+// device, for the paper and torchvision presets: images per second (median
+// of the timed steps, each ended by the step's one read), per-layer forward
+// and backward times, and the GPU memory batch-128 training holds. Per-layer
+// times come from the host clock around each layer with the queue drained
+// before and after (device.sync), so they include one submission each; the
+// step figures are the ones to compare.
+//   node dist/bench/webgpu.js [--presets paper,torchvision] [--batch 128] [--steps 5] [--infer-batches 1,128] [--json]
+import { sharedWebGpuDevice, closeSharedWebGpuDevice } from '../src/backend/webgpu/gpu.js';
+import { registerNative } from '../src/backend/select.js';
+import { setBackend } from '../src/ops/registry.js';
+import { buildAlexNet, initAlexNet } from '../src/models/alexnet.js';
+import { getPreset } from '../src/models/presets.js';
+import { Rng } from '../src/tensor/random.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { Sgd } from '../src/train/sgd.js';
+import { trainStepOn } from '../src/train/step.js';
+import type { Layer } from '../src/nn/layer.js';
+
+const argv = process.argv.slice(2);
+const opt = (f: string, d: string) => (argv.indexOf(f) >= 0 ? argv[argv.indexOf(f) + 1] : d);
+const presets = opt('--presets', 'paper,torchvision').split(',');
+const batch = Number(opt('--batch', '128'));
+const steps = Number(opt('--steps', '5'));
+const inferBatches = opt('--infer-batches', '1,128').split(',').map(Number);
+const json = argv.includes('--json');
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+interface Row { preset: string; train_img_s: number; infer: Record<string, number>; peak_gpu_mb: number; layers: { layer: string; fwd_ms: number; bwd_ms: number }[] }
+
+if (!(registerNative() instanceof Error)) setBackend('native');
+const dev = await sharedWebGpuDevice();
+const rows: Row[] = [];
+for (const name of presets) {
+  const preset = getPreset(name);
+  const model = buildAlexNet(preset, dev);
+  initAlexNet(model, new Rng(1, 1));
+  const sgd = new Sgd(model.params(), { momentum: 0.9, weightDecay: 5e-4, form: 'paper' });
+  const rng = new Rng(1, 2);
+  const shape = [batch, preset.inputChannels, preset.inputSize, preset.inputSize];
+  const x = new Tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37) * 50), shape);
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % preset.classes);
+  await trainStepOn(model.net, sgd, x, labels, 0.001, rng); // compiles the pipelines
+  const times: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const t0 = performance.now();
+    await trainStepOn(model.net, sgd, x, labels, 0.001, rng);
+    times.push(performance.now() - t0);
+  }
+  const peak = dev.memory.peak;
+  // Per layer: forward each layer, then backward in reverse, draining the queue around each.
+  const layers: Row['layers'] = [];
+  const ctx = { training: true, rng };
+  let h = model.onDevice(x);
+  const outs: Tensor[] = [h];
+  await dev.sync();
+  for (const l of model.net.layers as readonly Layer[]) {
+    const t0 = performance.now();
+    h = l.forward(h, ctx);
+    await dev.sync();
+    layers.push({ layer: l.name, fwd_ms: performance.now() - t0, bwd_ms: 0 });
+    outs.push(h);
+  }
+  let dy = dev.zeros(h.shape);
+  for (let i = model.net.layers.length - 1; i >= 0; i--) {
+    const dx = i === 0 ? null : dev.zeros(outs[i].shape);
+    const t0 = performance.now();
+    const r = model.net.layers[i].backward(dy, dx);
+    await dev.sync();
+    layers[i].bwd_ms = performance.now() - t0;
+    if (r) dy = r.shape.length === outs[i].shape.length ? r : r.reshape(outs[i].shape);
+  }
+  model.eval();
+  const infer: Record<string, number> = {};
+  for (const b of inferBatches) {
+    const xb = x.batch(0, Math.min(b, batch));
+    await model.forwardToHost(xb);
+    const t: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const t0 = performance.now();
+      await model.forwardToHost(xb);
+      t.push(performance.now() - t0);
+    }
+    infer[String(b)] = (xb.shape[0] * 1000) / median(t);
+  }
+  rows.push({ preset: name, train_img_s: (batch * 1000) / median(times), infer, peak_gpu_mb: peak / 2 ** 20, layers });
+  for (const p of model.params()) {
+    dev.free(p.value);
+    dev.free(p.grad);
+  }
+}
+const info = dev.adapterInfo;
+if (json) console.log(JSON.stringify({ adapter: `${info.vendor} ${info.architecture} ${info.description}`, batch, rows }));
+else {
+  console.log(`WebGPU adapter: ${info.vendor} / ${info.architecture} / ${info.description}; GEMM ${dev.gemmVariant}; batch ${batch}, median of ${steps} steps`);
+  for (const r of rows) {
+    console.log(`${r.preset}: train ${r.train_img_s.toFixed(1)} img/s; ${Object.entries(r.infer).map(([b, v]) => `infer b${b} ${v.toFixed(1)} img/s`).join('; ')}; GPU memory ${r.peak_gpu_mb.toFixed(0)} MiB`);
+    for (const l of r.layers) console.log(`  ${l.layer.padEnd(12)} fwd ${l.fwd_ms.toFixed(2).padStart(9)} ms  bwd ${l.bwd_ms.toFixed(2).padStart(9)} ms`);
+  }
+}
+await closeSharedWebGpuDevice();
