@@ -12,13 +12,14 @@ export type OpOutputs = Record<string, Tensor | Float32Array | number>;
 /** Outputs may be device tensors (read back before comparing) and may come asynchronously. */
 export type OpRun = (c: FixtureCase) => OpOutputs | Promise<OpOutputs>;
 
-export function fixtureSuite(op: string, run: OpRun, label = REFERENCE_BACKEND, setup: () => void = () => setBackend(REFERENCE_BACKEND)): void {
+/** `skip` returns why a case is left out (e.g. too slow for a CPU Vulkan driver), or null to run it. */
+export function fixtureSuite(op: string, run: OpRun, label = REFERENCE_BACKEND, setup: () => void = () => setBackend(REFERENCE_BACKEND), skip: (c: FixtureCase) => string | null = () => null): void {
   const cases = loadFixtures(op);
   const results: Comparison[] = [];
   describe(`${op} vs PyTorch [${label}]`, () => {
     before(setup);
     for (const c of cases) {
-      it(c.name, async () => {
+      it(c.name, { skip: skip(c) ?? false }, async () => {
         const outs = await run(c);
         for (const [k, v] of Object.entries(outs)) if (v instanceof Tensor) outs[k] = await readTensor(v);
         assert.deepEqual(Object.keys(outs).sort(), Object.keys(c.outputs).sort(), `${c.name}: outputs checked must be all that PyTorch recorded`);

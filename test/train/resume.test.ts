@@ -3,12 +3,13 @@
 // (same thread count). Runs the real CLI on the embedded Fashion-MNIST subset.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
+import { interruptMidEpoch } from '../helpers/interrupt.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'alexnet-resume-'));
@@ -25,24 +26,8 @@ function weights(run: string): Buffer {
 }
 
 /** Starts a run and sends `signal` once a checkpoint exists in the middle of an epoch. */
-async function interrupted(run: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
-  const child = spawn(process.execPath, [CLI, 'train', ...common(), '--run', run], { env: { ...process.env, ALEXNET_THREADS: '2' } });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const dir = join(run, 'checkpoints');
-  const timer = setInterval(() => {
-    if (!existsSync(dir)) return;
-    const mid = readdirSync(dir).filter((f) => f.endsWith('.json')).some((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).position.stepInEpoch > 0);
-    if (mid) {
-      clearInterval(timer);
-      child.kill(signal);
-    }
-  }, 5);
-  return new Promise((resolve) => child.on('exit', (code, sig) => {
-    clearInterval(timer);
-    resolve({ code, signal: sig, out });
-  }));
+function interrupted(run: string, signal: NodeJS.Signals) {
+  return interruptMidEpoch(CLI, common(), run, signal, { ...process.env, ALEXNET_THREADS: '2' });
 }
 
 describe('exact resume', () => {

@@ -4,13 +4,14 @@
 // of the run gives the native backend's figures.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
 import { webgpuOrSkip } from '../helpers/webgpu.js';
+import { interruptMidEpoch } from '../helpers/interrupt.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'alexnet-webgpu-'));
@@ -53,23 +54,9 @@ describe('training on webgpu', { skip: gpu ? false : 'no WebGPU adapter' }, () =
 
   it('a run killed mid-epoch resumes to bit-identical weights', async () => {
     const run = join(root, 'killed');
-    const child = spawn(process.execPath, [CLI, 'train', ...common(), '--run', run], { env: env('webgpu') });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const dir = join(run, 'checkpoints');
-    const timer = setInterval(() => {
-      if (!existsSync(dir)) return;
-      const mid = readdirSync(dir).filter((f) => f.endsWith('.json')).some((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).position.stepInEpoch > 0);
-      if (mid) {
-        clearInterval(timer);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    const sig = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, s) => {
-      clearInterval(timer);
-      resolve(s);
-    }));
+    const k = await interruptMidEpoch(CLI, common(), run, 'SIGKILL', env('webgpu'));
+    const sig = k.signal;
+    const out = k.out;
     assert.equal(sig, 'SIGKILL', `the run ended before it could be killed: ${out}`);
     const r = cli('webgpu', ['train', '--resume', run, '--no-progress']);
     assert.equal(r.code, 0, r.out);
