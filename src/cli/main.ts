@@ -6,6 +6,9 @@ import { BACKENDS, closeBackendDevice, openBackendDevice, selectDefaultBackend }
 import { formatHelp, parseArgs, suggest, UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 
+/** The commands whose networks --backend webgpu puts on the GPU. */
+const NETWORK_COMMANDS = new Set(['train', 'finetune', 'eval', 'predict', 'features', 'neighbors', 'filters', 'report', 'demo']);
+
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
   return `usage: alexnet <command> [options]
@@ -67,8 +70,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const parsed = parseArgs(cmd.spec, rest);
     const chosen = selectDefaultBackend(process.env, backend ?? process.env.ALEXNET_BACKEND);
-    // The backends command reports on an adapter itself, and must work when none opens.
-    if (cmd.spec.name !== 'backends') await openBackendDevice(chosen);
+    // Only commands that run a network open a GPU; the others (info, export, convert, prepare,
+    // and backends, which reports on the adapter itself) work on the host whatever --backend says.
+    if (NETWORK_COMMANDS.has(cmd.spec.name)) await openBackendDevice(chosen);
     try {
       return await cmd.run(parsed);
     } finally {

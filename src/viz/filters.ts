@@ -66,11 +66,12 @@ export function kernelOrigin(k: number, l: FilterGridLayout): { x: number; y: nu
 }
 
 /** conv1's weight [O, 3, k, k] of a network (the first layer's `weight` parameter). */
-export function conv1Weights(model: AlexNet): { data: Float32Array; shape: readonly number[] } {
+export async function conv1Weights(model: AlexNet): Promise<{ data: Float32Array; shape: readonly number[] }> {
   const p = model.params().find((q) => q.kind === 'weight');
   if (!p || p.value.shape.length !== 4) throw new Error(`${model.preset.name}: the first layer is not a convolution`);
   if (p.value.shape[1] !== 3) throw new Error(`${model.preset.name}: conv1 sees ${p.value.shape[1]} channels; only RGB kernels can be drawn as colour images`);
-  return { data: p.value.data, shape: p.value.shape };
+  // On a GPU the weights are read back once (the host copy is what the figure needs).
+  return { data: await model.device.read(p.value), shape: p.value.shape };
 }
 
 /** Kernel k's HWC RGB bytes, scaled by (v − lo)/(hi − lo) to 0–255 (a flat kernel is mid-grey). */
@@ -102,7 +103,7 @@ export function kernelRange(w: Float32Array, k: number, size: number, scaling: F
 
 /** The conv1 kernels as a PNG grid (Figure 3) and the layout used. */
 export async function filterGrid(model: AlexNet, o: FilterGridOptions = {}): Promise<{ png: Buffer; layout: FilterGridLayout }> {
-  const { data, shape } = conv1Weights(model);
+  const { data, shape } = await conv1Weights(model);
   const [count, , size] = shape;
   const layout = filterGridLayout(count, size, o);
   const canvas = new Canvas(layout.width, layout.height, [255, 255, 255]);

@@ -21,7 +21,7 @@ describe('conv1 kernels (Figure 3)', () => {
     it(`${presetName}, scaled per ${scaling}: each tap's pixel is its weight mapped to 0–255`, async () => {
       const model = buildAlexNet(getPreset(presetName));
       initAlexNet(model, new Rng(3));
-      const { data: w, shape } = conv1Weights(model);
+      const { data: w, shape } = await conv1Weights(model);
       const [count, , size] = shape;
       const { png, layout } = await filterGrid(model, { scaling });
       const img = await rawPixels(png);
