@@ -18,7 +18,7 @@ import { Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Sgd } from './sgd.js';
 import { trainStepOn } from './step.js';
-import { defaultDevice, deviceOf, hostDevice, type Device } from '../tensor/device.js';
+import { defaultDevice, deviceOf, readTensor, type Device } from '../tensor/device.js';
 import { LrSchedule } from './schedule.js';
 import { saveCheckpoint, type Checkpoint, type EpochAccumulator, type EpochMetrics, type Position } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
@@ -148,7 +148,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   });
   const hostVelocity = async () => {
     const out = new Map<string, Tensor>();
-    for (const [k, t] of sgd.velocity) out.set(k, device === hostDevice ? t : new Tensor(await device.read(t), t.shape));
+    for (const [k, t] of sgd.velocity) out.set(k, await readTensor(t));
     return out;
   };
   const checkpoint = async (): Promise<string | null> => {

@@ -8,7 +8,7 @@ import type { DeviceMemory } from '../../../ops/memory.js';
 import type { DeviceArray } from '../../../tensor/storage.js';
 import type { WebGpuDevice } from '../device.js';
 import { gemm } from '../gemm.js';
-import { chunkItems, grid, linearId, runKernel, type Scalar } from '../shader.js';
+import { chunkItems, grid, linearId, runKernel } from '../shader.js';
 
 /**
  * The geometry as WGSL constants, part of the pipeline's key: index arithmetic
