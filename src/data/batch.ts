@@ -3,19 +3,15 @@
 // The same code runs in the loader's worker threads and, with 0 workers, on
 // the calling thread, so the bytes of a batch never depend on which.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { centreView, drawAugmentation, meanSource, renderView, tenViews, type MeanSource, type View } from './augment.js';
 import { decodeSquare } from './image.js';
-import type { AugmentConfig, DatasetStats, ImageEncoding, ViewMode } from './types.js';
+import { BatchRenderer, type RenderSpec } from './render.js';
+import type { ImageEncoding } from './types.js';
+
+export { viewsPerImage } from './render.js';
 
 /** Everything a builder needs; structured-cloneable (sent to workers as workerData). */
-export interface BuilderSpec {
-  readonly size: number;
-  readonly crop: number;
+export interface BuilderSpec extends RenderSpec {
   readonly encoding: ImageEncoding;
-  readonly mode: ViewMode;
-  readonly augment: AugmentConfig;
-  readonly seed: number;
-  readonly stats: DatasetStats;
   readonly files: readonly string[];
   readonly shardOf: Int32Array;
   readonly offsets: Float64Array;
@@ -26,16 +22,12 @@ export interface BuilderSpec {
   readonly slotOf: Int32Array | null;
 }
 
-export const viewsPerImage = (mode: ViewMode) => (mode === 'tenViews' ? 10 : 1);
-
 export class BatchBuilder {
   private readonly fds = new Map<number, number>();
-  private readonly mean: MeanSource;
-  private readonly views: View[];
+  private readonly renderer: BatchRenderer;
 
   constructor(private readonly spec: BuilderSpec) {
-    this.mean = meanSource(spec.augment.mean, spec.augment.input, spec.stats.meanImage, spec.stats.meanChannel);
-    this.views = spec.mode === 'tenViews' ? tenViews(spec.size, spec.crop) : [centreView(spec.size, spec.crop)];
+    this.renderer = new BatchRenderer(spec);
   }
 
   private readMember(i: number): Uint8Array {
@@ -63,20 +55,7 @@ export class BatchBuilder {
 
   /** The batch's input, [B·views, 3, crop, crop], for split images `indices` in epoch `epoch`. */
   async build(epoch: number, indices: Int32Array): Promise<Float32Array> {
-    const { size, crop, mode } = this.spec;
-    const per = 3 * crop * crop;
-    const nv = viewsPerImage(mode);
-    const out = new Float32Array(indices.length * nv * per);
-    const images = await Promise.all(Array.from(indices, (i) => this.pixels(i)));
-    images.forEach((src, b) => {
-      if (mode === 'train') {
-        const a = drawAugmentation(this.spec.seed, epoch, indices[b], size, crop, this.spec.augment, this.spec.stats);
-        renderView(src, size, crop, a, this.mean, a.lighting, out, b * per);
-      } else {
-        this.views.forEach((v, k) => renderView(src, size, crop, v, this.mean, [0, 0, 0], out, (b * nv + k) * per));
-      }
-    });
-    return out;
+    return this.renderer.render(epoch, indices, await Promise.all(Array.from(indices, (i) => this.pixels(i))));
   }
 
   close(): void {

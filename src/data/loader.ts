@@ -6,33 +6,15 @@
 // that every worker reads, so an epoch then costs only crops and flips.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Tensor } from '../tensor/tensor.js';
-import { checkSeed, epochOrder } from './augment.js';
-import { BatchBuilder, viewsPerImage, type BuilderSpec } from './batch.js';
-import { partRange } from './part.js';
+import { BatchBuilder, type BuilderSpec } from './batch.js';
+import { batchLoader, loaderIndices } from './batches.js';
 import type { BatchReply, BatchRequest } from './loader-worker.js';
 import { readDatasetInfo, readSplitIndex } from './shards.js';
-import type { Batch, DataLoader, LoaderOptions, SplitName } from './types.js';
+import type { DataLoader, LoaderOptions, SplitName } from './types.js';
+
+export { balancedOrder } from './batches.js';
 
 export const DEFAULT_CACHE_BYTES = 2 ** 30;
-
-/**
- * Split indices in a fixed class-balanced order: the first image of each
- * class (in class order), then the second of each, and so on; so `limit`
- * keeps the classes equally represented.
- */
-export function balancedOrder(labels: Int32Array, numClasses: number): Int32Array {
-  const byClass: number[][] = Array.from({ length: numClasses }, () => []);
-  labels.forEach((l, i) => byClass[l].push(i));
-  const out: number[] = [];
-  const rounds = Math.max(0, ...byClass.map((c) => c.length));
-  for (let r = 0; r < rounds; r++) for (const c of byClass) if (r < c.length) out.push(c[r]);
-  return Int32Array.from(out);
-}
-
-function check(cond: boolean, message: string): void {
-  if (!cond) throw new RangeError(`openLoader: ${message}`);
-}
 
 function defaultWorkers(): number {
   // Leave the trainer its cores: one builder on ≤ 2 cores (the native kernels
@@ -52,14 +34,8 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
   const info = readDatasetInfo(datasetDir);
   const index = readSplitIndex(info, split);
   const o = options;
-  check(Number.isInteger(o.batchSize) && o.batchSize >= 1, `batchSize must be a positive integer, got ${o.batchSize}`);
-  check(Number.isInteger(o.cropSize) && o.cropSize >= 1 && o.cropSize <= info.size, `cropSize ${o.cropSize} does not fit the prepared ${info.size}×${info.size} images (prepare with --size ≥ ${o.cropSize})`);
-  check(o.limit === undefined || (Number.isInteger(o.limit) && o.limit >= 1), `limit must be a positive integer, got ${o.limit}`);
-  check(['train', 'center', 'tenViews'].includes(o.mode), `mode must be train, center or tenViews, got ${String(o.mode)}`);
-  checkSeed(o.seed);
-  const base = o.limit !== undefined ? balancedOrder(index.labels, info.classes.length).slice(0, o.limit) : Int32Array.from({ length: index.count }, (_, i) => i);
+  const base = loaderIndices(o, info.size, index.labels, info.classes.length);
   const n = base.length;
-  const batchesPerEpoch = o.dropLast ? Math.floor(n / o.batchSize) : Math.ceil(n / o.batchSize);
   const plane3 = 3 * info.size * info.size;
 
   const spec: BuilderSpec = {
@@ -133,40 +109,8 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
     });
   };
 
-  const nv = viewsPerImage(o.mode);
-  async function* epoch(e: number, start = 0): AsyncIterableIterator<Batch> {
-    check(Number.isInteger(start) && start >= 0 && start <= batchesPerEpoch, `start must be in 0..${batchesPerEpoch}, got ${start}`);
-    if (closed) throw new Error('DataLoader: used after close()');
-    const order = epochOrder(base, o.seed, e, o.shuffle);
-    const slice = (b: number) => {
-      const all = order.slice(b * o.batchSize, Math.min((b + 1) * o.batchSize, n));
-      return o.part ? all.slice(...partRange(all.length, o.part)) : all;
-    };
-    const inFlight = new Map<number, Promise<Float32Array>>();
-    let ahead = start;
-    const fillAhead = (upTo: number) => {
-      for (; ahead < Math.min(upTo, batchesPerEpoch); ahead++) {
-        const p = request(e, slice(ahead), ahead);
-        p.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if abandoned
-        inFlight.set(ahead, p);
-      }
-    };
-    for (let b = start; b < batchesPerEpoch; b++) {
-      fillAhead(b + prefetch);
-      const x = await inFlight.get(b)!;
-      inFlight.delete(b);
-      const indices = slice(b);
-      const labels = Int32Array.from(indices, (i) => index.labels[i]);
-      yield { x: new Tensor(x, [indices.length * nv, 3, o.cropSize, o.cropSize]), labels, indices };
-    }
-  }
-
-  return {
-    size: n,
-    batchesPerEpoch,
-    classes: info.classes,
-    viewShape: [3, o.cropSize, o.cropSize],
-    epoch,
+  return batchLoader({
+    base, labels: index.labels, classes: info.classes, options: o, prefetch, request,
     async close() {
       closed = true;
       local?.close();
@@ -174,5 +118,5 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       waiting.clear();
       await Promise.all(workers.map((w) => w.terminate()));
     },
-  };
+  });
 }

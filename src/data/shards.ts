@@ -8,7 +8,7 @@
 // A shard is complete when its .json exists (written after the .tar and the stats).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readSafetensors } from '../io/safetensors.js';
+import { readSafetensors } from '../io/safetensors-file.js';
 import type { DatasetInfo, DatasetStats, ImageEncoding, SplitName } from './types.js';
 import type { ClassInfo } from './types.js';
 

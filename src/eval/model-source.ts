@@ -10,7 +10,8 @@ import { ilsvrc2012Classes } from '../data/classes.js';
 import { readDatasetInfo } from '../data/shards.js';
 import { buildAlexNet, type AlexNet } from '../models/alexnet.js';
 import { getPreset, type Preset } from '../models/presets.js';
-import { readSafetensors, type SafetensorsFile } from '../io/safetensors.js';
+import { type SafetensorsFile } from '../io/safetensors.js';
+import { readSafetensors } from '../io/safetensors-file.js';
 import { applyWeights, INPUT_KEY, PRESET_KEY } from '../io/weights.js';
 import { findCheckpoint, checkpointDir } from '../train/checkpoint.js';
 

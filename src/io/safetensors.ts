@@ -1,5 +1,5 @@
 /**
- * Safetensors (https://huggingface.co/docs/safetensors) read and write, with
+ * Safetensors (https://huggingface.co/docs/safetensors) decode and encode, with
  * strict validation. Written here rather than taken from npm because the
  * packages there either only parse headers or trust the file; we need every
  * check below so that a malformed or hostile file fails with a message and
@@ -10,8 +10,8 @@
  * - known dtypes; shapes of non-negative integers whose byte size equals
  *   the entry's range; ranges inside the data section, non-overlapping and
  *   covering it without holes.
+ * Pure (no Node modules): the browser app uses it; files: safetensors-file.ts.
  */
-import { readWholeFile } from './readfile.js';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -127,10 +127,6 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
   return { tensors, metadata };
 }
 
-export function readSafetensors(path: string): SafetensorsFile {
-  return decodeSafetensors(readWholeFile(path), path);
-}
-
 function dtypeOf(data: TensorData): SafetensorsDtype {
   if (data instanceof Float32Array) return 'F32';
   if (data instanceof Float64Array) return 'F64';
@@ -149,7 +145,7 @@ export interface TensorToWrite {
 }
 
 /** Encodes tensors (in the given order) and string metadata as safetensors bytes. */
-export function encodeSafetensors(tensors: Iterable<[string, TensorToWrite]>, metadata?: Record<string, string>): Buffer {
+export function encodeSafetensors(tensors: Iterable<[string, TensorToWrite]>, metadata?: Record<string, string>): Uint8Array {
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   const chunks: Uint8Array[] = [];
@@ -165,10 +161,18 @@ export function encodeSafetensors(tensors: Iterable<[string, TensorToWrite]>, me
     chunks.push(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
     offset += t.data.byteLength;
   }
+  // Plain Uint8Arrays (no Node Buffer): the browser app writes weights with this too.
+  const utf8 = new TextEncoder();
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8); // align the data section to 8 bytes
-  const head = Buffer.alloc(8);
-  const jsonBytes = Buffer.from(json, 'utf-8');
-  head.writeBigUInt64LE(BigInt(jsonBytes.length));
-  return Buffer.concat([head, jsonBytes, ...chunks]);
+  json += ' '.repeat((8 - ((8 + utf8.encode(json).length) % 8)) % 8); // align the data section to 8 bytes
+  const jsonBytes = utf8.encode(json);
+  const out = new Uint8Array(8 + jsonBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(jsonBytes.length), true);
+  out.set(jsonBytes, 8);
+  let at = 8 + jsonBytes.length;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

@@ -2,12 +2,12 @@
 // (`conv1.weight` … for paper/caffe, `features.0.weight` … for torchvision),
 // so a torchvision AlexNet state dict saved with safetensors loads as is
 // (docs/weights.md). Loading is strict and reports every problem at once.
+// Pure (the browser app loads and saves weights with it); files: weights-file.ts.
 import type { AlexNet } from '../models/alexnet.js';
 import { loadStateDict, stateDict } from '../nn/state.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
 import { bf16ToF32, f16ToF32 } from './halffloat.js';
-import { encodeSafetensors, readSafetensors, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
+import { encodeSafetensors, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
 
 /** Metadata key that records which preset wrote a file. */
 export const PRESET_KEY = 'preset';
@@ -66,11 +66,6 @@ export function weightTensors(file: SafetensorsFile, source: string): { tensors:
   return { tensors, converted };
 }
 
-/** Reads a safetensors file into the network's parameters; throws before changing anything if it does not fit. */
-export function loadWeights(model: AlexNet, file: string, options: LoadWeightsOptions = {}): LoadWeightsReport {
-  return applyWeights(model, readSafetensors(file), file, options);
-}
-
 /** loadWeights for a file already parsed (e.g. to read its preset first); `file` names it in errors. */
 export function applyWeights(model: AlexNet, parsed: SafetensorsFile, file: string, options: LoadWeightsOptions = {}): LoadWeightsReport {
   const saved = parsed.metadata[PRESET_KEY];
@@ -82,8 +77,8 @@ export function applyWeights(model: AlexNet, parsed: SafetensorsFile, file: stri
   return { loaded: report.loaded, converted, metadata: parsed.metadata };
 }
 
-/** Writes the parameters as F32 safetensors, atomically, recording the preset and its input normalisation (plus `metadata`). */
-export function saveWeights(model: AlexNet, file: string, metadata: Readonly<Record<string, string>> = {}, weights: ReadonlyMap<string, Tensor> = stateDict(model.net)): void {
+/** The parameters as F32 safetensors bytes, recording the preset and its input normalisation (plus `metadata`); `weights` must be host tensors. */
+export function encodeWeights(model: AlexNet, metadata: Readonly<Record<string, string>> = {}, weights: ReadonlyMap<string, Tensor> = stateDict(model.net)): Uint8Array {
   const tensors = [...weights].map(([name, t]) => [name, { shape: t.shape, data: t.data }] as [string, { shape: readonly number[]; data: Float32Array }]);
-  writeFileAtomic(file, encodeSafetensors(tensors, { [INPUT_KEY]: JSON.stringify(model.preset.input), ...metadata, [PRESET_KEY]: model.preset.name }));
+  return encodeSafetensors(tensors, { [INPUT_KEY]: JSON.stringify(model.preset.input), ...metadata, [PRESET_KEY]: model.preset.name });
 }

@@ -3,7 +3,7 @@
 // weights, replace the classifier when the new dataset has another number
 // of classes, and optionally keep the first layers fixed.
 import type { AlexNet } from '../models/alexnet.js';
-import { readSafetensors } from '../io/safetensors.js';
+import type { SafetensorsFile } from '../io/safetensors.js';
 import { weightTensors } from '../io/weights.js';
 import { StateDictError } from '../nn/state.js';
 
@@ -20,12 +20,13 @@ export function classifierParams(model: AlexNet): string[] {
 }
 
 /**
- * Loads `file` into `model`: every tensor must be present with its shape,
- * except the classifier's, which is skipped (kept freshly initialised) when
- * its shape differs. Other mismatches are errors, reported all at once.
+ * Loads weights (`parsed`, read from `file`) into `model`: every tensor must
+ * be present with its shape, except the classifier's, which is skipped (kept
+ * freshly initialised) when its shape differs. Other mismatches are errors,
+ * reported all at once.
  */
-export function loadInitialWeights(model: AlexNet, file: string): InitReport {
-  const { tensors } = weightTensors(readSafetensors(file), file);
+export function applyInitialWeights(model: AlexNet, parsed: SafetensorsFile, file: string): InitReport {
+  const { tensors } = weightTensors(parsed, file);
   const classifier = classifierParams(model);
   const current = model.stateDict();
   const skip = new Set(classifier.filter((n) => {

@@ -4,7 +4,8 @@
 // green when its class is the query's (its true class, or else the class the
 // network predicts for it) and red when not, so the sheet reads without text.
 import type { NeighborResult } from '../eval/neighbors.js';
-import { Canvas } from './png.js';
+import { Canvas } from './canvas.js';
+import { canvasPng } from './png.js';
 
 export interface ContactSheetLayout {
   readonly cell: number;
@@ -48,5 +49,5 @@ export async function contactSheet(results: readonly NeighborResult[], crop: num
     draw(r.rgb, 0, [60, 90, 200]);
     r.neighbors.forEach((n, i) => draw(n.rgb, i + 1, queryClass[row] === null ? GREY : n.label === queryClass[row] ? GREEN : RED));
   });
-  return { png: await canvas.png(), layout: l };
+  return { png: await canvasPng(canvas), layout: l };
 }

@@ -4,7 +4,7 @@
 // column 1 and O/2…O−1 to column 2 (paper: 48 + 48). As in the figure,
 // column 1 is drawn above column 2, with a gap between them.
 import type { AlexNet } from '../models/alexnet.js';
-import { Canvas } from './png.js';
+import { Canvas } from './canvas.js';
 
 /**
  * How kernel values become 0–255:
@@ -101,9 +101,8 @@ export function kernelRange(w: Float32Array, k: number, size: number, scaling: F
   return [lo, hi];
 }
 
-/** The conv1 kernels as a PNG grid (Figure 3) and the layout used. */
-export async function filterGrid(model: AlexNet, o: FilterGridOptions = {}): Promise<{ png: Buffer; layout: FilterGridLayout }> {
-  const { data, shape } = await conv1Weights(model);
+/** conv1's kernels (weight [O, 3, k, k]) drawn as the Figure 3 grid: pure, for the PNG (filters-png.ts) and the browser's canvas. */
+export function drawFilterGrid(data: Float32Array, shape: readonly number[], o: FilterGridOptions = {}): { canvas: Canvas; layout: FilterGridLayout } {
   const [count, , size] = shape;
   const layout = filterGridLayout(count, size, o);
   const canvas = new Canvas(layout.width, layout.height, [255, 255, 255]);
@@ -113,5 +112,5 @@ export async function filterGrid(model: AlexNet, o: FilterGridOptions = {}): Pro
     const { x, y } = kernelOrigin(k, layout);
     canvas.blit(kernelRgb(data, k, size, lo, hi), size, size, x, y, layout.zoom);
   }
-  return { png: await canvas.png(), layout };
+  return { canvas, layout };
 }

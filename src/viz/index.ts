@@ -3,5 +3,6 @@
 export { writeReport, type ReportOptions } from './report.js';
 export { curvesSvg, readEpochMetrics } from './curves.js';
 export * from './filters.js';
+export { filterGrid } from './filters-png.js';
 export * from './contact-sheet.js';
 export { Canvas, svgToPng, writePng, dataUri } from './png.js';

@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors-file.js';
 import { prepareDataset } from '../../src/data/prepare.js';
 import { symmetricEigen3 } from '../../src/data/stats.js';
 import { FIXTURE_DIR } from '../helpers/fixtures.js';

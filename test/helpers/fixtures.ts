@@ -2,7 +2,7 @@
 // outputs with them by relative error ‖ours − ref‖ / ‖ref‖.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors-file.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { hostDevice, toDevice, type Device } from '../../src/tensor/device.js';
 import { fmix32, generateFloat, generateLabels, type InputSpec } from './hashfill.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { FIXTURE_DIR } from '../helpers/fixtures.js';
 import { scratchDir } from '../helpers/interop.js';
 import { torchZip } from '../helpers/zip.js';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors-file.js';
 import { convertWeights } from '../../src/io/convert.js';
 import { readTorchStateDict } from '../../src/io/torch-file.js';
 import { readCaffeModel } from '../../src/io/caffemodel.js';

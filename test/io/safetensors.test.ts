@@ -23,7 +23,7 @@ describe('safetensors', () => {
     const a = Float32Array.of(1, 2, 3, 4, 5, 6);
     const b = Int32Array.of(-7, 8);
     const bytes = encodeSafetensors([['conv1.weight', { shape: [2, 3], data: a }], ['labels', { shape: [2], data: b }]], { preset: 'paper' });
-    assert.equal((bytes.readUInt32LE(0) + 8) % 8, 0, 'data section aligned to 8 bytes');
+    assert.equal((new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) + 8) % 8, 0, 'data section aligned to 8 bytes');
     const f = decodeSafetensors(bytes);
     assert.deepEqual(f.metadata, { preset: 'paper' });
     assert.deepEqual(f.tensors.get('conv1.weight'), { dtype: 'F32', shape: [2, 3], data: a });

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors-file.js';
 import { loadMpi } from '../../src/parallel/mpi.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));

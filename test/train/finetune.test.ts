@@ -15,7 +15,7 @@ import { MemoryLoader } from '../../src/data/memory.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { train, type TrainResult } from '../../src/train/trainer.js';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors-file.js';
 
 const dir = fileURLToPath(new URL('../../../data/fashion-mnist-mini/', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'alexnet-finetune-'));

@@ -273,7 +273,7 @@ export class WebGpuDevice implements KernelDevice {
     this.flush();
     await this.gpu.queue.onSubmittedWorkDone();
     // Error scopes resolve asynchronously; give them a turn before reporting.
-    await new Promise<void>((r) => setImmediate(r));
+    await new Promise<void>((r) => setTimeout(r, 0));
     this.report();
   }
 

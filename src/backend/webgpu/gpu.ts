@@ -5,21 +5,14 @@
 // gives a working, slow adapter. The binding is loaded only when asked for,
 // so CPU runs never touch it.
 import { existsSync } from 'node:fs';
-import { WebGpuDevice, type WebGpuOptions } from './device.js';
+import type { WebGpuDevice, WebGpuOptions } from './device.js';
 import { WebGpuError } from './errors.js';
-import { attachKernels } from './kernels.js';
+import { adapterReport, openWebGpuDevice, requestAdapter, type AdapterReport } from './open.js';
+
+export type { AdapterReport } from './open.js';
 
 /** Debian's chromium package ships this CPU Vulkan driver. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-export interface AdapterReport {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly device: string;
-  readonly description: string;
-  readonly features: string[];
-  readonly limits: Record<string, number>;
-}
 
 const HOW_TO = 'A WebGPU adapter needs a Vulkan driver (Linux: the GPU vendor\'s driver, e.g. nvidia-driver or mesa-vulkan-drivers ≥ 23) ' +
   'or Metal (macOS). Without a GPU, Debian\'s chromium package provides SwiftShader: apt-get install chromium, then ' +
@@ -42,42 +35,20 @@ async function gpu(): Promise<GPU> {
 }
 
 async function adapter(): Promise<GPUAdapter> {
-  const a = await (await gpu()).requestAdapter({ powerPreference: 'high-performance' });
-  if (!a) {
-    const icd = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
-    throw new WebGpuError('unavailable', `no WebGPU adapter was found${icd ? ` (Vulkan drivers from ${icd})` : ''}. ${HOW_TO}`);
-  }
-  return a;
+  const icd = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
+  return requestAdapter(await gpu(), `${icd ? `(Vulkan drivers from ${icd}) ` : ''}${HOW_TO}`);
 }
-
-const LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage', 'minStorageBufferOffsetAlignment'] as const;
 
 /** What `alexnet backends` prints: the adapter, its features and the limits the kernels use. */
 export async function describeAdapter(): Promise<AdapterReport> {
-  const a = await adapter();
-  const i = a.info;
-  const limits: Record<string, number> = {};
-  for (const l of LIMITS) limits[l] = a.limits[l];
-  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, features: [...a.features].sort(), limits };
+  return adapterReport(await adapter());
 }
 
 let shared: Promise<WebGpuDevice> | null = null;
 
 /** A new device with the adapter's largest buffer and binding limits (WebGPU's defaults are 256 and 128 MiB). */
 export async function createWebGpuDevice(options: WebGpuOptions = {}): Promise<WebGpuDevice> {
-  const a = await adapter();
-  const requiredLimits: Record<string, number> = {};
-  for (const l of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage'] as const) requiredLimits[l] = a.limits[l];
-  let d: GPUDevice;
-  try {
-    d = await a.requestDevice({ requiredLimits });
-  } catch (e) {
-    throw new WebGpuError('unavailable', `the WebGPU adapter refused a device: ${(e as Error).message}`);
-  }
-  const dev = new WebGpuDevice(d, a.info, options);
-  attachKernels(dev);
-  return dev;
+  return openWebGpuDevice(await adapter(), options);
 }
 
 /** The process's WebGPU device, opened on first use. */

@@ -5,7 +5,7 @@ import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
 import { buildAlexNet, initAlexNet } from '../../models/alexnet.js';
 import { getPreset, PRESETS } from '../../models/presets.js';
-import { readSafetensors } from '../../io/safetensors.js';
+import { readSafetensors } from '../../io/safetensors-file.js';
 import { applyWeights, PRESET_KEY } from '../../io/weights.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { encodeOnnx, ONNX_OPSET } from '../../export/onnx.js';

@@ -3,7 +3,8 @@ import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
 import { MODEL_OPTIONS, requireOneNetwork } from '../model-options.js';
 import { loadModels } from '../../eval/model-source.js';
-import { filterGrid, type FilterScaling } from '../../viz/filters.js';
+import type { FilterScaling } from '../../viz/filters.js';
+import { filterGrid } from '../../viz/filters-png.js';
 import { writePng } from '../../viz/png.js';
 
 export const filtersCommand: Command = {

@@ -8,7 +8,7 @@ import { findCheckpoint } from '../../train/checkpoint.js';
 import { train } from '../../train/trainer.js';
 import { openSplit, resolveDataDir } from '../data-options.js';
 import type { DataLoader } from '../../data/types.js';
-import { readSafetensors } from '../../io/safetensors.js';
+import { readSafetensors } from '../../io/safetensors-file.js';
 import { INPUT_KEY, PRESET_KEY } from '../../io/weights.js';
 import { partRange } from '../../data/part.js';
 import { DataParallel } from '../../parallel/data-parallel.js';

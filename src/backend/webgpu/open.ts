@@ -1,0 +1,48 @@
+/// <reference types="@webgpu/types" />
+// Opening a WebGPU device from any GPU object: Dawn's in Node (gpu.ts) or a
+// browser's navigator.gpu (the web app). Pure: no Node modules.
+import { WebGpuDevice, type WebGpuOptions } from './device.js';
+import { WebGpuError } from './errors.js';
+import { attachKernels } from './kernels.js';
+
+export interface AdapterReport {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  readonly features: string[];
+  readonly limits: Record<string, number>;
+}
+
+/** The adapter of `gpu`; `help` says how to get one when there is none. */
+export async function requestAdapter(gpu: GPU, help: string): Promise<GPUAdapter> {
+  const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!a) throw new WebGpuError('unavailable', `no WebGPU adapter was found. ${help}`);
+  return a;
+}
+
+const LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage', 'minStorageBufferOffsetAlignment'] as const;
+
+/** The adapter, its features and the limits the kernels use. */
+export function adapterReport(a: GPUAdapter): AdapterReport {
+  const i = a.info;
+  const limits: Record<string, number> = {};
+  for (const l of LIMITS) limits[l] = a.limits[l];
+  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, features: [...a.features].sort(), limits };
+}
+
+/** A new device with the adapter's largest buffer and binding limits (WebGPU's defaults are 256 and 128 MiB), kernels attached. */
+export async function openWebGpuDevice(a: GPUAdapter, options: WebGpuOptions = {}): Promise<WebGpuDevice> {
+  const requiredLimits: Record<string, number> = {};
+  for (const l of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage'] as const) requiredLimits[l] = a.limits[l];
+  let d: GPUDevice;
+  try {
+    d = await a.requestDevice({ requiredLimits });
+  } catch (e) {
+    throw new WebGpuError('unavailable', `the WebGPU adapter refused a device: ${(e as Error).message}`);
+  }
+  const dev = new WebGpuDevice(d, a.info, options);
+  attachKernels(dev);
+  return dev;
+}
