@@ -8,6 +8,7 @@ import type { Part } from '../data/part.js';
 import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { getPreset } from '../models/presets.js';
 import { openTestSplit } from '../eval/test-split.js';
+import { trainLoaderOptions } from '../data/split-options.js';
 
 /** Where the embedded dataset is prepared when no --data is given. */
 export const EMBEDDED_PREPARED = join('runs', '.data', 'fashion-mnist-mini');
@@ -35,17 +36,5 @@ export interface SplitLoaderOptions {
 export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {
   // Validation reads its split exactly as evaluation does (same loader settings), so `eval` reproduces the logged errors.
   if (o.mode !== 'train') return openTestSplit(dir, split, config, { ...o, mode: o.mode });
-  const d = config.data;
-  return openLoader(dir, split, {
-    batchSize: o.batchSize,
-    mode: o.mode,
-    cropSize: o.cropSize,
-    augment: { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean, input: d.input },
-    seed: config.seed,
-    shuffle: true,
-    dropLast: true,
-    workers: o.workers ?? d.workers,
-    limit: o.limit,
-    part: o.part,
-  });
+  return openLoader(dir, split, trainLoaderOptions(config, o));
 }

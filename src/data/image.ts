@@ -4,6 +4,9 @@
 import sharp from 'sharp';
 import type { Metadata, OutputInfo, Sharp } from 'sharp';
 import type { ImageEncoding } from './types.js';
+import { hwcToChw } from './render.js';
+
+export { hwcToChw } from './render.js';
 
 // One libvips thread per operation: parallelism comes from our worker threads
 // and libuv's pool, and the machine's cores are shared with the trainer.
@@ -130,10 +133,3 @@ export async function decodeSquare(bytes: Uint8Array, size: number, encoding: Im
   hwcToChw(hwc, size * size, out);
 }
 
-export function hwcToChw(hwc: Uint8Array, plane: number, out: Uint8Array): void {
-  for (let p = 0, q = 0; p < plane; p++, q += 3) {
-    out[p] = hwc[q];
-    out[plane + p] = hwc[q + 1];
-    out[2 * plane + p] = hwc[q + 2];
-  }
-}

@@ -44,3 +44,12 @@ export class BatchRenderer {
     return out;
   }
 }
+
+/** HWC (pixel after pixel) → CHW (plane after plane) bytes. */
+export function hwcToChw(hwc: Uint8Array, plane: number, out: Uint8Array): void {
+  for (let p = 0, q = 0; p < plane; p++, q += 3) {
+    out[p] = hwc[q];
+    out[plane + p] = hwc[q + 1];
+    out[2 * plane + p] = hwc[q + 2];
+  }
+}

@@ -6,6 +6,7 @@ export * from './model-source.js';
 export * from './run-eval.js';
 export * from './preprocess.js';
 export * from './predict.js';
+export * from './predict-files.js';
 export * from './features.js';
 export * from './neighbors.js';
 export * from './test-split.js';

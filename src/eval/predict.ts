@@ -5,7 +5,6 @@ import type { ClassInfo } from '../data/types.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { Tensor } from '../tensor/tensor.js';
 import { softmaxRows, topK } from './metrics.js';
-import { loadImages, type Preprocessing } from './preprocess.js';
 
 export interface ClassScore extends ClassInfo {
   /** Output index. */
@@ -17,12 +16,6 @@ export interface Prediction {
   readonly file: string;
   /** Best first. */
   readonly top: readonly ClassScore[];
-}
-
-export interface PredictResult {
-  readonly predictions: readonly Prediction[];
-  /** Files that could not be read or decoded, with the reason; the others are still predicted. */
-  readonly failed: readonly { readonly file: string; readonly error: string }[];
 }
 
 /** Mean softmax of the models over x [N, C, S, S] → [N, K] (evaluation mode). */
@@ -47,13 +40,4 @@ export async function ensembleProbabilities(models: readonly AlexNet[], x: Tenso
 export function topClasses(probs: Float64Array, row: number, classes: readonly ClassInfo[], k: number): ClassScore[] {
   const K = classes.length;
   return topK(probs, row * K, K, k).map((index) => ({ ...classes[index], index, probability: probs[row * K + index] }));
-}
-
-export async function predictFiles(models: readonly AlexNet[], classes: readonly ClassInfo[], files: readonly string[], prep: Preprocessing, k = 5): Promise<PredictResult> {
-  const batch = await loadImages(files, prep);
-  const probs = await ensembleProbabilities(models, batch.x);
-  return {
-    predictions: batch.files.map((file, i) => ({ file, top: topClasses(probs, i, classes, k) })),
-    failed: batch.failed,
-  };
 }

@@ -10,8 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetInfo, InputSpec, MeanMode } from '../data/types.js';
 import { readDatasetInfo } from '../data/shards.js';
-import { hwcToChw, toCentreCropRgb, toSquareRgb } from '../data/image.js';
-import { centreView, meanSource, renderView, type MeanSource } from '../data/augment.js';
+import { toCentreCropRgb, toSquareRgb } from '../data/image.js';
+import { meanSource } from '../data/augment.js';
+import { fixedPreprocessing, PreprocessError, preprocessingFromDataset, squareToInput, type Preprocessing } from './input.js';
+
+export { cropToRgb, fixedPreprocessing, PreprocessError, preprocessingFromDataset, squareToInput, type Preprocessing } from './input.js';
 import { encodeSafetensors } from '../io/safetensors.js';
 import { readSafetensors } from '../io/safetensors-file.js';
 import { readBlob } from '../io/caffemodel.js';
@@ -20,43 +23,8 @@ import { readWholeFile } from '../io/readfile.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Everything needed to turn an image file into a network input. */
-export interface Preprocessing {
-  /** Side S of the prepared squares. */
-  readonly size: number;
-  /** The network's input side (≤ S). */
-  readonly cropSize: number;
-  readonly mean: MeanSource;
-  /** How a file becomes the S×S square (InputSpec.resize); 'shorter' yields the crop itself. */
-  readonly resize: InputSpec['resize'];
-  /** 'shorter': the side the shorter side is resized to before the crop (torchvision: 256). */
-  readonly resizeTo?: number;
-}
-
 /** Where a run keeps its dataset's mean, so prediction still works once the dataset is gone. */
 export const RUN_MEAN_FILE = 'mean.safetensors';
-
-export class PreprocessError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreprocessError';
-  }
-}
-
-export function preprocessingFromDataset(info: DatasetInfo, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing {
-  if (cropSize > info.size) throw new PreprocessError(`${info.dir}: images are ${info.size}×${info.size} but the network crops ${cropSize}; use the dataset the network was trained on`);
-  if (mode === 'fixed' && input) return fixedPreprocessing(input, cropSize);
-  // Files are made like the dataset's images (prepare's shorter side + central square).
-  return { size: info.size, cropSize, mean: meanSource(mode, input, info.stats.meanImage, info.stats.meanChannel), resize: 'square' };
-}
-
-/** The preprocessing of published weights: the InputSpec's own resize, fixed mean and std; no dataset. */
-export function fixedPreprocessing(input: InputSpec, cropSize: number): Preprocessing {
-  if (!input.mean) throw new PreprocessError('this network has no fixed mean (paper, mini): it needs the mean of its training set; pass --data <prepared dataset>');
-  if (cropSize > input.resizeTo) throw new PreprocessError(`the network crops ${cropSize} from images resized to ${input.resizeTo}; resizeTo must be at least the crop`);
-  const size = input.resize === 'shorter' ? cropSize : input.resizeTo;
-  return { size, cropSize, mean: meanSource('fixed', input, new Float32Array(0), input.mean), resize: input.resize, resizeTo: input.resizeTo };
-}
 
 /** Writes the mean image and per-channel mean to <run>/mean.safetensors (the dataset's mean.safetensors plus `meanChannel`). */
 export function storeRunMean(runDir: string, info: DatasetInfo): void {
@@ -128,11 +96,7 @@ export function resolvePreprocessing(o: { dataDir: string | null; runDir: string
 export async function preprocessImage(bytes: Uint8Array, p: Preprocessing): Promise<Float32Array> {
   const input = { kind: 'encoded', bytes } as const;
   const hwc = p.resize === 'shorter' ? await toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : await toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover');
-  const chw = new Uint8Array(3 * p.size * p.size);
-  hwcToChw(hwc, p.size * p.size, chw);
-  const out = new Float32Array(3 * p.cropSize * p.cropSize);
-  renderView(chw, p.size, p.cropSize, centreView(p.size, p.cropSize), p.mean, [0, 0, 0], out, 0);
-  return out;
+  return squareToInput(hwc, p);
 }
 
 export interface ImageBatch {
@@ -168,20 +132,3 @@ export async function loadImages(files: readonly string[], p: Preprocessing): Pr
   return { x: new Tensor(data, [rows.length, 3, p.cropSize, p.cropSize]), files: ok, failed };
 }
 
-/** The inverse of the mean subtraction for a centre crop: CHW float32 (minus mean) → HWC RGB bytes (for pictures). */
-export function cropToRgb(x: Float32Array, offset: number, p: Preprocessing): Uint8Array {
-  const { size, cropSize: c } = p;
-  const o = centreView(size, c);
-  const out = new Uint8Array(c * c * 3);
-  for (let ch = 0; ch < 3; ch++) {
-    for (let y = 0; y < c; y++) {
-      for (let xx = 0; xx < c; xx++) {
-        const mean = p.mean.mode === 'pixel' ? p.mean.meanImage[ch * size * size + (o.y + y) * size + o.x + xx] : p.mean.mode === 'channel' ? p.mean.meanChannel[ch] : 0;
-        const stored = p.mean.bgr ? 2 - ch : ch;
-        const v = x[offset + (stored * c + y) * c + xx] / (p.mean.gain ? p.mean.gain[ch] : 1) + mean;
-        out[(y * c + xx) * 3 + ch] = Math.max(0, Math.min(255, Math.round(v)));
-      }
-    }
-  }
-  return out;
-}

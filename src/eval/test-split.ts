@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { DataLoader, SplitName } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
 import type { Part } from '../data/part.js';
+import { testLoaderOptions } from '../data/split-options.js';
 
 export interface TestSplitOptions {
   readonly mode: 'center' | 'tenViews';
@@ -18,9 +19,5 @@ export interface TestSplitOptions {
 }
 
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
-  return openLoader(dataDir, split, {
-    mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
-    augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
-    seed: config.seed, shuffle: false, dropLast: false, part: o.part,
-  });
+  return openLoader(dataDir, split, testLoaderOptions(config, o));
 }

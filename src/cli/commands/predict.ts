@@ -1,7 +1,7 @@
 // `alexnet predict`: the top-5 classes of image files (docs/paper.md §6.1, Figure 4 left).
 import type { Command } from '../args.js';
 import { MEAN_OPTION, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
-import { predictFiles } from '../../eval/predict.js';
+import { predictFiles } from '../../eval/predict-files.js';
 import { resolvePreprocessing } from '../../eval/preprocess.js';
 
 export const predictCommand: Command = {

@@ -11,6 +11,7 @@ import type { DataLoader } from '../../data/types.js';
 import { readSafetensors } from '../../io/safetensors-file.js';
 import { INPUT_KEY, PRESET_KEY } from '../../io/weights.js';
 import { partRange } from '../../data/part.js';
+import { validationBatchSize } from '../../data/split-options.js';
 import { DataParallel } from '../../parallel/data-parallel.js';
 import { joinJob, type JoinedJob } from '../../parallel/launch.js';
 
@@ -182,7 +183,7 @@ async function trainProcess(command: string, args: Parsed, extraOverrides: [stri
     const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined, part: dist?.part });
     loaders.push(trainData);
     const views = config.data.valViews;
-    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined, part: dist?.part }).catch((e: Error) => {
+    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined, part: dist?.part }).catch((e: Error) => {
       log(`no validation split (${e.message}); the plateau schedule needs one`);
       return null;
     });
