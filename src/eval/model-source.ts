@@ -4,15 +4,15 @@
 // model.safetensors, and the dataset its checkpoints record).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { configuredPreset, defaultConfig, validateInputSpec, type Config } from '../config/config.js';
-import type { ClassInfo, InputSpec } from '../data/types.js';
+import { configuredPreset, defaultConfig, type Config } from '../config/config.js';
+import type { ClassInfo } from '../data/types.js';
 import { ilsvrc2012Classes } from '../data/classes.js';
 import { readDatasetInfo } from '../data/shards.js';
 import { buildAlexNet, type AlexNet } from '../models/alexnet.js';
 import { getPreset, type Preset } from '../models/presets.js';
-import { type SafetensorsFile } from '../io/safetensors.js';
 import { readSafetensors } from '../io/safetensors-file.js';
-import { applyWeights, INPUT_KEY, PRESET_KEY } from '../io/weights.js';
+import { applyWeights } from '../io/weights.js';
+import { metadataClassIds, nameIds, weightsConfig } from './weights-config.js';
 import { findCheckpoint, checkpointDir } from '../train/checkpoint.js';
 
 export interface ModelSource {
@@ -78,50 +78,6 @@ export function runDataDir(runDir: string): string | null {
   return null;
 }
 
-/** Class ids a weights file records (`classes`, a JSON list), or null. */
-function metadataClassIds(file: SafetensorsFile): string[] | null {
-  const raw = file.metadata.classes;
-  if (raw === undefined) return null;
-  try {
-    const ids = JSON.parse(raw) as unknown;
-    return Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? ids as string[] : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The input normalisation a weights file records (INPUT_KEY), or null; a damaged record is an error, not a silent default. */
-function metadataInput(file: SafetensorsFile, source: string): InputSpec | null {
-  const raw = file.metadata[INPUT_KEY];
-  if (raw === undefined) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    v = null;
-  }
-  try {
-    validateInputSpec(v);
-  } catch (e) {
-    throw new ModelSourceError(`${source}: metadata '${INPUT_KEY}' is not an input normalisation (${(e as Error).message}); rewrite the file with 'alexnet convert'`);
-  }
-  return v as InputSpec;
-}
-
-/** Width of the preset's last linear layer as stored in the file (its bias), or null. */
-function storedClasses(preset: Preset, file: SafetensorsFile): number | null {
-  const last = [...preset.layers].reverse().find((l) => l.kind === 'linear');
-  if (!last || last.kind !== 'linear') return null;
-  return file.tensors.get(`${last.stateName}.bias`)?.shape[0] ?? null;
-}
-
-/** Names for output ids: the dataset's, else ILSVRC-2012's for WordNet ids, else the ids themselves. */
-function nameIds(ids: readonly string[], dataClasses: readonly ClassInfo[] | null): ClassInfo[] {
-  const fromData = new Map((dataClasses ?? []).map((c) => [c.id, c.name]));
-  const ilsvrc = ids.some((id) => /^n\d{8}$/.test(id)) ? new Map(ilsvrc2012Classes().map((c) => [c.id, c.name])) : new Map<string, string>();
-  return ids.map((id) => ({ id, name: fromData.get(id) ?? ilsvrc.get(id) ?? id }));
-}
-
 /**
  * Builds and loads the networks a source names. Every network of an
  * ensemble must have the same preset and classes (their softmax outputs are
@@ -149,20 +105,11 @@ export function loadModels(source: ModelSource): LoadedModels {
     if (!existsSync(f)) throw new ModelSourceError(`${f}: no such file; give a .safetensors weights file (alexnet train writes <run>/model.safetensors)`);
     return readSafetensors(f);
   });
-  // A file without a recorded preset (saved from PyTorch): torchvision's names say torchvision; conv1… stays 'paper'.
-  const named = parsed[0]?.tensors.has('features.0.weight') ? 'torchvision' : undefined;
-  const presetName = source.preset ?? config?.preset ?? parsed[0]?.metadata[PRESET_KEY] ?? named ?? 'paper';
+  const derived = parsed.length ? weightsConfig(parsed[0], files[0], { preset: source.preset ?? config?.preset, withData: source.data !== undefined }) : null;
+  const presetName = source.preset ?? config?.preset ?? derived?.config.preset ?? 'paper';
   getPreset(presetName); // an unknown name fails here, with suggestions
-  const ids = parsed.length ? metadataClassIds(parsed[0]) : null;
-  if (!config) {
-    const base = defaultConfig(presetName);
-    const width = ids?.length ?? (parsed.length ? storedClasses(getPreset(presetName), parsed[0]) : null);
-    const input = (parsed.length ? metadataInput(parsed[0], files[0]) : null) ?? base.data.input;
-    // Published weights (a preset whose input has a fixed mean) need no dataset: without --data, the fixed mean
-    // (Caffe's mean pixel) stands in for the dataset's mean image; with --data, the preset's own choice holds.
-    const mean = !source.data && input?.mean && base.data.mean !== 'fixed' ? 'fixed' : base.data.mean;
-    config = { ...base, model: { ...base.model, classes: width }, data: { ...base.data, input, mean } };
-  }
+  const ids = derived?.ids ?? null;
+  config ??= derived?.config ?? defaultConfig(presetName);
   const dataDir = source.data ? resolve(source.data) : runDir ? runDataDir(runDir) : null;
   const dataInfo = dataDir && existsSync(join(dataDir, 'dataset.json')) ? readDatasetInfo(dataDir) : null;
   if (source.data && !dataInfo) throw new ModelSourceError(`${dataDir}: not a prepared dataset (no dataset.json); prepare one with 'alexnet prepare <images> <out>'`);
@@ -182,7 +129,7 @@ export function loadModels(source: ModelSource): LoadedModels {
   });
 
   let classes: ClassInfo[];
-  if (ids) classes = nameIds(ids, dataInfo?.classes ?? null);
+  if (ids) classes = nameIds(ids, dataInfo?.classes ?? null, ids.some((id) => /^n\d{8}$/.test(id)) ? ilsvrc2012Classes() : []);
   else if (dataInfo && dataInfo.classes.length === preset.classes) classes = [...dataInfo.classes];
   else if (preset.classes === 1000) classes = ilsvrc2012Classes().map((c) => ({ id: c.id, name: c.name }));
   else classes = Array.from({ length: preset.classes }, (_, i) => ({ id: String(i), name: String(i) }));

@@ -2,14 +2,8 @@
 // redrawn in place on a terminal and printed every tenth of an epoch otherwise
 // (logs and CI), so it never floods a file.
 
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+export { formatDuration } from '../util/duration.js';
+import { formatDuration } from '../util/duration.js';
 
 export class ProgressBar {
   private lastDraw = 0;

@@ -18,9 +18,9 @@ import { evaluate, type EvalResult } from '../eval/evaluate.js';
 import { Sgd } from './sgd.js';
 import { trainStepOn, type GradientReducer, type StepResult } from './step.js';
 import { LrSchedule, type EpochDecision, type ScheduleState } from './schedule.js';
-import type { EpochAccumulator, EpochMetrics, Position } from './checkpoint.js';
+import type { EpochAccumulator, EpochMetrics, Position } from './position.js';
 import { frozenParams } from './finetune.js';
-import { formatDuration } from './progress.js';
+import { formatDuration } from '../util/duration.js';
 
 /** Generator streams of one seed: each use draws from its own. */
 export const RNG_STREAMS = { init: 1, dropout: 2 } as const;

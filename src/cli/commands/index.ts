@@ -14,6 +14,7 @@ import { filtersCommand } from './filters.js';
 import { reportCommand } from './report.js';
 import { demoCommand } from './demo.js';
 import { reproduceCommand } from './reproduce.js';
+import { serveCommand } from './serve.js';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   filtersCommand,
   reportCommand,
   reproduceCommand,
+  serveCommand,
   info,
   exportCommand,
   convertCommand,
