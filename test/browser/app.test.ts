@@ -208,6 +208,33 @@ describe('the browser app', { skip: browser ? false : 'no browser' }, () => {
     if (shots) await page.screenshot({ path: join(shots, 'browser-drawing.png'), fullPage: true });
   });
 
+  it('trains on the reference kernels where there is no adapter, with the CLI\'s reference losses', async () => {
+    // 2 steps and 8 validation images: the reference kernels are slow.
+    const settings = { ...SETTINGS, limit: 32, valLimit: 8 };
+    const refRun = join(root, 'reference');
+    cli('reference', ['train', '--data', data, '--run', refRun, '--limit', '32', '--val-limit', '8', '--epochs', '1', '--batch-size', '16', '--lr', '0.001', '--seed', '3', '--no-progress']);
+    const p = await browser!.newPage();
+    p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    p.on('pageerror', (e) => consoleErrors.push(e.message));
+    const q = new URLSearchParams([['backend', 'reference'], ...Object.entries(settings).map(([k, v]) => [k, String(v)])]);
+    await p.goto(`${url}?${q}`);
+    await p.waitForFunction(() => window.alexnetApp?.ready || window.alexnetApp?.errors.length > 0, null, { timeout: 120_000 });
+    const said = await p.textContent('#backend');
+    assert.match(said ?? '', /reference kernels on the CPU/);
+    await p.click('#train');
+    await p.waitForFunction(() => ['done', 'diverged'].includes(window.alexnetApp.trainState) || window.alexnetApp.errors.length > 0, null, { timeout: 600_000 });
+    const s = await p.evaluate(() => ({ gpu: window.alexnetApp.gpu, steps: window.alexnetApp.steps.map((x) => x.loss), errors: window.alexnetApp.errors }));
+    await p.close();
+    assert.deepEqual(s.errors, []);
+    assert.equal(s.gpu, false);
+    const cliLosses = losses(refRun);
+    // The same TypeScript kernels in the page's JavaScript engine as in Node's.
+    const worst = Math.max(...s.steps.map((l, i) => relative(l, cliLosses[i])));
+    console.log(`# page (reference kernels) vs alexnet train on the reference kernels: worst relative loss difference ${worst.toExponential(2)}`);
+    assert.equal(s.steps.length, 2);
+    assert.ok(worst <= 1e-12, `page ${s.steps.join(', ')} vs CLI ${cliLosses.join(', ')}`);
+  });
+
   it('logs no console error', () => {
     assert.deepEqual(consoleErrors, []);
   });
