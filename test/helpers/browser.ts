@@ -20,8 +20,9 @@ export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftsha
 export async function browserOrSkip(): Promise<Browser | null> {
   try {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium (or set ALEXNET_CHROMIUM)`);
-    // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-    return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', ...WEBGPU_FLAGS] });
+    // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start;
+    // --disable-dev-shm-usage: containers' /dev/shm is often 64 MB, too small for Chromium.
+    return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', ...WEBGPU_FLAGS] });
   } catch (e) {
     if (process.env.CI === 'true' || process.env.ALEXNET_REQUIRE_BROWSER === '1') throw e;
     console.log(`# browser tests skipped: ${(e as Error).message}`);
