@@ -17,6 +17,7 @@ import type { DropoutKernels } from './dropout.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { CrossEntropyKernels } from './crossentropy.js';
 import type { SgdKernels } from './sgd.js';
+import type { TopKKernels } from './topk.js';
 import { referenceKernels } from '../backend/reference/index.js';
 import type { DeviceMemory, HostMemory, Memory } from './memory.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -35,10 +36,11 @@ export interface KernelSets<M extends Memory = HostMemory> {
   softmax: SoftmaxKernels<M>;
   crossEntropy: CrossEntropyKernels<M>;
   sgd: SgdKernels<M>;
+  topk: TopKKernels<M>;
 }
 
 export type OpName = keyof KernelSets;
-export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
+export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd', 'topk'];
 
 export const REFERENCE_BACKEND = 'reference';
 

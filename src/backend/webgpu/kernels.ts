@@ -7,6 +7,7 @@ import { webgpuDropout, webgpuRelu, webgpuSgd, webgpuTanh } from './kernels/elem
 import { webgpuLrn } from './kernels/lrn.js';
 import { webgpuMaxPool2d } from './kernels/maxpool2d.js';
 import { webgpuCrossEntropy, webgpuSoftmax } from './kernels/softmax.js';
+import { webgpuTopK } from './kernels/topk.js';
 
 export function attachKernels(dev: WebGpuDevice): void {
   dev.kernels = {
@@ -20,5 +21,6 @@ export function attachKernels(dev: WebGpuDevice): void {
     softmax: webgpuSoftmax(dev),
     crossEntropy: webgpuCrossEntropy(dev),
     sgd: webgpuSgd(dev),
+    topk: webgpuTopK(dev),
   };
 }
