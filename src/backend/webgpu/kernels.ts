@@ -8,6 +8,7 @@ import { webgpuLrn } from './kernels/lrn.js';
 import { webgpuMaxPool2d } from './kernels/maxpool2d.js';
 import { webgpuCrossEntropy, webgpuSoftmax } from './kernels/softmax.js';
 import { webgpuTopK } from './kernels/topk.js';
+import { webgpuRenderViews } from './kernels/render-views.js';
 
 export function attachKernels(dev: WebGpuDevice): void {
   dev.kernels = {
@@ -22,5 +23,6 @@ export function attachKernels(dev: WebGpuDevice): void {
     crossEntropy: webgpuCrossEntropy(dev),
     sgd: webgpuSgd(dev),
     topk: webgpuTopK(dev),
+    renderViews: webgpuRenderViews(dev),
   };
 }
