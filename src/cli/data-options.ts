@@ -8,6 +8,7 @@ import type { Part } from '../data/part.js';
 import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { getPreset } from '../models/presets.js';
 import { openTestSplit } from '../eval/test-split.js';
+import { defaultDevice, hostDevice } from '../tensor/device.js';
 
 /** Where the embedded dataset is prepared when no --data is given. */
 export const EMBEDDED_PREPARED = join('runs', '.data', 'fashion-mnist-mini');
@@ -47,5 +48,7 @@ export function openSplit(dir: string, split: 'train' | 'val', config: Config, o
     workers: o.workers ?? d.workers,
     limit: o.limit,
     part: o.part,
+    // A GPU network renders its training views itself from the images' bytes (src/train/device-input.ts).
+    deviceViews: defaultDevice() !== hostDevice,
   });
 }

@@ -3,7 +3,9 @@
 // The same code runs in the loader's worker threads and, with 0 workers, on
 // the calling thread, so the bytes of a batch never depend on which.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { centreView, drawAugmentation, meanSource, renderView, tenViews, type MeanSource, type View } from './augment.js';
+import { meanSource, type MeanSource } from './augment.js';
+import { renderViewRow } from '../backend/reference/render-view.js';
+import { batchViews } from './views.js';
 import { decodeSquare } from './image.js';
 import type { AugmentConfig, DatasetStats, ImageEncoding, ViewMode } from './types.js';
 
@@ -31,11 +33,9 @@ export const viewsPerImage = (mode: ViewMode) => (mode === 'tenViews' ? 10 : 1);
 export class BatchBuilder {
   private readonly fds = new Map<number, number>();
   private readonly mean: MeanSource;
-  private readonly views: View[];
 
   constructor(private readonly spec: BuilderSpec) {
     this.mean = meanSource(spec.augment.mean, spec.augment.input, spec.stats.meanImage, spec.stats.meanChannel);
-    this.views = spec.mode === 'tenViews' ? tenViews(spec.size, spec.crop) : [centreView(spec.size, spec.crop)];
   }
 
   private readMember(i: number): Uint8Array {
@@ -68,13 +68,9 @@ export class BatchBuilder {
     const nv = viewsPerImage(mode);
     const out = new Float32Array(indices.length * nv * per);
     const images = await Promise.all(Array.from(indices, (i) => this.pixels(i)));
+    const views = batchViews(this.spec, epoch, indices);
     images.forEach((src, b) => {
-      if (mode === 'train') {
-        const a = drawAugmentation(this.spec.seed, epoch, indices[b], size, crop, this.spec.augment, this.spec.stats);
-        renderView(src, size, crop, a, this.mean, a.lighting, out, b * per);
-      } else {
-        this.views.forEach((v, k) => renderView(src, size, crop, v, this.mean, [0, 0, 0], out, (b * nv + k) * per));
-      }
+      for (let k = 0; k < nv; k++) renderViewRow(src, size, crop, views, b * nv + k, this.mean, out, (b * nv + k) * per);
     });
     return out;
   }

@@ -12,7 +12,9 @@ import { BatchBuilder, viewsPerImage, type BuilderSpec } from './batch.js';
 import { partRange } from './part.js';
 import type { BatchReply, BatchRequest } from './loader-worker.js';
 import { readDatasetInfo, readSplitIndex } from './shards.js';
-import type { Batch, DataLoader, LoaderOptions, SplitName } from './types.js';
+import type { Batch, DataLoader, LoaderOptions, RawViews, SplitName } from './types.js';
+import { buildRaw, renderRaw, type RawParts } from './raw-batch.js';
+import { meanSource } from './augment.js';
 
 export const DEFAULT_CACHE_BYTES = 2 ** 30;
 
@@ -92,7 +94,7 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
   const prefetch = Math.max(1, o.prefetch ?? Math.max(2, 2 * nWorkers));
   const local = nWorkers === 0 ? new BatchBuilder(builderSpec) : null;
   const workers = Array.from({ length: nWorkers }, () => new Worker(new URL('./loader-worker.js', import.meta.url), { workerData: builderSpec }));
-  const waiting = new Map<number, { resolve: (x: Float32Array) => void; reject: (e: Error) => void; worker: number }>();
+  const waiting = new Map<number, { resolve: (x: Float32Array | RawParts) => void; reject: (e: Error) => void; worker: number }>();
   // A worker keeps the process alive only while it owes a batch, so a loader
   // that is never closed does not hang the program at exit.
   const owed = new Array<number>(nWorkers).fill(0);
@@ -110,7 +112,7 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       if (!p) return;
       settle(p.worker);
       if ('error' in r) p.reject(new Error(r.error));
-      else p.resolve(r.x);
+      else p.resolve('raw' in r ? r.raw : r.x);
     });
     const fail = (e: Error) => {
       broken ??= e;
@@ -121,19 +123,21 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
     w.on('exit', (code) => { if (!closed) fail(new Error(`DataLoader: a batch worker exited (code ${code})`)); });
   }
 
-  const request = (epoch: number, indices: Int32Array, b: number): Promise<Float32Array> => {
-    if (local) return local.build(epoch, indices);
+  const raw = o.deviceViews === true;
+  const request = (epoch: number, indices: Int32Array, b: number): Promise<Float32Array | RawParts> => {
+    if (local) return raw ? buildRaw(local, builderSpec, epoch, indices) : local.build(epoch, indices);
     if (broken) return Promise.reject(broken);
     const id = nextId++;
     const k = b % workers.length;
     if (owed[k]++ === 0) workers[k].ref();
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject, worker: k });
-      workers[k].postMessage({ id, epoch, indices } satisfies BatchRequest);
+      workers[k].postMessage({ id, epoch, indices, raw } satisfies BatchRequest);
     });
   };
 
   const nv = viewsPerImage(o.mode);
+  const mean = raw ? meanSource(o.augment.mean, o.augment.input, info.stats.meanImage, info.stats.meanChannel) : null;
   async function* epoch(e: number, start = 0): AsyncIterableIterator<Batch> {
     check(Number.isInteger(start) && start >= 0 && start <= batchesPerEpoch, `start must be in 0..${batchesPerEpoch}, got ${start}`);
     if (closed) throw new Error('DataLoader: used after close()');
@@ -142,7 +146,7 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       const all = order.slice(b * o.batchSize, Math.min((b + 1) * o.batchSize, n));
       return o.part ? all.slice(...partRange(all.length, o.part)) : all;
     };
-    const inFlight = new Map<number, Promise<Float32Array>>();
+    const inFlight = new Map<number, Promise<Float32Array | RawParts>>();
     let ahead = start;
     const fillAhead = (upTo: number) => {
       for (; ahead < Math.min(upTo, batchesPerEpoch); ahead++) {
@@ -157,7 +161,9 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       inFlight.delete(b);
       const indices = slice(b);
       const labels = Int32Array.from(indices, (i) => index.labels[i]);
-      yield { x: new Tensor(x, [indices.length * nv, 3, o.cropSize, o.cropSize]), labels, indices };
+      const shape = [indices.length * nv, 3, o.cropSize, o.cropSize];
+      if (x instanceof Float32Array) yield { x: new Tensor(x, shape), labels, indices };
+      else yield rawBatch({ ...x, images: indices.length, size: info.size, crop: o.cropSize, viewsPerImage: nv, mean: mean! }, shape, labels, indices);
     }
   }
 
@@ -173,6 +179,17 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       for (const p of waiting.values()) p.reject(new Error('DataLoader closed'));
       waiting.clear();
       await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/** A batch of raw views whose `x` is rendered on the host the first time it is read. */
+function rawBatch(raw: RawViews, shape: number[], labels: Int32Array, indices: Int32Array): Batch {
+  let x: Tensor | null = null;
+  return {
+    raw, labels, indices,
+    get x() {
+      return (x ??= new Tensor(renderRaw(raw), shape));
     },
   };
 }

@@ -37,8 +37,9 @@ export interface MeanSource {
   readonly bgr?: boolean;
 }
 
-/** Numbers per view row of the view table: crop y, crop x, flip (0/1), then the RGB lighting offset. */
-export const VIEW_FIELDS = 6;
+// Defined beside renderView (a module the data layer loads without the registry).
+export { VIEW_FIELDS } from '../backend/reference/render-view.js';
+import { VIEW_FIELDS } from '../backend/reference/render-view.js';
 
 /**
  * Uint8 images: a host Uint8Array, or on a device an i32 array holding the

@@ -200,7 +200,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
           return finish('interrupted', `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: alexnet train --resume ${o.runDir}`);
         }
         const lr = schedule.learningRate;
-        const r = await trainStepOn(model.net, sgd, b.x, b.labels, lr, dropoutRng, dist);
+        const r = await trainStepOn(model.net, sgd, b.raw ?? b.x, b.labels, lr, dropoutRng, dist);
         if (!Number.isFinite(r.loss)) {
           bar.clear();
           return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1} (global step ${pos.globalStep + 1})`, `the loss became ${r.loss}`, lr);

@@ -4,6 +4,9 @@
 // layer can load it without the kernel registry.
 import type { MeanSource, View } from '../../ops/render-views.js';
 
+/** Numbers per row of a view table: crop y, crop x, flip (0/1), then the RGB lighting offset. */
+export const VIEW_FIELDS = 6;
+
 /**
  * Writes one view of a CHW uint8 S×S image as CHW float32 crop×crop at
  * `out[offset…]`: value = (pixel − mean + lighting) · gain, channel c written
@@ -34,5 +37,21 @@ export function renderView(src: Uint8Array, size: number, crop: number, view: Vi
         for (let xx = 0; xx < crop; xx++) out[o + xx] = (src[row + xx] + add) * g;
       }
     }
+  }
+}
+
+/** Row `row` of a view table (VIEW_FIELDS numbers a row) rendered from `src` by renderView at out[offset…]. */
+export function renderViewRow(src: Uint8Array, size: number, crop: number, table: ArrayLike<number>, row: number, mean: MeanSource, out: Float32Array, offset: number): void {
+  const v = row * VIEW_FIELDS;
+  renderView(src, size, crop, { y: table[v], x: table[v + 1], flip: table[v + 2] !== 0 }, mean, [table[v + 3], table[v + 4], table[v + 5]], out, offset);
+}
+
+/** Every row of a view table: row r is view r mod viewsPerImage of image ⌊r / viewsPerImage⌋ of `pixels` (CHW squares back to back). */
+export function renderViewRows(pixels: Uint8Array, images: number, viewsPerImage: number, size: number, crop: number, table: ArrayLike<number>, mean: MeanSource, out: Float32Array): void {
+  const plane3 = 3 * size * size;
+  const per = 3 * crop * crop;
+  for (let r = 0; r < images * viewsPerImage; r++) {
+    const image = Math.floor(r / viewsPerImage);
+    renderViewRow(pixels.subarray(image * plane3, (image + 1) * plane3), size, crop, table, r, mean, out, r * per);
   }
 }
