@@ -48,7 +48,7 @@ export function openSplit(dir: string, split: 'train' | 'val', config: Config, o
     workers: o.workers ?? d.workers,
     limit: o.limit,
     part: o.part,
-    // A GPU network renders its training views itself from the images' bytes (src/train/device-input.ts).
+    // A GPU network renders its training views itself from the images' bytes (src/data/device-input.ts).
     deviceViews: defaultDevice() !== hostDevice,
   });
 }

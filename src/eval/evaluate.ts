@@ -9,6 +9,8 @@ import { Buffer } from '../nn/layer.js';
 import { softmax } from '../ops/softmax.js';
 import { topk } from '../ops/topk.js';
 import { averageViews, softmaxRows, Tally } from './metrics.js';
+import { DeviceInput } from '../data/device-input.js';
+import type { Batch } from '../data/types.js';
 
 export interface EvalResult {
   readonly images: number;
@@ -27,6 +29,8 @@ interface DeviceEval {
   readonly labelScores: Buffer;
   labels: IndexArray;
   indices: IndexArray;
+  /** Renders a raw batch's views on the device (Batch.raw). */
+  readonly input: DeviceInput;
 }
 
 /**
@@ -34,10 +38,13 @@ interface DeviceEval {
  * run on the device, and the host reads only the ranked classes and each
  * label's averaged probability (N·(k + 1) values instead of N·views·K).
  */
-async function addOnDevice(m: AlexNet, x: Tensor, labels: Int32Array, views: number, tally: Tally, b: DeviceEval): Promise<void> {
+async function addOnDevice(m: AlexNet, batch: Batch, views: number, tally: Tally, b: DeviceEval): Promise<void> {
   const dev = m.device;
+  const { labels } = batch;
   const n = labels.length;
   const k = Math.min(RANKED, tally.classes);
+  // A raw batch (uint8 images + view table) is rendered on the device; x would be rendered on the host.
+  const x: Tensor = batch.raw ? b.input.render(batch.raw) : batch.x;
   const logits = m.forward(x);
   const probs = softmax(logits, b.probs.get(logits.shape));
   if (b.labels.length !== n) {
@@ -68,15 +75,15 @@ export async function evaluate(models: readonly AlexNet[], loader: DataLoader, v
   models.forEach((m) => m.eval());
   const onDevice = models.length === 1 && models[0].device !== hostDevice;
   const dev = models[0].device;
-  const bufs: DeviceEval = { probs: new Buffer(dev), labelScores: new Buffer(dev), labels: dev.indices(0), indices: dev.indices(0) };
+  const bufs: DeviceEval = { probs: new Buffer(dev), labelScores: new Buffer(dev), labels: dev.indices(0), indices: dev.indices(0), input: new DeviceInput(dev) };
   try {
     for await (const batch of loader.epoch(0)) {
       const n = batch.labels.length;
       if (n === 0) continue; // a data-parallel process's share of a short last batch
-      const rows = batch.x.shape[0];
+      const rows = batch.raw ? batch.raw.images * batch.raw.viewsPerImage : batch.x.shape[0];
       if (rows !== n * views) throw new Error(`evaluate: batch of ${rows} rows for ${n} images and ${views} views`);
       if (onDevice) {
-        await addOnDevice(models[0], batch.x, batch.labels, views, tally, bufs);
+        await addOnDevice(models[0], batch, views, tally, bufs);
         onBatch?.(tally.images);
         continue;
       }

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { DataLoader, SplitName } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
 import type { Part } from '../data/part.js';
+import { defaultDevice, hostDevice } from '../tensor/device.js';
 
 export interface TestSplitOptions {
   readonly mode: 'center' | 'tenViews';
@@ -22,5 +23,7 @@ export function openTestSplit(dataDir: string, split: SplitName, config: Config,
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
     augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
     seed: config.seed, shuffle: false, dropLast: false, part: o.part,
+    // A GPU network renders the views itself (evaluate); other readers of x get it rendered on the host.
+    deviceViews: defaultDevice() !== hostDevice,
   });
 }

@@ -10,7 +10,7 @@ import type { Sgd } from './sgd.js';
 import { Buffer } from '../nn/layer.js';
 import type { RawViews } from '../data/types.js';
 import { renderRaw } from '../data/raw-batch.js';
-import { DeviceInput } from './device-input.js';
+import { DeviceInput } from '../data/device-input.js';
 
 // The loss's probabilities and gradient, kept per network so a step allocates nothing.
 const lossBuffers = new WeakMap<Sequential, { probs: Buffer; grad: Buffer }>();

@@ -8,7 +8,9 @@ import { buildAlexNet, initAlexNet, type AlexNet } from '../../src/models/alexne
 import { evaluate } from '../../src/eval/evaluate.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import type { Batch, DataLoader } from '../../src/data/types.js';
+import type { Batch, DataLoader, RawViews } from '../../src/data/types.js';
+import { renderRaw } from '../../src/data/raw-batch.js';
+import { tenViews } from '../../src/data/augment.js';
 import { tinyPaper } from '../helpers/tiny-presets.js';
 import { webgpuOrSkip } from '../helpers/webgpu.js';
 
@@ -33,12 +35,57 @@ function fixedLoader(images: number, views: number, batch: number): DataLoader {
   };
 }
 
+/** Raw batches (uint8 images + the 10 test views), as a loader with deviceViews yields them; `x` rendered on the host. */
+function rawLoader(images: number, batch: number): DataLoader {
+  const S = 17;
+  const crop = tinyPaper.inputSize;
+  const meanImage = Float32Array.from({ length: 3 * S * S }, (_, i) => 120 + 20 * Math.sin(i * 0.05));
+  const labels = Int32Array.from({ length: images }, (_, i) => (i * 2) % tinyPaper.classes);
+  const ten = tenViews(S, crop);
+  return {
+    size: images, batchesPerEpoch: Math.ceil(images / batch), classes: [], viewShape: [3, crop, crop],
+    async *epoch(): AsyncIterableIterator<Batch> {
+      for (let b = 0; b < images; b += batch) {
+        const n = Math.min(images, b + batch) - b;
+        const raw: RawViews = {
+          pixels: Uint8Array.from({ length: Math.ceil((n * 3 * S * S) / 4) * 4 }, (_, i) => ((b * 3 * S * S + i) * 29) & 255),
+          images: n, size: S, crop, viewsPerImage: 10,
+          views: Float64Array.from({ length: n * 10 * 6 }, (_, i) => { const v = ten[Math.floor(i / 6) % 10]; return [v.y, v.x, v.flip ? 1 : 0, 0, 0, 0][i % 6]; }),
+          mean: { mode: 'pixel', meanImage, meanChannel: [0, 0, 0] },
+        };
+        yield { raw, get x() { return new Tensor(renderRaw(raw), [n * 10, 3, crop, crop]); }, labels: labels.slice(b, b + n), indices: Int32Array.from({ length: n }, (_, i) => b + i) };
+      }
+    },
+    async close() {},
+  };
+}
+
 async function sameWeights(host: AlexNet, dev: AlexNet): Promise<void> {
   const sd = host.stateDict();
   for (const [k, t] of dev.stateDict()) dev.device.write(t, sd.get(k)!.data);
 }
 
 describe('evaluate on webgpu', () => {
+  it('raw batches: the views rendered on the device give the host\'s figures', async (t) => {
+    const dev = await webgpuOrSkip();
+    if (!dev) return t.skip('no WebGPU adapter');
+    try {
+      const host = buildAlexNet(tinyPaper);
+      initAlexNet(host, new Rng(4, 1));
+      const gpu = buildAlexNet(tinyPaper, dev);
+      await sameWeights(host, gpu);
+      const a = await evaluate([host], rawLoader(13, 5), 10);
+      const b = await evaluate([gpu], rawLoader(13, 5), 10);
+      assert.deepEqual([b.images, b.top1Error, b.top5Error], [a.images, a.top1Error, a.top5Error]);
+      assert.deepEqual(Array.from(b.tally.confusion), Array.from(a.tally.confusion));
+      const rel = Math.abs(b.loss - a.loss) / a.loss;
+      console.log(`# evaluate raw 10 views: loss ${b.loss} (webgpu) vs ${a.loss} (host), relative ${rel.toExponential(2)}`);
+      assert.ok(rel <= 1e-5, `loss ${b.loss} vs ${a.loss}`);
+    } finally {
+      await dev.destroy();
+    }
+  });
+
   for (const views of [1, 10]) {
     it(`${views} view(s): top-1/top-5 errors, confusions and loss as on the host`, async (t) => {
       const dev = await webgpuOrSkip();

@@ -1,4 +1,4 @@
-// The input of a training step on a GPU from a raw batch (Batch.raw): the
+// The input of a network on a GPU from a raw batch (Batch.raw; training and evaluation): the
 // images' uint8 bytes and the view table are uploaded and the views are
 // rendered there by the renderViews op, so a batch crosses the bus as
 // 3·S·S bytes an image (paper: 196 KB) instead of 4·3·224·224 (602 KB), and
@@ -7,19 +7,20 @@ import type { Device } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isDeviceArray, type DeviceArray } from '../tensor/storage.js';
 import { renderGeometry, renderViews, uploadBytes, VIEW_FIELDS } from '../ops/render-views.js';
-import { Buffer } from '../nn/layer.js';
-import type { RawViews } from '../data/types.js';
+import type { RawViews } from './types.js';
 
 export class DeviceInput {
   private pixels: DeviceArray | undefined;
-  private readonly views: Buffer;
-  private readonly x: Buffer;
+  private views: Tensor | null = null;
+  private x: Tensor | null = null;
   /** Mean images already uploaded, by the host array they came from. */
   private readonly means = new WeakMap<Float32Array, Tensor>();
 
-  constructor(readonly device: Device) {
-    this.views = new Buffer(device);
-    this.x = new Buffer(device);
+  constructor(readonly device: Device) {}
+
+  /** `t` if it has `shape`, else a new tensor of it on the device. */
+  private reuse(t: Tensor | null, shape: number[]): Tensor {
+    return t && t.shape.join() === shape.join() ? t : this.device.zeros(shape);
   }
 
   /** The batch's views rendered on the device, [images·viewsPerImage, 3, crop, crop] (a buffer reused by the next call). */
@@ -29,7 +30,7 @@ export class DeviceInput {
     const bytes = raw.pixels.subarray(0, raw.images * 3 * raw.size * raw.size);
     const pixels = uploadBytes(this.device, bytes, this.pixels);
     if (isDeviceArray(pixels)) this.pixels = pixels;
-    const views = this.views.get([rows, VIEW_FIELDS]);
+    const views = (this.views = this.reuse(this.views, [rows, VIEW_FIELDS]));
     this.device.write(views, Float32Array.from(raw.views));
     let mean: Tensor | null = null;
     if (g.mean === 'pixel') {
@@ -41,7 +42,7 @@ export class DeviceInput {
         this.means.set(mi, mean);
       }
     }
-    const x = this.x.get([rows, 3, raw.crop, raw.crop]);
+    const x = (this.x = this.reuse(this.x, [rows, 3, raw.crop, raw.crop]));
     renderViews(g, pixels, views, mean, x);
     return x;
   }
