@@ -4,7 +4,7 @@
 // on ten.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildAlexNet, initAlexNet, type AlexNet } from '../../src/models/alexnet.js';
+import { buildAlexNet, initAlexNet } from '../../src/models/alexnet.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -60,55 +60,35 @@ function rawLoader(images: number, batch: number): DataLoader {
   };
 }
 
-async function sameWeights(host: AlexNet, dev: AlexNet): Promise<void> {
-  const sd = host.stateDict();
-  for (const [k, t] of dev.stateDict()) dev.device.write(t, sd.get(k)!.data);
+/** A host network and a GPU copy of its weights, both evaluated on `loader()`; the figures must agree. */
+async function compareOnGpu(t: { skip(m: string): void }, label: string, seed: number, views: number, loader: () => DataLoader, submissions?: number): Promise<void> {
+  const dev = await webgpuOrSkip();
+  if (!dev) return t.skip('no WebGPU adapter');
+  try {
+    const host = buildAlexNet(tinyPaper);
+    initAlexNet(host, new Rng(seed, 1));
+    const gpu = buildAlexNet(tinyPaper, dev);
+    const sd = host.stateDict();
+    for (const [k, w] of gpu.stateDict()) dev.write(w, sd.get(k)!.data);
+    const a = await evaluate([host], loader(), views);
+    const before = dev.submissions;
+    const b = await evaluate([gpu], loader(), views);
+    if (submissions !== undefined) assert.equal(dev.submissions - before, submissions);
+    assert.deepEqual([b.images, b.top1Error, b.top5Error], [a.images, a.top1Error, a.top5Error]);
+    assert.deepEqual(Array.from(b.tally.confusion), Array.from(a.tally.confusion));
+    const rel = Math.abs(b.loss - a.loss) / a.loss;
+    console.log(`# evaluate ${label}: loss ${b.loss} (webgpu) vs ${a.loss} (host), relative ${rel.toExponential(2)}`);
+    assert.ok(rel <= 1e-5, `loss ${b.loss} vs ${a.loss}`);
+  } finally {
+    await dev.destroy();
+  }
 }
 
 describe('evaluate on webgpu', () => {
-  it('raw batches: the views rendered on the device give the host\'s figures', async (t) => {
-    const dev = await webgpuOrSkip();
-    if (!dev) return t.skip('no WebGPU adapter');
-    try {
-      const host = buildAlexNet(tinyPaper);
-      initAlexNet(host, new Rng(4, 1));
-      const gpu = buildAlexNet(tinyPaper, dev);
-      await sameWeights(host, gpu);
-      const a = await evaluate([host], rawLoader(13, 5), 10);
-      const b = await evaluate([gpu], rawLoader(13, 5), 10);
-      assert.deepEqual([b.images, b.top1Error, b.top5Error], [a.images, a.top1Error, a.top5Error]);
-      assert.deepEqual(Array.from(b.tally.confusion), Array.from(a.tally.confusion));
-      const rel = Math.abs(b.loss - a.loss) / a.loss;
-      console.log(`# evaluate raw 10 views: loss ${b.loss} (webgpu) vs ${a.loss} (host), relative ${rel.toExponential(2)}`);
-      assert.ok(rel <= 1e-5, `loss ${b.loss} vs ${a.loss}`);
-    } finally {
-      await dev.destroy();
-    }
-  });
+  it('raw batches: the views rendered on the device give the host\'s figures', (t) => compareOnGpu(t, 'raw batches, 10 views', 4, 10, () => rawLoader(13, 5)));
 
   for (const views of [1, 10]) {
-    it(`${views} view(s): top-1/top-5 errors, confusions and loss as on the host`, async (t) => {
-      const dev = await webgpuOrSkip();
-      if (!dev) return t.skip('no WebGPU adapter');
-      try {
-        const host = buildAlexNet(tinyPaper);
-        initAlexNet(host, new Rng(3, 1));
-        const gpu = buildAlexNet(tinyPaper, dev);
-        await sameWeights(host, gpu);
-        const reads = dev.submissions;
-        const a = await evaluate([host], fixedLoader(23, views, 8), views);
-        const b = await evaluate([gpu], fixedLoader(23, views, 8), views);
-        // Two small reads per batch (ranked classes, label probabilities); 3 batches.
-        assert.equal(dev.submissions - reads, 6);
-        assert.equal(b.images, 23);
-        assert.deepEqual([b.top1Error, b.top5Error], [a.top1Error, a.top5Error]);
-        assert.deepEqual(Array.from(b.tally.confusion), Array.from(a.tally.confusion));
-        const rel = Math.abs(b.loss - a.loss) / a.loss;
-        console.log(`# evaluate ${views} view(s): loss ${b.loss} (webgpu) vs ${a.loss} (host), relative ${rel.toExponential(2)}`);
-        assert.ok(rel <= 1e-5, `loss ${b.loss} vs ${a.loss}`);
-      } finally {
-        await dev.destroy();
-      }
-    });
+    // Two small reads per batch (ranked classes, label probabilities); 3 batches.
+    it(`${views} view(s): top-1/top-5 errors, confusions and loss as on the host, two reads a batch`, (t) => compareOnGpu(t, `${views} view(s)`, 3, views, () => fixedLoader(23, views, 8), 6));
   }
 });
