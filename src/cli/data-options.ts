@@ -35,7 +35,9 @@ export interface SplitLoaderOptions {
 
 export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {
   // Validation reads its split exactly as evaluation does (same loader settings), so `eval` reproduces the logged errors.
-  if (o.mode !== 'train') return openTestSplit(dir, split, config, { ...o, mode: o.mode });
+  // A GPU network renders its views itself from the images' bytes (src/data/device-input.ts).
+  const deviceViews = defaultDevice() !== hostDevice;
+  if (o.mode !== 'train') return openTestSplit(dir, split, config, { ...o, mode: o.mode, deviceViews });
   const d = config.data;
   return openLoader(dir, split, {
     batchSize: o.batchSize,
@@ -48,7 +50,6 @@ export function openSplit(dir: string, split: 'train' | 'val', config: Config, o
     workers: o.workers ?? d.workers,
     limit: o.limit,
     part: o.part,
-    // A GPU network renders its training views itself from the images' bytes (src/data/device-input.ts).
-    deviceViews: defaultDevice() !== hostDevice,
+    deviceViews,
   });
 }

@@ -58,6 +58,11 @@ async function addOnDevice(m: AlexNet, batch: Batch, views: number, tally: Tally
   tally.addRanked(indices, r.k, labels, scores);
 }
 
+/** Whether `evaluate` runs these networks' softmax, top-k and input views on their device (a single network on a GPU). */
+export function rendersOnDevice(models: readonly AlexNet[]): boolean {
+  return models.length === 1 && models[0].device !== hostDevice;
+}
+
 /**
  * Runs `models` (one, or an ensemble whose softmax outputs are averaged, §6)
  * in evaluation mode over every batch of `loader`. `views` is how many rows
@@ -73,7 +78,7 @@ export async function evaluate(models: readonly AlexNet[], loader: DataLoader, v
   const tally = new Tally(k);
   const wasTraining = models.map((m) => m.training);
   models.forEach((m) => m.eval());
-  const onDevice = models.length === 1 && models[0].device !== hostDevice;
+  const onDevice = rendersOnDevice(models);
   const dev = models[0].device;
   const bufs: DeviceEval = { probs: new Buffer(dev), labelScores: new Buffer(dev), labels: dev.indices(0), indices: dev.indices(0), input: new DeviceInput(dev) };
   try {

@@ -5,7 +5,6 @@ import type { Config } from '../config/config.js';
 import type { DataLoader, SplitName } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
 import type { Part } from '../data/part.js';
-import { defaultDevice, hostDevice } from '../tensor/device.js';
 
 export interface TestSplitOptions {
   readonly mode: 'center' | 'tenViews';
@@ -16,6 +15,8 @@ export interface TestSplitOptions {
   readonly workers?: number;
   /** This process's share of each batch (data-parallel validation). */
   readonly part?: Part;
+  /** Batches carry uint8 images and views for a GPU network to render (evaluate: `rendersOnDevice`); x is then rendered only if read. */
+  readonly deviceViews?: boolean;
 }
 
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
@@ -23,7 +24,6 @@ export function openTestSplit(dataDir: string, split: SplitName, config: Config,
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
     augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
     seed: config.seed, shuffle: false, dropLast: false, part: o.part,
-    // A GPU network renders the views itself (evaluate); other readers of x get it rendered on the host.
-    deviceViews: defaultDevice() !== hostDevice,
+    deviceViews: o.deviceViews,
   });
 }

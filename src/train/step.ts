@@ -78,8 +78,9 @@ interface DeviceBuffers {
 const deviceBuffers = new WeakMap<Sequential, DeviceBuffers>();
 
 /**
- * One step on the network's device. On a GPU the batch (rendered, or a raw
- * batch's bytes and views, rendered there) and labels are uploaded, forward, loss, backward and update are recorded, and a single
+ * One step on the network's device. On a GPU the batch (rendered input, or a
+ * raw batch's bytes and view table, rendered there) and the labels are
+ * uploaded, forward, loss, backward and update are recorded, and a single
  * read of the per-row losses submits them all: one submission and one read
  * per step. The update is then already done when the loss is seen, so a
  * non-finite loss leaves the weights changed; the trainer stops and never
