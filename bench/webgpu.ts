@@ -2,9 +2,11 @@
 // device, for the paper and torchvision presets: images per second (median
 // of the timed steps, each ended by the step's one read), per-layer forward
 // and backward times, and the GPU memory batch-128 training holds. Per-layer
-// times come from the host clock around each layer with the queue drained
-// before and after (device.sync), so they include one submission each; the
-// step figures are the ones to compare.
+// times are the GPU's own timestamps around each layer's compute passes where
+// the adapter has 'timestamp-query' (kernel time only: uploads between passes
+// are not in them); elsewhere the host clock around each layer with the queue
+// drained before and after (device.sync), one submission each. The output
+// says which; the step figures are the ones to compare.
 //   node dist/bench/webgpu.js [--presets paper,torchvision] [--batch 128] [--steps 5] [--infer-batches 1,128] [--json]
 import { sharedWebGpuDevice, closeSharedWebGpuDevice } from '../src/backend/webgpu/gpu.js';
 import { registerNative } from '../src/backend/select.js';
@@ -28,6 +30,8 @@ const json = argv.includes('--json');
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 interface Row { preset: string; train_img_s: number; infer: Record<string, number>; peak_gpu_mb: number; layers: { layer: string; fwd_ms: number; bwd_ms: number }[] }
+/** How the per-layer times were taken. */
+const layerClock = () => (dev.hasTimestamps ? 'GPU timestamps (timestamp-query)' : 'host clock, queue drained around each layer (no timestamp-query)');
 
 if (!(registerNative() instanceof Error)) setBackend('native');
 const dev = await sharedWebGpuDevice();
@@ -49,27 +53,46 @@ for (const name of presets) {
     times.push(performance.now() - t0);
   }
   const peak = dev.memory.peak;
-  // Per layer: forward each layer, then backward in reverse, draining the queue around each.
+  // Per layer: forward each layer, then backward in reverse. With 'timestamp-query' the GPU
+  // times each layer's compute passes itself (no queue drains in between); otherwise the host
+  // clock runs around each layer with the queue drained before and after.
   const layers: Row['layers'] = [];
   const ctx = { training: true, rng };
+  const net = model.net.layers as readonly Layer[];
+  const timed = dev.hasTimestamps;
+  /** Runs one layer's pass: its result, and its host-clock time (0 when the GPU times it). */
+  const clock = async <T>(label: string, run: () => T): Promise<[T, number]> => {
+    if (timed) {
+      dev.timeAs(label);
+      return [run(), 0];
+    }
+    const t0 = performance.now();
+    const out = run();
+    await dev.sync();
+    return [out, performance.now() - t0];
+  };
   let h = model.onDevice(x);
   const outs: Tensor[] = [h];
   await dev.sync();
-  for (const l of model.net.layers as readonly Layer[]) {
-    const t0 = performance.now();
-    h = l.forward(h, ctx);
-    await dev.sync();
-    layers.push({ layer: l.name, fwd_ms: performance.now() - t0, bwd_ms: 0 });
-    outs.push(h);
+  for (const [i, l] of net.entries()) {
+    const [y, ms] = await clock(`${i} fwd`, () => l.forward(h, ctx));
+    layers.push({ layer: l.name, fwd_ms: ms, bwd_ms: 0 });
+    outs.push((h = y));
   }
   let dy = dev.zeros(h.shape);
-  for (let i = model.net.layers.length - 1; i >= 0; i--) {
+  for (let i = net.length - 1; i >= 0; i--) {
     const dx = i === 0 ? null : dev.zeros(outs[i].shape);
-    const t0 = performance.now();
-    const r = model.net.layers[i].backward(dy, dx);
-    await dev.sync();
-    layers[i].bwd_ms = performance.now() - t0;
+    const [r, ms] = await clock(`${i} bwd`, () => net[i].backward(dy, dx));
+    layers[i].bwd_ms = ms;
     if (r) dy = r.shape.length === outs[i].shape.length ? r : r.reshape(outs[i].shape);
+  }
+  if (timed) {
+    dev.timeAs(null);
+    const ns = await dev.readTimes();
+    layers.forEach((l, i) => {
+      l.fwd_ms = (ns.get(`${i} fwd`) ?? 0) / 1e6;
+      l.bwd_ms = (ns.get(`${i} bwd`) ?? 0) / 1e6;
+    });
   }
   model.eval();
   const infer: Record<string, number> = {};
@@ -91,9 +114,10 @@ for (const name of presets) {
   }
 }
 const info = dev.adapterInfo;
-if (json) console.log(JSON.stringify({ adapter: `${info.vendor} ${info.architecture} ${info.description}`, batch, rows }));
+if (json) console.log(JSON.stringify({ adapter: `${info.vendor} ${info.architecture} ${info.description}`, batch, layer_clock: layerClock(), rows }));
 else {
   console.log(`WebGPU adapter: ${info.vendor} / ${info.architecture} / ${info.description}; GEMM ${dev.gemmVariant}; batch ${batch}, median of ${steps} steps`);
+  console.log(`per-layer times: ${layerClock()}`);
   for (const r of rows) {
     console.log(`${r.preset}: train ${r.train_img_s.toFixed(1)} img/s; ${Object.entries(r.infer).map(([b, v]) => `infer b${b} ${v.toFixed(1)} img/s`).join('; ')}; GPU memory ${r.peak_gpu_mb.toFixed(0)} MiB`);
     for (const l of r.layers) console.log(`  ${l.layer.padEnd(12)} fwd ${l.fwd_ms.toFixed(2).padStart(9)} ms  bwd ${l.bwd_ms.toFixed(2).padStart(9)} ms`);

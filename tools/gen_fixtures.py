@@ -237,12 +237,50 @@ def cross_entropy_fixtures():
     return ff
 
 
+# ---------------------------------------------------------------- top-k (evaluation's top-1/top-5)
+def topk_fixtures():
+    ff = FixtureFile("topk")
+    # Its own seed range, so this file is written alone (`gen_fixtures.py topk`) without the others.
+    _seed[0] = 50000
+    # (name, images, views, classes, k, input kind). Quantized inputs give exact ties (the lower
+    # class must come first) and view sums that float32 and float64 rank alike.
+    cases = [
+        ("fc8_k5", 4, 1, 1000, 5, {"kind": "uniform", "scale": 10.0}),
+        ("fc8_ties_k5", 6, 1, 1000, 5, {"kind": "quantized", "levels": 8, "scale": 1.0}),
+        ("fc8_tenviews_k5", 2, 10, 1000, 5, {"kind": "quantized", "levels": 16, "scale": 1.0}),
+        ("edge_ties_k1", 5, 1, 7, 1, {"kind": "quantized", "levels": 2, "scale": 1.0}),
+        ("edge_k_over_classes", 3, 2, 3, 5, {"kind": "quantized", "levels": 4, "scale": 1.0}),
+        ("edge_tenviews_small", 3, 10, 10, 5, {"kind": "quantized", "levels": 4, "scale": 1.0}),
+    ]
+    for name, n, views, classes, k, kind in cases:
+        extra = {key: v for key, v in kind.items() if key not in ("kind", "scale")}
+        ins = {"x": spec([n * views, classes], kind["kind"], kind["scale"], **extra), "labels": spec([n], kind="labels", classes=classes)}
+        x = t64(ins["x"], False)
+        labels = torch.from_numpy(generate(ins["labels"]).astype(np.int64))
+        mean = x.reshape(n, views, classes).sum(1) / views
+        # A stable descending sort: equal scores keep ascending class order (torch.topk does not promise one).
+        order = torch.sort(mean, dim=1, descending=True, stable=True).indices[:, : min(k, classes)]
+        ff.add(name, {"k": k, "views": views}, ins, {"indices": order.to(torch.float64), "labelScores": mean.gather(1, labels[:, None])[:, 0]})
+    return ff
+
+
+# Ops whose fixtures draw from their own seed range (so one can be regenerated alone).
+OWN_SEEDS = {"topk"}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     provenance = f"torch {torch.__version__}, numpy {np.__version__}, float64 references; tools/gen_fixtures.py"
-    for make in [conv_fixtures, linear_fixtures, relu_fixtures, lrn_fixtures, pool_fixtures, dropout_fixtures, softmax_fixtures, cross_entropy_fixtures,
-                 # Appended last: the input seeds count up across ops, so earlier files stay byte-identical.
-                 tanh_fixtures]:
+    makers = [conv_fixtures, linear_fixtures, relu_fixtures, lrn_fixtures, pool_fixtures, dropout_fixtures, softmax_fixtures, cross_entropy_fixtures,
+              # Appended last: the input seeds count up across ops, so earlier files stay byte-identical.
+              tanh_fixtures, topk_fixtures]
+    # `gen_fixtures.py topk` writes only the named files (possible for ops with their own seed range).
+    only = sys.argv[1:]
+    if any(name not in OWN_SEEDS for name in only):
+        sys.exit(f"only {', '.join(sorted(OWN_SEEDS))} can be written alone (the others' input seeds depend on every file before them)")
+    for make in makers:
+        if only and make.__name__.removesuffix("_fixtures") not in only:
+            continue
         ff = make()
         path = os.path.join(OUT, f"{ff.op}.safetensors")
         ff.write(path, provenance)

@@ -9,6 +9,7 @@ import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { getPreset } from '../models/presets.js';
 import { openTestSplit } from '../eval/test-split.js';
 import { trainLoaderOptions } from '../data/split-options.js';
+import { defaultDevice, hostDevice } from '../tensor/device.js';
 
 /** Where the embedded dataset is prepared when no --data is given. */
 export const EMBEDDED_PREPARED = join('runs', '.data', 'fashion-mnist-mini');
@@ -35,6 +36,8 @@ export interface SplitLoaderOptions {
 
 export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {
   // Validation reads its split exactly as evaluation does (same loader settings), so `eval` reproduces the logged errors.
-  if (o.mode !== 'train') return openTestSplit(dir, split, config, { ...o, mode: o.mode });
-  return openLoader(dir, split, trainLoaderOptions(config, o));
+  // A GPU network renders its views itself from the images' bytes (src/data/device-input.ts).
+  const deviceViews = defaultDevice() !== hostDevice;
+  if (o.mode !== 'train') return openTestSplit(dir, split, config, { ...o, mode: o.mode, deviceViews });
+  return openLoader(dir, split, trainLoaderOptions(config, { ...o, deviceViews }));
 }

@@ -5,13 +5,12 @@
 // per-channel mean), plus the PCA-lighting offset (§7: units explicit).
 import { Rng } from '../tensor/random.js';
 import type { AugmentConfig, DatasetStats, InputSpec, MeanMode, PcaUnits } from './types.js';
+import type { MeanSource, View } from '../ops/render-views.js';
 
-/** A crop window of the prepared square and whether it is mirrored. */
-export interface View {
-  readonly y: number;
-  readonly x: number;
-  readonly flip: boolean;
-}
+// The view and mean types and renderView belong to the renderViews op (its
+// reference kernel is renderView), so host loading and the GPU kernel share one definition.
+export { renderView } from '../backend/reference/render-view.js';
+export type { MeanSource, View } from '../ops/render-views.js';
 
 export interface Augmentation extends View {
   /** RGB offset added to every pixel (PCA lighting), 0–255 units. */
@@ -87,18 +86,6 @@ export function tenViews(size: number, crop: number): View[] {
   return [...five, ...five.map((v) => ({ ...v, flip: true }))];
 }
 
-/** Mean to subtract (§7): the per-pixel mean image, the per-channel mean, or nothing; then the input's std and channel order. */
-export interface MeanSource {
-  /** 'fixed' resolves to 'channel' with the InputSpec's constants (meanSource). */
-  readonly mode: Exclude<MeanMode, 'fixed'>;
-  readonly meanImage: Float32Array;
-  readonly meanChannel: readonly number[];
-  /** Multiplier per RGB channel after the mean, 1/std (absent: 1). */
-  readonly gain?: readonly number[];
-  /** Write channels as B, G, R (Caffe's weights). */
-  readonly bgr?: boolean;
-}
-
 /** The mean source of a mean mode and input spec: 'fixed' takes the spec's per-channel mean; std and order come from the spec. */
 export function meanSource(mode: MeanMode, input: InputSpec | undefined, meanImage: Float32Array, meanChannel: readonly number[]): MeanSource {
   if (mode === 'fixed' && !input?.mean) throw new RangeError("mean 'fixed' needs an input spec with a mean (torchvision's or caffe's); use 'pixel' or 'channel' for the dataset's");
@@ -110,37 +97,4 @@ export function meanSource(mode: MeanMode, input: InputSpec | undefined, meanIma
     gain: gain && gain.some((g) => g !== 1) ? gain : undefined,
     bgr: input?.order === 'bgr',
   };
-}
-
-/**
- * Writes one view of a CHW uint8 S×S image as CHW float32 crop×crop at
- * `out[offset…]`: value = (pixel − mean + lighting) · gain, channel c written
- * at c (RGB) or 2 − c (BGR). The mean image is read at the source pixel
- * (before mirroring), as Caffe does.
- */
-export function renderView(src: Uint8Array, size: number, crop: number, view: View, mean: MeanSource, lighting: readonly number[], out: Float32Array, offset: number): void {
-  const plane = size * size;
-  // Four specialised inner loops (mirror × per-pixel mean): the branch-free
-  // loops run about 1.6× as fast; every path computes (src − mean + add)·g,
-  // and g = 1 leaves the values bit-identical to the subtraction alone.
-  const mi = mean.meanImage;
-  const pixelMean = mean.mode === 'pixel';
-  for (let c = 0; c < 3; c++) {
-    const add = lighting[c] - (mean.mode === 'channel' ? mean.meanChannel[c] : 0);
-    const g = mean.gain ? mean.gain[c] : 1;
-    const oc = mean.bgr ? 2 - c : c;
-    for (let yy = 0; yy < crop; yy++) {
-      const row = c * plane + (view.y + yy) * size + view.x;
-      const o = offset + (oc * crop + yy) * crop;
-      if (view.flip) {
-        const last = row + crop - 1;
-        if (pixelMean) for (let xx = 0; xx < crop; xx++) out[o + xx] = (src[last - xx] - mi[last - xx] + add) * g;
-        else for (let xx = 0; xx < crop; xx++) out[o + xx] = (src[last - xx] + add) * g;
-      } else if (pixelMean) {
-        for (let xx = 0; xx < crop; xx++) out[o + xx] = (src[row + xx] - mi[row + xx] + add) * g;
-      } else {
-        for (let xx = 0; xx < crop; xx++) out[o + xx] = (src[row + xx] + add) * g;
-      }
-    }
-  }
 }

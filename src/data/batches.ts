@@ -8,7 +8,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkSeed, epochOrder } from './augment.js';
 import { partRange } from './part.js';
 import { viewsPerImage } from './render.js';
-import type { Batch, ClassInfo, DataLoader, LoaderOptions } from './types.js';
+import { renderRaw, type RawParts } from './raw-batch.js';
+import type { MeanSource } from './augment.js';
+import type { Batch, ClassInfo, DataLoader, LoaderOptions, RawViews } from './types.js';
 
 /**
  * Split indices in a fixed class-balanced order: the first image of each
@@ -47,8 +49,12 @@ export interface BatchSource {
   readonly options: LoaderOptions;
   /** Batches built ahead of the consumer. */
   readonly prefetch: number;
-  /** Builds batch `b` of `epoch`: the views of split images `indices`. */
-  request(epoch: number, indices: Int32Array, b: number): Promise<Float32Array>;
+  /** Side of the stored squares. */
+  readonly size: number;
+  /** The mean raw batches carry (options.deviceViews). */
+  readonly mean: MeanSource;
+  /** Builds batch `b` of `epoch`: the views of split images `indices`, or (options.deviceViews) their bytes and view table. */
+  request(epoch: number, indices: Int32Array, b: number): Promise<Float32Array | RawParts>;
   close(): Promise<void>;
 }
 
@@ -67,7 +73,7 @@ export function batchLoader(s: BatchSource): DataLoader {
       const all = order.slice(b * o.batchSize, Math.min((b + 1) * o.batchSize, n));
       return o.part ? all.slice(...partRange(all.length, o.part)) : all;
     };
-    const inFlight = new Map<number, Promise<Float32Array>>();
+    const inFlight = new Map<number, Promise<Float32Array | RawParts>>();
     let ahead = start;
     const fillAhead = (upTo: number) => {
       for (; ahead < Math.min(upTo, batchesPerEpoch); ahead++) {
@@ -82,7 +88,9 @@ export function batchLoader(s: BatchSource): DataLoader {
       inFlight.delete(b);
       const indices = slice(b);
       const labels = Int32Array.from(indices, (i) => s.labels[i]);
-      yield { x: new Tensor(x, [indices.length * nv, 3, o.cropSize, o.cropSize]), labels, indices };
+      const shape = [indices.length * nv, 3, o.cropSize, o.cropSize];
+      if (x instanceof Float32Array) yield { x: new Tensor(x, shape), labels, indices };
+      else yield rawBatch({ ...x, images: indices.length, size: s.size, crop: o.cropSize, viewsPerImage: nv, mean: s.mean }, shape, labels, indices);
     }
   }
   return {
@@ -94,6 +102,17 @@ export function batchLoader(s: BatchSource): DataLoader {
     async close() {
       closed = true;
       await s.close();
+    },
+  };
+}
+
+/** A batch of raw views whose `x` is rendered on the host the first time it is read. */
+function rawBatch(raw: RawViews, shape: number[], labels: Int32Array, indices: Int32Array): Batch {
+  let x: Tensor | null = null;
+  return {
+    raw, labels, indices,
+    get x() {
+      return (x ??= new Tensor(renderRaw(raw), shape));
     },
   };
 }

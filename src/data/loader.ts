@@ -8,6 +8,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BatchBuilder, type BuilderSpec } from './batch.js';
 import { batchLoader, loaderIndices } from './batches.js';
+import { buildRaw, type RawParts } from './raw-batch.js';
+import { meanSource } from './augment.js';
 import type { BatchReply, BatchRequest } from './loader-worker.js';
 import { readDatasetInfo, readSplitIndex } from './shards.js';
 import type { DataLoader, LoaderOptions, SplitName } from './types.js';
@@ -68,7 +70,7 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
   const prefetch = Math.max(1, o.prefetch ?? Math.max(2, 2 * nWorkers));
   const local = nWorkers === 0 ? new BatchBuilder(builderSpec) : null;
   const workers = Array.from({ length: nWorkers }, () => new Worker(new URL('./loader-worker.js', import.meta.url), { workerData: builderSpec }));
-  const waiting = new Map<number, { resolve: (x: Float32Array) => void; reject: (e: Error) => void; worker: number }>();
+  const waiting = new Map<number, { resolve: (x: Float32Array | RawParts) => void; reject: (e: Error) => void; worker: number }>();
   // A worker keeps the process alive only while it owes a batch, so a loader
   // that is never closed does not hang the program at exit.
   const owed = new Array<number>(nWorkers).fill(0);
@@ -86,7 +88,7 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
       if (!p) return;
       settle(p.worker);
       if ('error' in r) p.reject(new Error(r.error));
-      else p.resolve(r.x);
+      else p.resolve('raw' in r ? r.raw : r.x);
     });
     const fail = (e: Error) => {
       broken ??= e;
@@ -97,20 +99,22 @@ export async function openLoader(datasetDir: string, split: SplitName, options: 
     w.on('exit', (code) => { if (!closed) fail(new Error(`DataLoader: a batch worker exited (code ${code})`)); });
   }
 
-  const request = (epoch: number, indices: Int32Array, b: number): Promise<Float32Array> => {
-    if (local) return local.build(epoch, indices);
+  const raw = o.deviceViews === true;
+  const request = (epoch: number, indices: Int32Array, b: number): Promise<Float32Array | RawParts> => {
+    if (local) return raw ? buildRaw(local, builderSpec, epoch, indices) : local.build(epoch, indices);
     if (broken) return Promise.reject(broken);
     const id = nextId++;
     const k = b % workers.length;
     if (owed[k]++ === 0) workers[k].ref();
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject, worker: k });
-      workers[k].postMessage({ id, epoch, indices } satisfies BatchRequest);
+      workers[k].postMessage({ id, epoch, indices, raw } satisfies BatchRequest);
     });
   };
 
   return batchLoader({
-    base, labels: index.labels, classes: info.classes, options: o, prefetch, request,
+    base, labels: index.labels, classes: info.classes, options: o, prefetch, request, size: info.size,
+    mean: meanSource(o.augment.mean, o.augment.input, info.stats.meanImage, info.stats.meanChannel),
     async close() {
       closed = true;
       local?.close();

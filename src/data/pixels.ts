@@ -7,6 +7,8 @@
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../io/safetensors.js';
 import { batchLoader, loaderIndices } from './batches.js';
 import { BatchRenderer } from './render.js';
+import { buildRaw } from './raw-batch.js';
+import { meanSource } from './augment.js';
 import type { ClassInfo, DataLoader, DatasetStats, LoaderOptions } from './types.js';
 
 export interface PixelSplit {
@@ -24,11 +26,15 @@ export interface PixelSplit {
 export function openPixelLoader(split: PixelSplit, options: LoaderOptions): DataLoader {
   const plane3 = 3 * split.size * split.size;
   const base = loaderIndices(options, split.size, split.labels, split.classes.length);
-  const renderer = new BatchRenderer({ size: split.size, crop: options.cropSize, mode: options.mode, augment: options.augment, seed: options.seed, stats: split.stats });
   const image = (i: number) => split.images.subarray(i * plane3, (i + 1) * plane3);
+  const spec = { size: split.size, crop: options.cropSize, mode: options.mode, augment: options.augment, seed: options.seed, stats: split.stats };
+  const renderer = new BatchRenderer(spec);
+  const source = { pixels: async (i: number) => image(i) };
   return batchLoader({
-    base, labels: split.labels, classes: split.classes, options, prefetch: 1,
-    request: async (epoch, indices) => renderer.render(epoch, indices, Array.from(indices, image)),
+    base, labels: split.labels, classes: split.classes, options, prefetch: 1, size: split.size,
+    mean: meanSource(options.augment.mean, options.augment.input, split.stats.meanImage, split.stats.meanChannel),
+    // On a GPU (options.deviceViews) the page uploads the bytes and renders the views there, as the CLI does.
+    request: async (epoch, indices) => (options.deviceViews ? buildRaw(source, spec, epoch, indices) : renderer.render(epoch, indices, Array.from(indices, image))),
     close: async () => undefined,
   });
 }

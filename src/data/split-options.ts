@@ -15,6 +15,8 @@ export interface SplitOptions {
   readonly workers?: number;
   /** This process's share of each batch (data-parallel training, src/parallel). */
   readonly part?: Part;
+  /** Batches carry uint8 images and views for a GPU network to render (LoaderOptions.deviceViews). */
+  readonly deviceViews?: boolean;
 }
 
 export function trainLoaderOptions(config: Config, o: SplitOptions): LoaderOptions {
@@ -22,7 +24,7 @@ export function trainLoaderOptions(config: Config, o: SplitOptions): LoaderOptio
   return {
     batchSize: o.batchSize, mode: 'train', cropSize: o.cropSize,
     augment: { randomCrop: d.randomCrop, flip: d.flip, pcaStd: d.pcaStd, pcaUnits: d.pcaUnits, mean: d.mean, input: d.input },
-    seed: config.seed, shuffle: true, dropLast: true, workers: o.workers ?? d.workers, limit: o.limit, part: o.part,
+    seed: config.seed, shuffle: true, dropLast: true, workers: o.workers ?? d.workers, limit: o.limit, part: o.part, deviceViews: o.deviceViews,
   };
 }
 
@@ -30,7 +32,7 @@ export function testLoaderOptions(config: Config, o: SplitOptions & { readonly m
   return {
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
     augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
-    seed: config.seed, shuffle: false, dropLast: false, part: o.part,
+    seed: config.seed, shuffle: false, dropLast: false, part: o.part, deviceViews: o.deviceViews,
   };
 }
 

@@ -2,6 +2,7 @@
 // users (trainer, evaluation). docs/paper.md §5.
 import type { Tensor } from '../tensor/tensor.js';
 import type { Part } from './part.js';
+import type { MeanSource } from '../ops/render-views.js';
 
 /**
  * How the mean is subtracted (docs/paper.md §7: per-pixel vs per-channel mean):
@@ -69,6 +70,25 @@ export interface Batch {
   readonly labels: Int32Array;
   /** Index of each image in its split. */
   readonly indices: Int32Array;
+  /**
+   * With LoaderOptions.deviceViews: the images' bytes and their view table, for
+   * rendering on the network's device (the renderViews op); `x` is then
+   * rendered on the host only when it is read.
+   */
+  readonly raw?: RawViews;
+}
+
+/** A batch before its views are rendered: what a GPU uploads instead of float32 input. */
+export interface RawViews {
+  /** The batch's images, CHW uint8 squares of side `size`, back to back (zero-padded to whole 4-byte words). */
+  readonly pixels: Uint8Array;
+  readonly images: number;
+  readonly size: number;
+  readonly crop: number;
+  readonly viewsPerImage: number;
+  /** [images · viewsPerImage, VIEW_FIELDS]: crop y, x, flip, RGB lighting (src/data/views.ts). */
+  readonly views: Float64Array;
+  readonly mean: MeanSource;
 }
 
 export interface LoaderOptions {
@@ -94,6 +114,11 @@ export interface LoaderOptions {
    * ALEXNET_DATA_CACHE_MB); 0 always streams from the shards.
    */
   readonly cacheBytes?: number;
+  /**
+   * Batches carry their uint8 images and view table (Batch.raw) for a GPU to
+   * render, and `x` is rendered on the host only if read (default false).
+   */
+  readonly deviceViews?: boolean;
   /**
    * Data-parallel training: each batch holds only this process's share of the
    * global batch (src/data/part.ts); batchesPerEpoch stays the global one.

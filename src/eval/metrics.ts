@@ -1,5 +1,6 @@
 // Top-k error (docs/paper.md §6: top-1 and top-5) and the 10-view average (§5:
 // "averaging the predictions of the softmax layer on the ten patches").
+import { topK } from '../ops/topk.js';
 
 /**
  * Rank of the true class in a row of scores: how many classes score higher,
@@ -16,12 +17,9 @@ export function labelRank(scores: Float32Array | Float64Array, offset: number, c
   return rank;
 }
 
-/** The k best classes of a row, best first (ties: lower index first). */
-export function topK(scores: Float32Array | Float64Array, offset: number, classes: number, k: number): number[] {
-  const idx = Array.from({ length: classes }, (_, c) => c);
-  idx.sort((a, b) => scores[offset + b] - scores[offset + a] || a - b);
-  return idx.slice(0, Math.min(k, classes));
-}
+// The ranking and the view average live with the top-k op (its reference kernel is
+// built on them), so host evaluation and the kernels share one definition.
+export { averageViews, topK } from '../ops/topk.js';
 
 /** Row-wise softmax of logits [N, K] in float64 (evaluation only, so precision over speed). */
 export function softmaxRows(logits: Float32Array, n: number, k: number): Float64Array {
@@ -32,19 +30,6 @@ export function softmaxRows(logits: Float32Array, n: number, k: number): Float64
     let sum = 0;
     for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(logits[i * k + c] - m);
     for (let c = 0; c < k; c++) out[i * k + c] /= sum;
-  }
-  return out;
-}
-
-/** Averages consecutive groups of `views` probability rows: [N·views, K] → [N, K]. */
-export function averageViews(probs: Float64Array, n: number, views: number, k: number): Float64Array {
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    for (let v = 0; v < views; v++) {
-      const row = (i * views + v) * k;
-      for (let c = 0; c < k; c++) out[i * k + c] += probs[row + c];
-    }
-    for (let c = 0; c < k; c++) out[i * k + c] /= views;
   }
   return out;
 }
@@ -71,6 +56,28 @@ export class Tally {
       if (rank < 5) this.top5++;
       this.lossSum -= Math.log(Math.max(probs[i * k + labels[i]], 1e-300));
       this.confusion[labels[i] * k + topK(probs, i * k, k, 1)[0]]++;
+      this.images++;
+    }
+  }
+
+  /**
+   * Adds N images from their ranked classes (the top-k op's output: `k` per
+   * image, best first, ties to the lower class) and each label's probability.
+   * The same counts as `add`: the label's rank is below 5 exactly when it is
+   * among the first min(5, K) ranked classes.
+   */
+  addRanked(indices: Int32Array, k: number, labels: Int32Array, labelProbs: Float32Array | Float64Array): void {
+    const K = this.classes;
+    const need = Math.min(5, K);
+    if (k < need || indices.length !== labels.length * k || labelProbs.length !== labels.length) {
+      throw new RangeError(`Tally.addRanked: ${indices.length} indices (${k} per image, need ≥ ${need}) and ${labelProbs.length} probabilities for ${labels.length} labels`);
+    }
+    for (let i = 0; i < labels.length; i++) {
+      const row = indices.subarray(i * k, i * k + need);
+      if (row[0] === labels[i]) this.top1++;
+      if (row.includes(labels[i])) this.top5++;
+      this.lossSum -= Math.log(Math.max(labelProbs[i], 1e-300));
+      this.confusion[labels[i] * K + row[0]]++;
       this.images++;
     }
   }

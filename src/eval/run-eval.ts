@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { ClassInfo, SplitName } from '../data/types.js';
 import { openTestSplit } from './test-split.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, rendersOnDevice } from './evaluate.js';
 import { mostConfused, perClassAccuracy } from './metrics.js';
 import { loadModels, type LoadedModels, type ModelSource } from './model-source.js';
 
@@ -63,7 +63,7 @@ export async function evaluateModels(loaded: LoadedModels, options: EvalOptions 
     // The trainer's validation batch size, so the figures match its log bit for bit.
     const loader = await openTestSplit(dataDir, split, loaded.config, {
       mode: views === 10 ? 'tenViews' : 'center', batchSize: Math.max(1, Math.floor(256 / views)),
-      cropSize: loaded.preset.inputSize, limit: options.limit, workers: options.workers,
+      cropSize: loaded.preset.inputSize, limit: options.limit, workers: options.workers, deviceViews: rendersOnDevice(loaded.models),
     });
     try {
       const ids = loader.classes.map((c) => c.id).join('\n');

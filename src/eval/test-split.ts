@@ -16,6 +16,8 @@ export interface TestSplitOptions {
   readonly workers?: number;
   /** This process's share of each batch (data-parallel validation). */
   readonly part?: Part;
+  /** Batches carry uint8 images and views for a GPU network to render (evaluate: `rendersOnDevice`); x is then rendered only if read. */
+  readonly deviceViews?: boolean;
 }
 
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {

@@ -7,6 +7,8 @@ import type { DeviceArray } from '../tensor/storage.js';
 export interface Memory {
   readonly f32: unknown;
   readonly i32: unknown;
+  /** Uint8 pixels: a Uint8Array on the host, bytes packed four to an i32 value on a device. */
+  readonly u8: unknown;
   /** What the cross-entropy kernel returns: the mean loss, or nothing (it stays on the device). */
   readonly loss: unknown;
 }
@@ -14,11 +16,13 @@ export interface Memory {
 export interface HostMemory extends Memory {
   readonly f32: Float32Array;
   readonly i32: Int32Array;
+  readonly u8: Uint8Array;
   readonly loss: number;
 }
 
 export interface DeviceMemory extends Memory {
   readonly f32: DeviceArray;
   readonly i32: DeviceArray;
+  readonly u8: DeviceArray;
   readonly loss: void;
 }

@@ -17,6 +17,8 @@ import type { DropoutKernels } from './dropout.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { CrossEntropyKernels } from './crossentropy.js';
 import type { SgdKernels } from './sgd.js';
+import type { TopKKernels } from './topk.js';
+import type { RenderViewsKernels } from './render-views.js';
 import { referenceKernels } from '../backend/reference/index.js';
 import type { DeviceMemory, HostMemory, Memory } from './memory.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -35,10 +37,12 @@ export interface KernelSets<M extends Memory = HostMemory> {
   softmax: SoftmaxKernels<M>;
   crossEntropy: CrossEntropyKernels<M>;
   sgd: SgdKernels<M>;
+  topk: TopKKernels<M>;
+  renderViews: RenderViewsKernels<M>;
 }
 
 export type OpName = keyof KernelSets;
-export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd'];
+export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd', 'topk', 'renderViews'];
 
 export const REFERENCE_BACKEND = 'reference';
 
@@ -87,12 +91,17 @@ export interface KernelDevice extends Device {
 export interface Arrays<M extends Memory> {
   f(t: Tensor): M['f32'];
   i(a: IndexArray): M['i32'];
+  u8(a: Uint8Array | DeviceArray): M['u8'];
 }
 
 const hostArrays: Arrays<HostMemory> = {
   f: (t) => t.data,
   i: (a) => {
     if (isDeviceArray(a)) throw new Error('index array lives on a device but the tensors are on the host');
+    return a;
+  },
+  u8: (a) => {
+    if (isDeviceArray(a)) throw new Error('a byte array lives on a device but the tensors are on the host');
     return a;
   },
 };
@@ -112,6 +121,10 @@ function deviceArrays(device: KernelDevice): Arrays<DeviceMemory> {
       if (!isDeviceArray(a)) throw new Error(`an index array is on the host but the op runs on ${device.name}`);
       return own(a);
     },
+    u8: (a) => {
+      if (!isDeviceArray(a)) throw new Error(`a byte array is on the host but the op runs on ${device.name}`);
+      return own(a);
+    },
   };
 }
 
@@ -123,7 +136,7 @@ function deviceArrays(device: KernelDevice): Arrays<DeviceMemory> {
  */
 export function dispatch<K extends OpName, R>(
   op: K,
-  operands: readonly (Tensor | IndexArray | null | undefined)[],
+  operands: readonly (Tensor | IndexArray | Uint8Array | null | undefined)[],
   body: <M extends Memory>(k: KernelSets<M>[K], a: Arrays<M>) => R,
 ): R {
   let device: Device | null = null;

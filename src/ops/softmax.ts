@@ -12,9 +12,11 @@ export interface SoftmaxKernels<M extends Memory = HostMemory> {
   backward(N: number, K: number, y: M['f32'], dy: M['f32'], dx: M['f32']): void;
 }
 
-export function softmax(x: Tensor): Tensor {
+/** `out` (same size, same device) receives the probabilities when given, so a caller can reuse it. */
+export function softmax(x: Tensor, out?: Tensor): Tensor {
   requireRank('softmax', 'input', x.shape, 2, '[batch, classes]');
-  const y = deviceOf(x).zeros(x.shape);
+  if (out && out.size !== x.size) fail('softmax', `output buffer ${formatShape(out.shape)} does not match input ${formatShape(x.shape)}`);
+  const y = out ?? deviceOf(x).zeros(x.shape);
   dispatch('softmax', [x, y], (k, a) => k.forward(x.shape[0], x.shape[1], a.f(x), a.f(y)));
   return y;
 }

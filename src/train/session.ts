@@ -121,7 +121,8 @@ export class TrainSession {
    */
   async step(b: Batch, reducer?: GradientReducer): Promise<SessionStep> {
     const learningRate = this.schedule.learningRate;
-    const r = await trainStepOn(this.model.net, this.sgd, b.x, b.labels, learningRate, this.dropoutRng, reducer);
+    // A raw batch (on a GPU) is rendered on the device; x is then never built on the host.
+    const r = await trainStepOn(this.model.net, this.sgd, b.raw ?? b.x, b.labels, learningRate, this.dropoutRng, reducer);
     const now = performance.now();
     const seconds = (now - this.stepStart) / 1000;
     this.stepStart = now;

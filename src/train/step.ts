@@ -1,5 +1,5 @@
 // One SGD step of the §4 objective: forward, mean softmax cross-entropy, backward, update.
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';
 import { checkLabelValues, crossEntropy, crossEntropyBackward, crossEntropyRows } from '../ops/crossentropy.js';
 import { hostDevice } from '../tensor/device.js';
@@ -8,6 +8,9 @@ import type { Sequential } from '../nn/sequential.js';
 import type { RowRange } from '../nn/layer.js';
 import type { Sgd } from './sgd.js';
 import { Buffer } from '../nn/layer.js';
+import type { RawViews } from '../data/types.js';
+import { renderRaw } from '../data/raw-batch.js';
+import { DeviceInput } from '../data/device-input.js';
 
 // The loss's probabilities and gradient, kept per network so a step allocates nothing.
 const lossBuffers = new WeakMap<Sequential, { probs: Buffer; grad: Buffer }>();
@@ -70,27 +73,38 @@ export function trainStepDetailed(net: Sequential, sgd: Sgd, x: Tensor, labels: 
 }
 
 interface DeviceBuffers {
-  input: Buffer; probs: Buffer; grad: Buffer; rows: Buffer; labels: IndexArray;
+  input: Buffer; probs: Buffer; grad: Buffer; rows: Buffer; labels: IndexArray; views: DeviceInput;
 }
 const deviceBuffers = new WeakMap<Sequential, DeviceBuffers>();
 
 /**
- * One step on the network's device. On a GPU the batch and labels are
+ * One step on the network's device. On a GPU the batch (rendered input, or a
+ * raw batch's bytes and view table, rendered there) and the labels are
  * uploaded, forward, loss, backward and update are recorded, and a single
  * read of the per-row losses submits them all: one submission and one read
  * per step. The update is then already done when the loss is seen, so a
  * non-finite loss leaves the weights changed; the trainer stops and never
  * saves them (a checkpoint is only written from finite weights).
  */
-export async function trainStepOn(net: Sequential, sgd: Sgd, x: Tensor, labels: Int32Array, learningRate: number, rng: Rng, reducer?: GradientReducer): Promise<StepResult> {
+export async function trainStepOn(net: Sequential, sgd: Sgd, input: Tensor | RawViews, labels: Int32Array, learningRate: number, rng: Rng, reducer?: GradientReducer): Promise<StepResult> {
   const dev = net.device;
-  if (dev === hostDevice) return trainStepDetailed(net, sgd, x, labels, learningRate, rng, reducer);
+  if (dev === hostDevice) {
+    // A raw batch (Batch.raw) on the host: rendered exactly as the loader renders x.
+    const x = input instanceof Tensor ? input : new Tensor(renderRaw(input), [input.images * input.viewsPerImage, 3, input.crop, input.crop]);
+    return trainStepDetailed(net, sgd, x, labels, learningRate, rng, reducer);
+  }
   if (reducer) throw new Error('data-parallel training runs on the host backends: one GPU per rank is not supported yet (drop --backend webgpu under mpirun)');
   let b = deviceBuffers.get(net);
-  if (!b) deviceBuffers.set(net, (b = { input: new Buffer(dev), probs: new Buffer(dev), grad: new Buffer(dev), rows: new Buffer(dev), labels: dev.indices(0) }));
+  if (!b) deviceBuffers.set(net, (b = { input: new Buffer(dev), probs: new Buffer(dev), grad: new Buffer(dev), rows: new Buffer(dev), labels: dev.indices(0), views: new DeviceInput(dev) }));
   const n = labels.length;
-  const xd = b.input.get(x.shape);
-  dev.write(xd, x.data);
+  let xd: Tensor;
+  if (input instanceof Tensor) {
+    xd = b.input.get(input.shape);
+    dev.write(xd, input.data);
+  } else {
+    // Bytes and a view table up, the views rendered on the device.
+    xd = b.views.render(input);
+  }
   if (b.labels.length !== n) b.labels = dev.indices(n);
   const logits = net.forward(xd, { training: true, rng });
   checkLabelValues(labels, logits.shape[1]);

@@ -14,6 +14,8 @@ import { webgpuOrSkip } from '../helpers/webgpu.js';
 import { crossEntropyBackward, crossEntropyRows } from '../../src/ops/crossentropy.js';
 import { WebGpuDevice } from '../../src/backend/webgpu/device.js';
 import type { FixtureCase } from '../helpers/fixtures.js';
+import { topkFixtureSuite } from '../helpers/topk.js';
+import { topk } from '../../src/ops/topk.js';
 
 /** Cross-entropy on a device: the mean of the per-row losses the kernel writes. */
 function runCrossEntropyOn(dev: WebGpuDevice): OpRun {
@@ -60,6 +62,8 @@ for (const [label, options] of [['webgpu', {}], ['webgpu chunked', { maxBindingB
       fixtureSuite('dropout', runDropout, label, keep, skip);
       fixtureSuite('softmax', runSoftmax, label, keep, skip);
       fixtureSuite('crossEntropy', runCrossEntropyOn(dev), label, keep, skip);
+      // One image of 10 views × 1000 classes is 40 KB: it cannot be cut to fit an 8 KiB binding.
+      topkFixtureSuite(label, dev, keep, (c) => (options.maxBindingBytes && c.name === 'fc8_tenviews_k5' ? 'one image exceeds the 8 KiB binding' : null));
     });
   }
 }
@@ -78,6 +82,29 @@ describe('webgpu chunking under a small binding limit', () => {
       const ref = linear(x, w, null).data;
       const got = (await readTensor(y)).data;
       ref.forEach((v, i) => assert.ok(Math.abs(v - got[i]) <= 1e-4 * Math.max(1, Math.abs(v)), `y[${i}] ${got[i]} vs ${v}`));
+    } finally {
+      await dev.destroy();
+    }
+  });
+});
+
+describe('webgpu top-k', () => {
+  it('matches the reference kernels on 10-view ties at K = 1000, and chunks by images under a small binding limit', async (t) => {
+    const dev = await webgpuOrSkip({ maxBindingBytes: 8192 });
+    if (!dev) return t.skip('no WebGPU adapter');
+    try {
+      // 10 views × 40 classes: (8192 − 512) / 4 / 400 = 4 images per window, so 9 images are 3 dispatches.
+      const x = new Tensor(Float32Array.from({ length: 90 * 40 }, (_, i) => Math.floor(Math.abs(Math.sin(i * 1.3)) * 4) / 4), [90, 40]);
+      const labels = Int32Array.from({ length: 9 }, (_, i) => (i * 13) % 40);
+      const dl = dev.indices(9);
+      dev.writeIndices(dl, labels);
+      const before = dev.dispatches;
+      const got = topk(toDevice(x, dev), 5, { views: 10, labels: dl });
+      assert.equal(dev.dispatches - before, 3);
+      const ref = topk(x, 5, { views: 10, labels });
+      assert.deepEqual(Array.from(await dev.readIndices(got.indices)), Array.from(ref.indices as Int32Array));
+      const s = (await readTensor(got.labelScores!)).data;
+      ref.labelScores!.data.forEach((v, i) => assert.ok(Math.abs(v - s[i]) <= 1e-6 * Math.abs(v), `label score ${i}: ${s[i]} vs ${v}`));
     } finally {
       await dev.destroy();
     }

@@ -159,6 +159,22 @@ describe('loader: views, augmentation and determinism (docs/paper.md §5)', () =
     assert.deepEqual(other.flatMap((b) => Array.from(b.indices)).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('deviceViews: batches carry the bytes and view table, and x rendered from them is the same bytes', async () => {
+    const aug: AugmentConfig = { randomCrop: true, flip: true, pcaStd: 0.1, pcaUnits: 'paper', mean: 'pixel' };
+    const bytes = (bs: Batch[]) => bs.map((b) => Buffer.from(b.x.data.buffer, b.x.data.byteOffset, b.x.data.byteLength).toString('hex'));
+    for (const o of [base({ mode: 'train', augment: aug, shuffle: true, batchSize: 3 }), base({ mode: 'tenViews', augment: { ...NONE, mean: 'channel' }, batchSize: 4 })]) {
+      const ref = await collect(dir, o, 2);
+      for (const workers of [0, 2]) {
+        const raw = await collect(dir, { ...o, workers, deviceViews: true }, 2);
+        assert.deepEqual(bytes(raw), bytes(ref), `${o.mode}, ${workers} workers`);
+        const r = raw[0].raw!;
+        const nv = o.mode === 'tenViews' ? 10 : 1;
+        assert.deepEqual([r.images, r.size, r.crop, r.viewsPerImage, r.views.length, r.pixels.length], [ref[0].labels.length, S, CROP, nv, ref[0].labels.length * nv * 6, Math.ceil((ref[0].labels.length * 3 * S * S) / 4) * 4]);
+        assert.deepEqual(Array.from(r.pixels.subarray(0, 3 * S * S)), Array.from({ length: 3 * S * S }, (_, i) => value(kOf(raw[0].indices[0]), Math.floor(i / (S * S)), Math.floor(i / S) % S, i % S)));
+      }
+    }
+  });
+
   it('limit takes the first n of a class-balanced order; dropLast drops the partial batch', async () => {
     assert.deepEqual(Array.from(balancedOrder(Int32Array.from([0, 0, 0, 1, 2, 2]), 3)), [0, 3, 4, 1, 5, 2]);
     const l = await openLoader(dir, 'train', base({ limit: 4, batchSize: 3, dropLast: true }));

@@ -16,9 +16,9 @@ import { resolveConfig } from '../../src/config/config.js';
 import { testLoaderOptions, trainLoaderOptions } from '../../src/data/split-options.js';
 import type { DataLoader, LoaderOptions } from '../../src/data/types.js';
 
-async function batches(l: DataLoader, epoch: number): Promise<{ x: Float32Array; labels: Int32Array }[]> {
+async function batches(l: DataLoader, epoch: number): Promise<{ x: Float32Array; labels: Int32Array; pixels?: Uint8Array; views?: Float64Array }[]> {
   const out = [];
-  for await (const b of l.epoch(epoch)) out.push({ x: Float32Array.from(b.x.data), labels: b.labels });
+  for await (const b of l.epoch(epoch)) out.push({ x: Float32Array.from(b.x.data), labels: b.labels, pixels: b.raw?.pixels, views: b.raw?.views });
   await l.close();
   return out;
 }
@@ -42,6 +42,7 @@ describe('in-memory image splits', () => {
   const cases: [string, 'train' | 'val', LoaderOptions][] = [
     ['training batches (shuffled, flipped, class-balanced limit)', 'train', trainLoaderOptions(config, { batchSize: 24, cropSize: 28, limit: 100, workers: 0 })],
     ['10-view validation batches', 'val', testLoaderOptions(config, { mode: 'tenViews', batchSize: 7, cropSize: 24, limit: 30, workers: 0 })],
+    ['raw batches for a GPU (bytes and view table)', 'train', trainLoaderOptions(config, { batchSize: 24, cropSize: 28, limit: 100, workers: 0, deviceViews: true })],
   ];
   for (const [name, split, o] of cases) {
     it(`gives the shard loader's ${name}`, async () => {
@@ -54,6 +55,9 @@ describe('in-memory image splits', () => {
         a.forEach((x, i) => {
           assert.deepEqual(x.labels, b[i].labels);
           assert.deepEqual(x.x, b[i].x);
+          assert.deepEqual(x.pixels, b[i].pixels);
+          assert.deepEqual(x.views, b[i].views);
+          assert.equal(x.pixels !== undefined, o.deviceViews === true);
         });
       }
     });

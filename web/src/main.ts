@@ -6,7 +6,7 @@ import type { ClassInfo } from '../../src/data/types.js';
 import type { PixelSplit } from '../../src/data/pixels.js';
 import { openPixelLoader } from '../../src/data/pixels.js';
 import { testLoaderOptions, validationBatchSize } from '../../src/data/split-options.js';
-import { evaluate } from '../../src/eval/evaluate.js';
+import { evaluate, rendersOnDevice } from '../../src/eval/evaluate.js';
 import { preprocessingFromDataset } from '../../src/eval/input.js';
 import type { ClassScore } from '../../src/eval/predict.js';
 import type { RunInfo } from '../../src/serve/run-info.js';
@@ -170,7 +170,7 @@ async function evaluateModel(): Promise<void> {
   const limit = settings().valLimit;
   const lines: string[] = [];
   for (const views of [1, 10] as const) {
-    const loader = openPixelLoader(val, testLoaderOptions(c.config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: c.prep.cropSize, limit }));
+    const loader = openPixelLoader(val, testLoaderOptions(c.config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: c.prep.cropSize, limit, deviceViews: rendersOnDevice([c.model]) }));
     const r = await evaluate([c.model], loader, views, (done) => setStatus('eval-status', `${views === 10 ? '10 views' : 'centre crop'}: ${done}/${loader.size} images`));
     app.evaluations.push({ model: c.label, views, images: r.images, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error });
     lines.push(`${views === 10 ? '10 views' : 'centre crop'}: top-1 error ${(100 * r.top1Error).toFixed(2)}%, top-5 error ${(100 * r.top5Error).toFixed(2)}%, loss ${r.loss.toFixed(4)}`);

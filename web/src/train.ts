@@ -6,7 +6,7 @@ import { configuredPreset, resolveConfig, type Config, type Json } from '../../s
 import { openPixelLoader, type PixelSplit } from '../../src/data/pixels.js';
 import { testLoaderOptions, trainLoaderOptions, validationBatchSize } from '../../src/data/split-options.js';
 import type { DataLoader } from '../../src/data/types.js';
-import type { Device } from '../../src/tensor/device.js';
+import { hostDevice, type Device } from '../../src/tensor/device.js';
 import type { EpochMetrics } from '../../src/train/position.js';
 import type { EpochDecision } from '../../src/train/schedule.js';
 import { TrainSession, type SessionStep } from '../../src/train/session.js';
@@ -47,9 +47,11 @@ export class PageTrainer {
 
   constructor(readonly config: Config, trainSplit: PixelSplit, valSplit: PixelSplit, device: Device, private readonly on: TrainEvents) {
     const crop = configuredPreset(config, trainSplit.classes.length).inputSize;
-    this.train = openPixelLoader(trainSplit, trainLoaderOptions(config, { batchSize: config.train.batchSize, cropSize: crop, limit: config.data.limit ?? undefined }));
+    // On a GPU the page uploads the images' bytes and renders the views there, as the CLI does.
+    const deviceViews = device !== hostDevice;
+    this.train = openPixelLoader(trainSplit, trainLoaderOptions(config, { batchSize: config.train.batchSize, cropSize: crop, limit: config.data.limit ?? undefined, deviceViews }));
     const views = config.data.valViews;
-    this.val = openPixelLoader(valSplit, testLoaderOptions(config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: crop, limit: config.data.valLimit ?? undefined }));
+    this.val = openPixelLoader(valSplit, testLoaderOptions(config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: crop, limit: config.data.valLimit ?? undefined, deviceViews }));
     this.session = new TrainSession(config, trainSplit.classes, this.train.viewShape, device);
     this.session.initialise();
   }

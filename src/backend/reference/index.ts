@@ -9,5 +9,7 @@ import { maxpool2d } from './maxpool2d.js';
 import { dropout } from './dropout.js';
 import { softmax, crossEntropy } from './softmax.js';
 import { sgd } from './sgd.js';
+import { topk } from './topk.js';
+import { renderViews } from './render-views.js';
 
-export const referenceKernels: KernelSets = { conv2d, linear, relu, tanh, lrn, maxpool2d, dropout, softmax, crossEntropy, sgd };
+export const referenceKernels: KernelSets = { conv2d, linear, relu, tanh, lrn, maxpool2d, dropout, softmax, crossEntropy, sgd, topk, renderViews };

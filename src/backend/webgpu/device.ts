@@ -17,6 +17,7 @@ import { isDeviceArray, type DeviceArray, type IndexArray } from '../../tensor/s
 import type { KernelDevice, KernelSets } from '../../ops/registry.js';
 import type { DeviceMemory } from '../../ops/memory.js';
 import { WebGpuError } from './errors.js';
+import { PassTimer } from './timer.js';
 
 /** One operand of a dispatch: a window of a device array. */
 export interface Binding {
@@ -76,6 +77,8 @@ export class WebGpuDevice implements KernelDevice {
   private destroyed = false;
   private live = 0;
   private peak = 0;
+  private timer: PassTimer | null = null;
+  private timing = false;
   /** Dispatches recorded since creation (for tests and the bench). */
   dispatches = 0;
   submissions = 0;
@@ -216,6 +219,7 @@ export class WebGpuDevice implements KernelDevice {
     if (!this.encoder && !this.pass) return;
     const enc = this.endPass();
     this.encoder = null;
+    this.timer?.resolve(enc);
     this.gpu.queue.submit([enc.finish()]);
     this.submissions++;
     // Staging buffers are freed once the work that reads them is done.
@@ -334,11 +338,41 @@ export class WebGpuDevice implements KernelDevice {
         ...windows.map((w, i) => ({ binding: i + 1, resource: { buffer: w.buffer, offset: w.byteOffset, size: w.byteSize } })),
       ],
     });
-    if (!this.pass) this.pass = (this.encoder ??= this.gpu.createCommandEncoder()).beginComputePass();
+    if (!this.pass) {
+      const timestampWrites = this.timing ? this.timer?.writes() : undefined;
+      this.pass = (this.encoder ??= this.gpu.createCommandEncoder()).beginComputePass(timestampWrites ? { timestampWrites } : undefined);
+    }
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, group);
     this.pass.dispatchWorkgroups(x, y, z);
     this.dispatches++;
+  }
+
+  /** Whether the device can time passes on the GPU (the adapter's 'timestamp-query', requested when the device was opened). */
+  get hasTimestamps(): boolean {
+    return this.gpu.features.has('timestamp-query');
+  }
+
+  /**
+   * Times every following compute pass under `label` with GPU timestamps (the
+   * open pass is ended, so passes never mix labels); null stops timing.
+   * Returns false (and times nothing) without 'timestamp-query'.
+   */
+  timeAs(label: string | null): boolean {
+    if (!this.hasTimestamps) return false;
+    this.endPass();
+    this.timing = label !== null;
+    if (label !== null) (this.timer ??= new PassTimer(this.gpu)).label = label;
+    return true;
+  }
+
+  /** GPU nanoseconds per label of the passes timed since the last call (submits recorded work first). */
+  async readTimes(): Promise<Map<string, number>> {
+    if (!this.timer) return new Map();
+    this.flush();
+    const times = await this.timer.read((enc) => this.gpu.queue.submit([enc.finish()]));
+    this.report();
+    return times;
   }
 
   /** Waits for the queue, then releases the GPU device (Node exits only after this). */
@@ -348,6 +382,7 @@ export class WebGpuDevice implements KernelDevice {
       if (this.lostReason === null) await this.sync();
     } finally {
       this.destroyed = true;
+      this.timer?.destroy();
       this.gpu.destroy();
     }
   }

@@ -7,6 +7,8 @@ import { webgpuDropout, webgpuRelu, webgpuSgd, webgpuTanh } from './kernels/elem
 import { webgpuLrn } from './kernels/lrn.js';
 import { webgpuMaxPool2d } from './kernels/maxpool2d.js';
 import { webgpuCrossEntropy, webgpuSoftmax } from './kernels/softmax.js';
+import { webgpuTopK } from './kernels/topk.js';
+import { webgpuRenderViews } from './kernels/render-views.js';
 
 export function attachKernels(dev: WebGpuDevice): void {
   dev.kernels = {
@@ -20,5 +22,7 @@ export function attachKernels(dev: WebGpuDevice): void {
     softmax: webgpuSoftmax(dev),
     crossEntropy: webgpuCrossEntropy(dev),
     sgd: webgpuSgd(dev),
+    topk: webgpuTopK(dev),
+    renderViews: webgpuRenderViews(dev),
   };
 }

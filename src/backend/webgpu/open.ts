@@ -38,7 +38,8 @@ export async function openWebGpuDevice(a: GPUAdapter, options: WebGpuOptions = {
   for (const l of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage'] as const) requiredLimits[l] = a.limits[l];
   let d: GPUDevice;
   try {
-    d = await a.requestDevice({ requiredLimits });
+    // Timestamps cost nothing unless a pass asks for them (the bench's per-layer GPU times).
+    d = await a.requestDevice({ requiredLimits, requiredFeatures: a.features.has('timestamp-query') ? ['timestamp-query'] : [] });
   } catch (e) {
     throw new WebGpuError('unavailable', `the WebGPU adapter refused a device: ${(e as Error).message}`);
   }
