@@ -1,5 +1,5 @@
 // Training on the WebGPU backend through the real CLI (SwiftShader in CI):
-// per-step losses track the reference kernels within 1e-3 over two epochs,
+// per-step losses track the native backend and the reference kernels within 1e-3 over two epochs,
 // a run killed mid-epoch resumes to bit-identical weights, and `alexnet eval`
 // of the run gives the native backend's figures.
 import { describe, it, before } from 'node:test';
@@ -39,18 +39,22 @@ describe('training on webgpu', { skip: gpu ? false : 'no WebGPU adapter' }, () =
     assert.equal(r.code, 0, r.out);
   });
 
-  it('per-step losses within 1e-3 of the reference kernels over two epochs', () => {
-    const ref = join(root, 'reference');
-    const r = cli('reference', ['train', ...common(), '--run', ref]);
-    assert.equal(r.code, 0, r.out);
-    const a = losses(straight);
-    const b = losses(ref);
-    assert.equal(a.length, 6);
-    assert.equal(b.length, 6);
-    const worst = Math.max(...a.map((l, i) => Math.abs(l - b[i])));
-    console.log(`# webgpu vs reference: worst per-step loss difference ${worst.toExponential(2)} over ${a.length} steps`);
-    assert.ok(worst < 1e-3, `losses ${a.join(', ')} vs ${b.join(', ')}`);
-  });
+  // The issue's criterion is the native backend; the reference kernels are also checked because
+  // native departs from them on near-ties in max pooling (docs/webgpu.md), which this config avoids.
+  for (const backend of ['native', 'reference']) {
+    it(`per-step losses within 1e-3 of the ${backend} backend over two epochs`, () => {
+      const other = join(root, backend);
+      const r = cli(backend, ['train', ...common(), '--run', other]);
+      assert.equal(r.code, 0, r.out);
+      const a = losses(straight);
+      const b = losses(other);
+      assert.equal(a.length, 6);
+      assert.equal(b.length, 6);
+      const worst = Math.max(...a.map((l, i) => Math.abs(l - b[i])));
+      console.log(`# webgpu vs ${backend}: worst per-step loss difference ${worst.toExponential(2)} over ${a.length} steps`);
+      assert.ok(worst < 1e-3, `losses ${a.join(', ')} vs ${b.join(', ')}`);
+    });
+  }
 
   it('a run killed mid-epoch resumes to bit-identical weights', async () => {
     const run = join(root, 'killed');
