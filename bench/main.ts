@@ -3,7 +3,9 @@
 // in its own process per preset (bench/worker.ts, tools/bench_torch.py) so
 // peak memory is comparable. PyTorch runs with OpenBLAS selected for its
 // process only; the BLAS it loaded is printed.
-//   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch] [-- --no-data]
+//   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch] [-- --no-onnxruntime] [-- --no-data]
+// Inference also runs the presets' exported ONNX graphs in ONNX Runtime
+// (bench/onnxruntime.ts), the CPU inference engine people pick: a second reference.
 // The data pipeline (ingest, loader) is measured by bench/data.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,7 +25,7 @@ if (bi >= 0 && argv[bi + 1] === 'webgpu') {
 }
 const has = (f: string) => argv.includes(f);
 const opt = (f: string, d: string) => (argv.indexOf(f) >= 0 ? argv[argv.indexOf(f) + 1] : d);
-const known = ['--quick', '--json', '--presets', '--no-pytorch', '--reps', '--no-data'];
+const known = ['--quick', '--json', '--presets', '--no-pytorch', '--no-onnxruntime', '--reps', '--no-data'];
 for (const a of argv) {
   if (a.startsWith('--') && !known.includes(a)) {
     console.error(`bench: unknown option ${a}; options: ${known.join(', ')}`);
@@ -37,6 +39,16 @@ const reps = Number(opt('--reps', quick ? '1' : '3'));
 const inferBatches = quick ? '1,32' : '1,32,128';
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const PYTHON = '/usr/bin/python3';
+
+interface OrtSide {
+  version?: string;
+  threads?: number;
+  optimisation?: string;
+  /** Node ops ONNX Runtime executed after its graph rewrites, with their counts. */
+  ops?: Record<string, number>;
+  infer?: Record<string, { img_s: number }>;
+  error?: string;
+}
 
 interface Side {
   train: { batch: number; img_s: number };
@@ -75,18 +87,24 @@ if (!noTorch && !existsSync(OPENBLAS)) {
 }
 
 const results: Record<string, unknown>[] = [];
-const details: Record<string, { ours: Side; pytorch: Side | null }> = {};
+const details: Record<string, { ours: Side; pytorch: Side | null; onnxruntime: OrtSide | null }> = {};
+const noOrt = has('--no-onnxruntime');
 for (const preset of presets) {
   if (!json) process.stderr.write(`bench: ${preset}: ours...`);
   const ours = runJson(process.execPath, [path.join(root, 'dist/bench/worker.js'), '--preset', preset, '--reps', String(reps), '--infer-batches', inferBatches], process.env);
   if (!json) process.stderr.write(noTorch ? '\n' : ' pytorch...\n');
   const pytorch = noTorch ? null : runJson(PYTHON, [path.join(root, 'tools/bench_torch.py'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches],
     { ...process.env, LD_LIBRARY_PATH: OPENBLAS });
-  details[preset] = { ours, pytorch };
-  const row = (mode: 'train' | 'infer', batch: number, o: number | undefined, p: number | undefined) =>
-    results.push({ preset, mode, batch, ours_img_s: o ?? null, pytorch_img_s: p ?? null, ratio: o && p ? o / p : null });
+  if (!json && !noOrt) process.stderr.write(`bench: ${preset}: onnxruntime...\n`);
+  const onnxruntime = noOrt ? null : runJson(process.execPath, [path.join(root, 'dist/bench/onnxruntime.js'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches], process.env) as OrtSide;
+  details[preset] = { ours, pytorch, onnxruntime };
+  const row = (mode: 'train' | 'infer', batch: number, o: number | undefined, p: number | undefined, r?: number) =>
+    results.push({
+      preset, mode, batch, ours_img_s: o ?? null, pytorch_img_s: p ?? null, ratio: o && p ? o / p : null,
+      ...(mode === 'infer' ? { onnxruntime_img_s: r ?? null, ratio_onnxruntime: o && r ? o / r : null } : {}),
+    });
   row('train', 128, ours.train?.img_s, pytorch?.train?.img_s);
-  for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s);
+  for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s, onnxruntime?.infer?.[b]?.img_s);
 }
 
 interface DataSide { ingest_img_s?: number; loader_img_s?: number; loader_cpu_ms_per_img?: number; loader_workers?: number; default_loader_img_s?: number; images?: number; load_average?: number; error?: string }
@@ -99,11 +117,12 @@ if (!has('--no-data')) {
 const report = {
   machine: { peak_gflop_s: peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: cpus()[0]?.model },
   pytorch: noTorch ? { unavailable: noTorch } : { blas: Object.values(details)[0]?.pytorch?.blas ?? [], version: Object.values(details)[0]?.pytorch?.torch },
+  onnxruntime: noOrt ? { unavailable: 'disabled by --no-onnxruntime' } : Object.fromEntries(Object.entries(details).map(([k, v]) => [k, { version: v.onnxruntime?.version, threads: v.onnxruntime?.threads, optimisation: v.onnxruntime?.optimisation, ops: v.onnxruntime?.ops }])),
   results,
   memory: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, { ours_peak_rss_mb: v.ours.peak_rss_mb ?? null, pytorch_peak_rss_mb: v.pytorch?.peak_rss_mb ?? null }])),
   layers: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, v.ours.layers ?? []])),
   data,
-  errors: [...(data?.error ? [`data: ${data.error}`] : []), ...Object.entries(details).flatMap(([k, v]) => [v.ours.error && `${k} ours: ${v.ours.error}`, v.pytorch?.error && `${k} pytorch: ${v.pytorch.error}`].filter(Boolean))],
+  errors: [...(data?.error ? [`data: ${data.error}`] : []), ...Object.entries(details).flatMap(([k, v]) => [v.ours.error && `${k} ours: ${v.ours.error}`, v.pytorch?.error && `${k} pytorch: ${v.pytorch.error}`, v.onnxruntime?.error && `${k} onnxruntime: ${v.onnxruntime.error}`].filter(Boolean))],
 };
 
 if (json) {
@@ -112,9 +131,12 @@ if (json) {
   const f = (v: unknown, d = 1) => (typeof v === 'number' ? v.toFixed(d) : '—');
   console.log(`machine: ${report.machine.cpus}, ${threads} threads, ${report.machine.isa}, measured fp32 peak ${f(peak)} GFLOP/s`);
   console.log(noTorch ? `pytorch: not measured (${noTorch})` : `pytorch ${report.pytorch.version}, BLAS loaded: ${(report.pytorch as { blas: string[] }).blas.join(', ') || 'none found'}`);
-  console.log('\npreset       mode   batch   ours img/s   pytorch img/s   ratio');
-  for (const r of results as { preset: string; mode: string; batch: number; ours_img_s: number; pytorch_img_s: number; ratio: number }[]) {
-    console.log(`${r.preset.padEnd(12)} ${r.mode.padEnd(6)} ${String(r.batch).padStart(5)} ${f(r.ours_img_s).padStart(12)} ${f(r.pytorch_img_s).padStart(15)} ${f(r.ratio, 2).padStart(7)}`);
+  for (const [k, v] of Object.entries(details)) {
+    if (v.onnxruntime && !v.onnxruntime.error) console.log(`onnxruntime ${v.onnxruntime.version} (${k}): CPU provider, ${v.onnxruntime.threads} intra-op threads, graph optimisation '${v.onnxruntime.optimisation}'; ops run: ${Object.entries(v.onnxruntime.ops ?? {}).map(([op, n]) => `${op}×${n}`).join(', ')}`);
+  }
+  console.log('\npreset       mode   batch   ours img/s   pytorch img/s   ratio   onnxruntime img/s   ratio');
+  for (const r of results as { preset: string; mode: string; batch: number; ours_img_s: number; pytorch_img_s: number; ratio: number; onnxruntime_img_s?: number; ratio_onnxruntime?: number }[]) {
+    console.log(`${r.preset.padEnd(12)} ${r.mode.padEnd(6)} ${String(r.batch).padStart(5)} ${f(r.ours_img_s).padStart(12)} ${f(r.pytorch_img_s).padStart(15)} ${f(r.ratio, 2).padStart(7)} ${f(r.onnxruntime_img_s).padStart(19)} ${f(r.ratio_onnxruntime, 2).padStart(7)}`);
   }
   console.log('\npeak memory of batch-128 training (resident set, MB): ours / pytorch');
   for (const [k, v] of Object.entries(report.memory)) console.log(`  ${k.padEnd(12)} ${f(v.ours_peak_rss_mb, 0)} / ${f(v.pytorch_peak_rss_mb, 0)}`);

@@ -12,27 +12,7 @@ import { activeBackend } from '../src/ops/registry.js';
 import { selectDefaultBackend } from '../src/backend/select.js';
 import { loadAddon } from '../src/backend/native/addon.js';
 import { forwardMacs } from '../src/models/cost.js';
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function timeRuns(fn: () => void, reps: number, warmup = 1): number[] {
-  for (let i = 0; i < warmup; i++) fn();
-  const out: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    fn();
-    out.push((performance.now() - t) / 1000);
-  }
-  return out;
-}
+import { arg, inferReps, median, timeRuns } from './timing.js';
 
 const presetName = arg('preset', 'paper');
 const reps = Number(arg('reps', '3'));
@@ -93,7 +73,7 @@ model.net.forward(input(1), { training: false, rng }); // settle buffers
 const infer: Record<string, { img_s: number; seconds: number[] }> = {};
 for (const b of inferBatches) {
   const xb = input(b);
-  const times = timeRuns(() => model.net.forward(xb, { training: false, rng }), b === 1 ? Math.max(reps, 10) : reps);
+  const times = timeRuns(() => model.net.forward(xb, { training: false, rng }), inferReps(b, reps));
   infer[String(b)] = { img_s: b / median(times), seconds: times };
 }
 

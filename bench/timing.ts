@@ -1,0 +1,37 @@
+// Timing helpers of the bench workers: medians of timed repetitions after a warm-up.
+
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Seconds of each of `reps` runs of `fn`, after `warmup` untimed ones. */
+export async function timeRunsAsync(fn: () => unknown, reps: number, warmup = 1): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    out.push((performance.now() - t) / 1000);
+  }
+  return out;
+}
+
+export function timeRuns(fn: () => void, reps: number, warmup = 1): number[] {
+  for (let i = 0; i < warmup; i++) fn();
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    out.push((performance.now() - t) / 1000);
+  }
+  return out;
+}
+
+/** Repetitions of an inference timing: batch 1 is short and noisy, so at least 10. */
+export const inferReps = (batch: number, reps: number) => (batch === 1 ? Math.max(reps, 10) : reps);
+
+export function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
