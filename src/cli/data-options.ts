@@ -4,11 +4,10 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { DataLoader, ViewMode } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
-import type { Part } from '../data/part.js';
 import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { getPreset } from '../models/presets.js';
 import { openTestSplit } from '../eval/test-split.js';
-import { trainLoaderOptions } from '../data/split-options.js';
+import { trainLoaderOptions, type SplitOptions } from '../data/split-options.js';
 import { defaultDevice, hostDevice } from '../tensor/device.js';
 
 /** Where the embedded dataset is prepared when no --data is given. */
@@ -24,14 +23,9 @@ export async function resolveDataDir(data: string | undefined, config: Config, l
   return ensureEmbeddedDataset(EMBEDDED_PREPARED);
 }
 
-export interface SplitLoaderOptions {
+/** A split's settings (split-options.ts) and its views; deviceViews follows the default device. */
+export interface SplitLoaderOptions extends Omit<SplitOptions, 'deviceViews'> {
   readonly mode: ViewMode;
-  readonly batchSize: number;
-  readonly cropSize: number;
-  readonly limit?: number;
-  readonly workers?: number;
-  /** This process's share of each batch (data-parallel training, src/parallel). */
-  readonly part?: Part;
 }
 
 export function openSplit(dir: string, split: 'train' | 'val', config: Config, o: SplitLoaderOptions): Promise<DataLoader> {

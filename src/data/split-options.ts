@@ -28,7 +28,12 @@ export function trainLoaderOptions(config: Config, o: SplitOptions): LoaderOptio
   };
 }
 
-export function testLoaderOptions(config: Config, o: SplitOptions & { readonly mode: Exclude<ViewMode, 'train'> }): LoaderOptions {
+/** An evaluation split's settings: which views (centre crop or the paper's 10). */
+export interface TestSplitOptions extends SplitOptions {
+  readonly mode: Exclude<ViewMode, 'train'>;
+}
+
+export function testLoaderOptions(config: Config, o: TestSplitOptions): LoaderOptions {
   return {
     mode: o.mode, batchSize: o.batchSize, cropSize: o.cropSize, limit: o.limit, workers: o.workers ?? config.data.workers,
     augment: { randomCrop: false, flip: false, pcaStd: 0, pcaUnits: config.data.pcaUnits, mean: config.data.mean, input: config.data.input },
