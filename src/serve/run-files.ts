@@ -1,12 +1,14 @@
 // What the browser app needs of a run folder (`alexnet serve --run`): its
-// weights file as is, its classes, and the preprocessing `alexnet predict
-// --run` would use (resolved by the same code), so a photo classified in the
-// page gets the same input as on the command line.
+// weights (the final ones, or the newest checkpoint's), its classes, and the
+// preprocessing `alexnet predict --run` would use (resolved by the same
+// code), so a photo classified in the page gets the same input as on the
+// command line.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadModels } from '../eval/model-source.js';
 import { resolvePreprocessing } from '../eval/preprocess.js';
 import { encodeSafetensors } from '../io/safetensors.js';
+import { encodeWeights } from '../io/weights.js';
 import type { EpochMetrics } from '../train/position.js';
 import type { RunInfo } from './run-info.js';
 
@@ -43,7 +45,9 @@ export function readRunFiles(runDir: string): RunFiles {
       history: readHistory(runDir),
       report: existsSync(report),
     },
-    weights: readFileSync(loaded.files[0]),
+    // The network as loaded (from model.safetensors, or the newest checkpoint of an unfinished run), not the file:
+    // a checkpoint's files[0] is its metadata JSON.
+    weights: encodeWeights(loaded.models[0], { classes: JSON.stringify(loaded.classes.map((c) => c.id)), format: 'pt' }),
     mean: m.mode === 'pixel' ? encodeSafetensors([['mean_image', { shape: [3, prep.size, prep.size], data: m.meanImage }]]) : new Uint8Array(0),
     reportFile: existsSync(report) ? report : null,
   };

@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
 import { appServer } from '../../src/serve/server.js';
 import { decodePixelSplit } from '../../src/data/pixels.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors-file.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'alexnet-serve-'));
@@ -55,6 +56,24 @@ describe('alexnet serve', () => {
     assert.equal(w.metadata.preset, 'mini');
     const m = decodeSafetensors(new Uint8Array(await (await fetch(`${base}/run/mean.safetensors`)).arrayBuffer()));
     assert.deepEqual(m.tensors.get('mean_image')!.shape, [3, 28, 28]);
+  });
+
+  it('serves an unfinished run\'s newest checkpoint as its weights', async () => {
+    const unfinished = join(root, 'unfinished');
+    cpSync(run, unfinished, { recursive: true });
+    rmSync(join(unfinished, 'model.safetensors'));
+    const s = appServer({ dataDir: join(root, 'data'), runDir: unfinished });
+    await new Promise<void>((res) => s.listen(0, '127.0.0.1', () => res()));
+    try {
+      const r = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/run/model.safetensors`);
+      const w = decodeSafetensors(new Uint8Array(await r.arrayBuffer()));
+      const final = readSafetensors(join(run, 'model.safetensors'));
+      assert.equal(w.metadata.preset, 'mini');
+      // One epoch: the last checkpoint holds the final weights.
+      assert.deepEqual(w.tensors.get('conv1.weight')!.data, final.tensors.get('conv1.weight')!.data);
+    } finally {
+      await new Promise<void>((res) => s.close(() => res()));
+    }
   });
 
   it('refuses other paths and methods', async () => {
