@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { DataLoader } from '../data/types.js';
 import type { AlexNet } from '../models/alexnet.js';
-import { defaultDevice, type Device } from '../tensor/device.js';
+import type { Device } from '../tensor/device.js';
 import { saveCheckpoint, type Checkpoint, type EpochMetrics, type Position } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
 import { ProgressBar } from './progress.js';
@@ -72,7 +72,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const log = o.log ?? ((l: string) => console.log(l));
   const cfg = o.config;
   const classes = o.train.classes;
-  const session = new TrainSession(cfg, classes, o.train.viewShape, o.device ?? defaultDevice());
+  const session = new TrainSession(cfg, classes, o.train.viewShape, o.device);
   const { preset, model, sgd, trainable, dropoutRng } = session;
   const t = cfg.train;
 
