@@ -17,6 +17,7 @@
         "native/src/linear.cpp",
         "native/src/lrn.cpp",
         "native/src/pool.cpp",
+        "native/src/pool_avx512.cpp",
         "native/src/elementwise.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -184,6 +184,28 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   std::vector<PrepackedA> packed;
   packed.reserve(g.groups);
   for (int gr = 0; gr < g.groups; gr++) packed.emplace_back(Og, CKK, RowsPacker(w + (int64_t)gr * Og * CKK, CKK), store + gr * per_group);
+  const Blocking bl = blocking();
+  const int T = ThreadPool::instance().threads();
+  if (NT <= (int64_t)T * bl.nc && Og >= T * 2 * bl.mr) {
+    // Few columns (small batches): split the output channels instead, so each
+    // thread reads its share of the packed weights once; column chunks would
+    // each stream all of them from memory for little work. Every output is
+    // still one job's whole sum, as in the column split: the same values.
+    const int mstrips = (Og + bl.mr - 1) / bl.mr;
+    ThreadPool::instance().parallel_for(T * g.groups, [&](int job, int tid) {
+      const int gr = job / T, part = job % T;
+      const int m0 = mstrips * part / T * bl.mr, m1 = std::min(Og, mstrips * (part + 1) / T * bl.mr);
+      if (m0 >= m1) return;
+      ConvInputPacker B(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col);
+      Shifted A(packed[gr], m0, 0);
+      Output out{y + ((int64_t)gr * Og + m0) * OHW, OHW, col_off};
+      Epilogue epi;
+      epi.bias = b ? b + gr * Og + m0 : nullptr;
+      epi.relu = relu;
+      gemm_st(m1 - m0, 0, (int)NT, CKK, A, B, out, epi, tid);
+    });
+    return;
+  }
   const int chunk = chunk_columns(NT, g.groups);
   const int chunks = (int)((NT + chunk - 1) / chunk);
   ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {

@@ -246,12 +246,21 @@ PrepackedA::PrepackedA(int M, int K, const Packer& src, float* storage) : M_(M),
   // Layout: for each KC block, the whole M in strips: offset pc·mpad + strip·kc·mr.
   for (int pc = 0; pc < K; pc += kc_) {
     const int kc = std::min(kc_, K - pc);
-    src.pack(0, M, pc, kc, mr_, data_ + (size_t)pc * mpad_);
+    src.pack(0, M, pc, kc, mr_, storage + (size_t)pc * mpad_);
   }
 }
 
+PrepackedA PrepackedA::view(int mpad, int K, const float* data) {
+  PrepackedA p;
+  p.M_ = p.mpad_ = mpad;
+  p.K_ = K;
+  p.kc_ = blocking().kc;
+  p.data_ = data;
+  return p;
+}
+
 const float* PrepackedA::pack(int l0, int, int k0, int kc, int, float*) const {
-  // Strip l0/MR of the KC block at k0 (l0 is a multiple of MC, hence of MR).
+  // Strip l0/w of the KC block at k0 (l0 is a multiple of MC or NC, hence of the strip width).
   return data_ + (size_t)k0 * mpad_ + (size_t)l0 * kc;
 }
 

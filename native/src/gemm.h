@@ -82,19 +82,26 @@ float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
   SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7, SLOT_WINO_U = 8, SLOT_WINO_V = 9, SLOT_WINO_M = 10,
-  SCRATCH_SLOTS = 11
+  SLOT_WINO_UP = 11, SCRATCH_SLOTS = 12
 };
 
-// All of A (M × K) packed once for repeated use; A-panels are then served from it.
+// All of an operand's lines (M × K) packed once for repeated use; panels are
+// then served from it. Layout: for each KC block at pc, the lines in strips
+// of w: offset pc·mpad + strip·kc·w (mpad: M rounded up to w). The A side
+// packs in strips of MR; a view over data already in this layout (w = NR)
+// serves as a packed B.
 struct PrepackedA : Packer {
   // Floats of storage the packed matrix needs.
   static size_t floats(int M, int K);
   PrepackedA(int M, int K, const Packer& src, float* storage);
+  // Data already laid out as above with `mpad` lines (a multiple of the strip width).
+  static PrepackedA view(int mpad, int K, const float* data);
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
 
  private:
-  int M_, K_, mr_, kc_, mpad_;
-  float* data_;
+  PrepackedA() = default;
+  int M_ = 0, K_ = 0, mr_ = 0, kc_ = 0, mpad_ = 0;
+  const float* data_ = nullptr;
 };
 
 }  // namespace anx

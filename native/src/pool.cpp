@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu.h"
+#include "pool_row.h"
 #include "simd.h"
 #include "threadpool.h"
 
@@ -50,8 +52,9 @@ inline void window_max3(const float* xp, int W, int h0, int w0, float& best, int
   for (int i = 1; i < 9; i++) m = v[i] > m ? v[i] : m;
   unsigned eq = 0;
   for (int i = 0; i < 9; i++) eq |= (unsigned)(v[i] == m) << i;
-  best = m;
-  at = h0 * W + w0 + offs[__builtin_ctz(eq)];
+  const int first = __builtin_ctz(eq);
+  best = v[first];  // the value there, not m: a ±0 tie keeps the first one's sign
+  at = h0 * W + w0 + offs[first];
 }
 
 // 3×3 windows at stride 2 (all of AlexNet's pools) for one output row whose
@@ -60,7 +63,7 @@ inline void window_max3(const float* xp, int W, int h0, int w0, float& best, int
 // three columns. Ties resolve as in window_max: the smallest (row, column)
 // holding the maximum wins. Returns false, and the caller takes the exact
 // path, if the rows may hold a NaN (their sum is NaN).
-ANX_CLONES static bool pool_row_3s2(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow, int32_t* arow,
+ANX_CLONES static bool pool_row_3s2_generic(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow, int32_t* arow,
                                     int h0) {
   const float* x1 = x0 + W;
   const float* x2 = x1 + W;
@@ -88,20 +91,27 @@ ANX_CLONES static bool pool_row_3s2(const float* x0, int W, int owFull, float* c
     const int kb = b == m ? cr[w0 + 1] * 3 + 1 : 99;
     const int kc = c == m ? cr[w0 + 2] * 3 + 2 : 99;
     const int key = std::min(ka, std::min(kb, kc));
-    yrow[ow] = m;
+    yrow[ow] = key == kb ? b : key == kc ? c : a;  // the winner's value: a ±0 tie keeps its sign
     arow[ow] = (h0 + key / 3) * W + w0 + key % 3;
   }
   return true;
 }
 
-void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, float* cm, int32_t* cr) {
+PoolRowFn active_pool_row() {
+#if defined(__x86_64__)
+  if (active_isa() == Isa::Avx512) return pool_row_3s2_avx512;
+#endif
+  return pool_row_3s2_generic;
+}
+
+void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, float* cm, int32_t* cr, PoolRowFn row) {
   const bool fast = g.k == 3 && g.s == 2 && g.p == 0;
   // Outputs whose window lies inside the plane horizontally.
   const int owFull = fast ? std::min(g.OW, (g.W - 3) / 2 + 1) : 0;
   for (int oh = 0; oh < g.OH; oh++) {
     const int h0 = std::max(0, oh * g.s - g.p), h1 = std::min(g.H, oh * g.s - g.p + g.k);
     int ow = 0;
-    if (fast && h1 - h0 == 3 && pool_row_3s2(xp + h0 * g.W, g.W, owFull, cm, cr, yp + oh * g.OW, ap + oh * g.OW, h0)) ow = owFull;
+    if (fast && h1 - h0 == 3 && row(xp + h0 * g.W, g.W, owFull, cm, cr, yp + oh * g.OW, ap + oh * g.OW, h0)) ow = owFull;
     for (; ow < g.OW; ow++) {
       const int w0 = std::max(0, ow * g.s - g.p), w1 = std::min(g.W, ow * g.s - g.p + g.k);
       float best;
@@ -120,23 +130,26 @@ void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, floa
 
 void maxpool_forward(const PoolGeom& g, const float* x, float* y, int32_t* argmax) {
   const int planes = g.N * g.C;
-  ThreadPool::instance().parallel_for(planes, [&](int pl, int) {
+  const PoolRowFn row = active_pool_row();
+  ThreadPool::instance().parallel_blocks(planes, [&](int64_t p0, int64_t p1, int) {
     thread_local std::vector<float> cm;  // column maxima of one band of rows; grows once
     thread_local std::vector<int32_t> cr;
-    if ((int)cm.size() < g.W) cm.resize(g.W), cr.resize(g.W);
-    pool_plane(g, x + (int64_t)pl * g.H * g.W, y + (int64_t)pl * g.OH * g.OW, argmax + (int64_t)pl * g.OH * g.OW, cm.data(),
-               cr.data());
+    if ((int)cm.size() < g.W + POOL_ROW_PAD) cm.resize(g.W + POOL_ROW_PAD), cr.resize(g.W + POOL_ROW_PAD);
+    for (int64_t pl = p0; pl < p1; pl++)
+      pool_plane(g, x + pl * g.H * g.W, y + pl * g.OH * g.OW, argmax + pl * g.OH * g.OW, cm.data(), cr.data(), row);
   });
 }
 
 void maxpool_backward(const PoolGeom& g, const float* dy, const int32_t* argmax, float* dx) {
   const int planes = g.N * g.C;
-  ThreadPool::instance().parallel_for(planes, [&](int pl, int) {
-    float* dp = dx + (int64_t)pl * g.H * g.W;
-    std::memset(dp, 0, sizeof(float) * g.H * g.W);
-    const float* gp = dy + (int64_t)pl * g.OH * g.OW;
-    const int32_t* ap = argmax + (int64_t)pl * g.OH * g.OW;
-    for (int i = 0; i < g.OH * g.OW; i++) dp[ap[i]] += gp[i];
+  ThreadPool::instance().parallel_blocks(planes, [&](int64_t p0, int64_t p1, int) {
+    std::memset(dx + p0 * g.H * g.W, 0, sizeof(float) * (size_t)(p1 - p0) * g.H * g.W);
+    for (int64_t pl = p0; pl < p1; pl++) {
+      float* dp = dx + pl * g.H * g.W;
+      const float* gp = dy + pl * g.OH * g.OW;
+      const int32_t* ap = argmax + pl * g.OH * g.OW;
+      for (int i = 0; i < g.OH * g.OW; i++) dp[ap[i]] += gp[i];
+    }
   });
 }
 

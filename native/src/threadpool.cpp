@@ -1,5 +1,6 @@
 #include "threadpool.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace anx {
@@ -83,6 +84,12 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
   std::unique_lock<std::mutex> lock(mu_);
   done_.wait(lock, [&] { return busy_ == 0; });
   job_ = nullptr;
+}
+
+void ThreadPool::parallel_blocks(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn) {
+  if (n <= 0) return;
+  const int blocks = (int)std::min<int64_t>(n, 8 * (int64_t)nthreads_);
+  parallel_for(blocks, [&](int b, int tid) { fn(n * b / blocks, n * (b + 1) / blocks, tid); });
 }
 
 }  // namespace anx

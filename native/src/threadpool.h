@@ -5,6 +5,7 @@
 // deterministic for any thread count.
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -20,6 +21,10 @@ class ThreadPool {
   int threads() const { return nthreads_; }
   // fn(item, thread_id) for item in [0, n); thread_id in [0, threads()).
   void parallel_for(int n, const std::function<void(int, int)>& fn);
+  // fn(begin, end, thread_id) over [0, n) cut into contiguous blocks, about
+  // eight per thread: for loops over many small items (pooling planes), where
+  // handing out each item would cost more than the item.
+  void parallel_blocks(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn);
   ~ThreadPool();
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "gemm.h"
 #include "simd.h"
@@ -10,8 +11,6 @@
 namespace anx {
 
 namespace {
-
-constexpr int TILES = 1024;  // tiles per chunk: V and M of a chunk stay near the caches, not the whole batch
 
 // U[ξ][o][c] = (G g Gᵀ)[ξ] for each 3×3 kernel g of the group;
 // G = [[1,0,0], [½,½,½], [½,−½,½], [0,0,1]].
@@ -35,20 +34,33 @@ void transform_weights(const float* w, int Og, int Cg, float* U) {
   });
 }
 
-// V[ξ][c][t] = (Bᵀ d B)[ξ] for the 4×4 input tile d of tile t (zeros outside the image);
+// Where transform_input writes: V of one chunk in the GEMM's packed-B layout
+// (gemm.h's Packer), so the sixteen GEMMs read it without packing it again.
+// Value (ξ, c, q) (q: the chunk's tile) sits at
+//   ξ·Cg·npad + pc·npad + ⌊q/NR⌋·kcb·NR + (c − pc)·NR + q mod NR,
+// pc = c's KC block start, kcb that block's length, npad = nt rounded up to NR.
+struct VLayout {
+  int Cg, npad, kc, nr;
+  size_t plane() const { return (size_t)Cg * npad; }
+  size_t channel(int c) const { const int pc = c / kc * kc; return (size_t)pc * npad + (size_t)(c - pc) * nr; }
+  size_t strip_step(int c) const { const int pc = c / kc * kc; return (size_t)std::min(kc, Cg - pc) * nr; }
+};
+
+// V(ξ, c, t) = (Bᵀ d B)[ξ] for the 4×4 input tile d of tile t (zeros outside the image);
 // Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]]. Tiles are numbered
 // (image, th, tw); the chunk holds tiles [t0, t0 + nt). Per tile row, Bᵀ is
 // applied to whole zero-padded rows at once (contiguous), then B per tile.
-ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int Cg, int c0, int c1, int t0, int nt, int TH, int TW,
+ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
                                 float* V, float* rows /* 4 × (2·TW + 2) */) {
-  const size_t plane = (size_t)Cg * nt;
+  const size_t plane = L.plane();
   const int RW = 2 * TW + 2;
   float* r0 = rows;
   float* r1 = r0 + RW;
   float* r2 = r1 + RW;
   float* r3 = r2 + RW;
-  for (int c = c0; c < c1; c++) {
-    float* vc = V + (size_t)c * nt;
+  for (int c = 0; c < L.Cg; c++) {
+    float* vc = V + L.channel(c);
+    const size_t step = L.strip_step(c);
     // Walk the chunk's tiles tile row by tile row.
     for (int t = t0; t < t0 + nt;) {
       const int img = t / (TH * TW), th = (t / TW) % TH, tw0 = t % TW;
@@ -77,23 +89,35 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int Cg, int c
         r1[w] = b + cc;
         r2[w] = cc - b;
       }
-      const int q0 = t - t0;
-      for (int i = 0; i < 4; i++) {
-        const float* r = in[i];
-        float* v0 = vc + (size_t)(i * 4 + 0) * plane + q0 - tw0;
-        float* v1 = vc + (size_t)(i * 4 + 1) * plane + q0 - tw0;
-        float* v2 = vc + (size_t)(i * 4 + 2) * plane + q0 - tw0;
-        float* v3 = vc + (size_t)(i * 4 + 3) * plane + q0 - tw0;
-        for (int tw = tw0; tw < tw1; tw++) {
-          const float* e = r + 2 * tw;
-          v0[tw] = e[0] - e[2];
-          v1[tw] = e[1] + e[2];
-          v2[tw] = e[2] - e[1];
-          v3[tw] = e[1] - e[3];
+      // Then B per tile, in runs that stay inside one strip of the packed layout.
+      for (int ta = tw0; ta < tw1;) {
+        const int q = t - t0 + (ta - tw0), lane = q % L.nr;
+        const int tb = std::min(tw1, ta + (L.nr - lane));
+        float* vq = vc + (size_t)(q / L.nr) * step + lane - ta;
+        for (int i = 0; i < 4; i++) {
+          const float* r = in[i];
+          float* v0 = vq + (size_t)(i * 4 + 0) * plane;
+          float* v1 = vq + (size_t)(i * 4 + 1) * plane;
+          float* v2 = vq + (size_t)(i * 4 + 2) * plane;
+          float* v3 = vq + (size_t)(i * 4 + 3) * plane;
+          for (int tw = ta; tw < tb; tw++) {
+            const float* e = r + 2 * tw;
+            v0[tw] = e[0] - e[2];
+            v1[tw] = e[1] + e[2];
+            v2[tw] = e[2] - e[1];
+            v3[tw] = e[1] - e[3];
+          }
         }
+        ta = tb;
       }
       t += tw1 - tw0;
     }
+    // Lanes past the chunk's last tile: zero, so the padded columns hold finite values.
+    if (nt % L.nr)
+      for (int xi = 0; xi < 16; xi++) {
+        float* v = vc + xi * plane + (size_t)(nt / L.nr) * step;
+        for (int lane = nt % L.nr; lane < L.nr; lane++) v[lane] = 0.f;
+      }
   }
 }
 
@@ -159,32 +183,47 @@ bool winograd_applies(const ConvGeom& g) {
          tiles >= g_min_tiles;
 }
 
+// A chunk's tiles: V and M of a chunk (16·(Cg + Og)·tiles floats) stay near
+// the caches (about 2.5 MB) instead of going out to memory and back.
+static int chunk_tiles(int Cg, int Og, int nr) {
+  const int64_t want = (int64_t)(2.5 * 1024 * 1024 / 4) / (16 * (int64_t)(Cg + Og));
+  return (int)std::max<int64_t>(nr, std::min<int64_t>(10 * nr, (want + nr - 1) / nr * nr));
+}
+
 void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
   const int Cg = g.C / g.groups, Og = g.O / g.groups;
   const int TH = (g.OH + 1) / 2, TW = (g.OW + 1) / 2, T = g.N * TH * TW;
-  const int chunk = std::min(T, TILES);
+  const Blocking bl = blocking();
+  const int chunk = std::min(T, chunk_tiles(Cg, Og, bl.nr));
+  const int chunks = (T + chunk - 1) / chunk;
+  const int npad = (chunk + bl.nr - 1) / bl.nr * bl.nr;
+  const VLayout L{Cg, npad, bl.kc, bl.nr};
+  const size_t per_xi = PrepackedA::floats(Og, Cg);
   float* U = thread_scratch(0, SLOT_WINO_U, (size_t)16 * Og * Cg);
-  float* V = thread_scratch(0, SLOT_WINO_V, (size_t)16 * Cg * chunk);
-  float* M = thread_scratch(0, SLOT_WINO_M, (size_t)16 * Og * chunk);
+  float* Up = thread_scratch(0, SLOT_WINO_UP, 16 * per_xi);
   ThreadPool& pool = ThreadPool::instance();
   for (int gr = 0; gr < g.groups; gr++) {
+    // U per ξ, packed once for every chunk's GEMMs.
     transform_weights(w + (size_t)gr * Og * Cg * 9, Og, Cg, U);
-    for (int t0 = 0; t0 < T; t0 += chunk) {
-      const int nt = std::min(chunk, T - t0);
-      const int cblocks = std::min(Cg, 4 * pool.threads());
-      pool.parallel_for(cblocks, [&](int i, int tid) {
-        const int c0 = Cg * i / cblocks, c1 = Cg * (i + 1) / cblocks;
-        float* rows = thread_scratch(tid, SLOT_COL, (size_t)4 * (2 * TW + 2));
-        transform_input(g, x + (int64_t)gr * Cg * g.H * g.W, Cg, c0, c1, t0, nt, TH, TW, V, rows);
-      });
-      for (int xi = 0; xi < 16; xi++)
-        gemm(Og, nt, Cg, RowsPacker(U + (size_t)xi * Og * Cg, Cg), ColsPacker(V + (size_t)xi * Cg * nt, nt),
-             Output{M + (size_t)xi * Og * nt, nt, nullptr}, Epilogue{});
-      const int oblocks = std::min(Og, 4 * pool.threads());
-      pool.parallel_for(oblocks, [&](int i, int) {
-        transform_output(g, M, Og, Og * i / oblocks, Og * (i + 1) / oblocks, gr, t0, nt, TH, TW, b, relu, y);
-      });
-    }
+    std::vector<PrepackedA> Uxi;
+    Uxi.reserve(16);
+    for (int xi = 0; xi < 16; xi++) Uxi.emplace_back(Og, Cg, RowsPacker(U + (size_t)xi * Og * Cg, Cg), Up + xi * per_xi);
+    // Each chunk is one job, start to end on one thread: transform its tiles,
+    // sixteen GEMMs, transform back. Every tile's arithmetic is the same
+    // whichever thread runs it, so results do not depend on the thread count.
+    const float* xg = x + (int64_t)gr * Cg * g.H * g.W;
+    pool.parallel_for(chunks, [&](int ci, int tid) {
+      const int t0 = ci * chunk, nt = std::min(chunk, T - t0);
+      float* V = thread_scratch(tid, SLOT_WINO_V, 16 * L.plane());
+      float* M = thread_scratch(tid, SLOT_WINO_M, (size_t)16 * Og * nt);
+      float* rows = thread_scratch(tid, SLOT_COL, (size_t)4 * (2 * TW + 2));
+      transform_input(g, xg, t0, nt, TH, TW, L, V, rows);
+      for (int xi = 0; xi < 16; xi++) {
+        const PrepackedA Vxi = PrepackedA::view(npad, Cg, V + xi * L.plane());
+        gemm_st(Og, 0, nt, Cg, Uxi[xi], Vxi, Output{M + (size_t)xi * Og * nt, nt, nullptr}, Epilogue{}, tid);
+      }
+      transform_output(g, M, Og, 0, Og, gr, t0, nt, TH, TW, b, relu, y);
+    });
   }
 }
 

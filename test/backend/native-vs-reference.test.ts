@@ -57,6 +57,8 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['winograd, odd output sizes', [2, 20, 9, 11], [18, 20, 3, 3], { padding: 1 }],
   ['winograd, groups 2, asymmetric padding', [2, 32, 7, 6], [34, 16, 3, 3], { padding: [1, 0, 2, 1], groups: 2 }],
   ['winograd, tile chunks that split a tile row', [4, 16, 40, 40], [16, 16, 3, 3], { padding: 1 }],
+  // 1323 tiles of rows of 21: chunks of 480 tiles end inside a tile row, packed strips of 48 inside one
+  ['winograd, chunks and strips that split tile rows', [3, 16, 42, 42], [16, 16, 3, 3], { padding: 1 }],
 ];
 
 if (addon) {
@@ -134,6 +136,19 @@ if (addon) {
       });
     }
 
+    it('maxpool 3x3 stride 2 over wide rows with ±0 ties: the first maximum, with its sign', () => {
+      // 71 columns: 35 outputs a row, two full vectors and a partial one on the vector path.
+      const x = rand([2, 3, 9, 71]);
+      for (let i = 0; i < x.size; i++) if (i % 4 === 0) x.data[i] = i % 8 === 0 ? -0 : 0;
+      for (let i = 1; i < x.size; i += 4) x.data[i] = -Math.abs(x.data[i]);
+      const attrs: MaxPool2dAttrs = { kernel: 3, stride: 2 };
+      const [fn, fr] = both(() => maxPool2d(x, attrs));
+      assert.deepEqual(fn.argmax, fr.argmax);
+      const signs = (t: Tensor) => Array.from(t.data, (v) => (Object.is(v, -0) ? '-0' : v));
+      assert.ok(signs(fr.y).includes('-0'), 'the case has -0 maxima');
+      assert.deepEqual(signs(fn.y), signs(fr.y));
+    });
+
     it('tanh over several blocks, saturated tails and a partial block', () => {
       const x = rand([3, 70001]);
       for (let i = 0; i < x.size; i += 7) x.data[i] *= 12; // |x| up to 12: y = ±1 in float32, dx = 0
@@ -185,7 +200,11 @@ if (addon) {
         const xw = rand([16, 32, 13, 13]), ww = rand([32, 32, 3, 3], 0.2);
         const yw = conv2d(xw, ww, null, { padding: 1 });
         const gw = conv2dBackward(xw, ww, rand([16, 32, 13, 13]), { padding: 1 });
-        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data];
+        // Batch 1: output channels split across threads; the fully connected layer by rows.
+        const y1 = conv2d(rand([1, 64, 13, 13]), rand([96, 64, 3, 3], 0.2), rand([96]), { padding: 1 }, { relu: true });
+        const f1 = linear(rand([1, 1000]), rand([203, 1000]), rand([203]));
+        const p = maxPool2d(rand([4, 8, 27, 27]), { kernel: 3, stride: 2 });
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, y1.data, f1.data, p.y.data, p.argmax];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();

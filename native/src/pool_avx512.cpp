@@ -1,0 +1,72 @@
+// §3.4 overlapping pooling, z = 3, s = 2 (every pool of AlexNet), for one
+// output row whose three input rows lie inside the plane, in AVX-512.
+// Same rule as pool.cpp's exact path: the first maximum in row-major order
+// wins, and y is the value at that position (so ±0 ties keep their sign).
+// Compiled for AVX-512 inside these functions only; pool.cpp picks it at run
+// time. Two vector passes: the column pass takes each column's maximum over
+// the three rows and the row offset of its first maximum; the window pass
+// gathers the even and odd columns with two-source permutes (no gathers: a
+// window of output column ow reads columns 2ow, 2ow+1, 2ow+2).
+#if defined(__x86_64__)
+#include "immintrin_quiet.h"
+
+#include <cstdint>
+
+#include "pool_row.h"
+
+namespace anx {
+
+#define ANX_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+
+ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow,
+                                    int32_t* arow, int h0) {
+  const float* x1 = x0 + W;
+  const float* x2 = x1 + W;
+  const __m512i row1 = _mm512_set1_epi32(W), row2 = _mm512_set1_epi32(2 * W), zero = _mm512_setzero_si512();
+  __mmask16 nan = 0;
+  for (int w = 0; w < W; w += 16) {
+    const __mmask16 live = W - w >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (W - w)) - 1);
+    const __m512 a = _mm512_maskz_loadu_ps(live, x0 + w), b = _mm512_maskz_loadu_ps(live, x1 + w),
+                 c = _mm512_maskz_loadu_ps(live, x2 + w);
+    nan |= _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(c, c, _CMP_UNORD_Q);
+    const __mmask16 gb = _mm512_cmp_ps_mask(b, a, _CMP_GT_OQ);
+    const __m512 ab = _mm512_mask_blend_ps(gb, a, b);
+    const __mmask16 gc = _mm512_cmp_ps_mask(c, ab, _CMP_GT_OQ);
+    _mm512_storeu_ps(cm + w, _mm512_mask_blend_ps(gc, ab, c));
+    _mm512_storeu_si512(cr + w, _mm512_mask_blend_epi32(gc, _mm512_mask_blend_epi32(gb, zero, row1), row2));
+  }
+  if (nan) return false;  // NaN: the caller takes the exact path for this row
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  const __m512i big = _mm512_set1_epi32(INT32_MAX), one = _mm512_set1_epi32(1), two = _mm512_set1_epi32(2);
+  for (int ow0 = 0; ow0 < owFull; ow0 += 16) {
+    const __mmask16 live = owFull - ow0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (owFull - ow0)) - 1);
+    const float* m0 = cm + 2 * ow0;
+    const int32_t* r0 = cr + 2 * ow0;
+    // Columns 2ow, 2ow+1 from [m0, m0+32); 2ow+2 from [m0+2, m0+34). cm has room past W (pool_row.h).
+    const __m512 lo = _mm512_loadu_ps(m0), hi = _mm512_loadu_ps(m0 + 16);
+    const __m512 lo2 = _mm512_loadu_ps(m0 + 2), hi2 = _mm512_loadu_ps(m0 + 18);
+    const __m512 A = _mm512_permutex2var_ps(lo, even, hi), B = _mm512_permutex2var_ps(lo, odd, hi),
+                 C = _mm512_permutex2var_ps(lo2, even, hi2);
+    const __m512i rlo = _mm512_loadu_si512(r0), rhi = _mm512_loadu_si512(r0 + 16);
+    const __m512i rlo2 = _mm512_loadu_si512(r0 + 2), rhi2 = _mm512_loadu_si512(r0 + 18);
+    const __m512i rA = _mm512_permutex2var_epi32(rlo, even, rhi), rB = _mm512_permutex2var_epi32(rlo, odd, rhi),
+                  rC = _mm512_permutex2var_epi32(rlo2, even, rhi2);
+    const __m512 ab = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(B, A, _CMP_GT_OQ), A, B);
+    const __m512 m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(C, ab, _CMP_GT_OQ), ab, C);
+    // Offsets r·W + j of the candidates equal to the maximum; the smallest is first in row-major order.
+    const __m512i kA = _mm512_mask_blend_epi32(_mm512_cmp_ps_mask(A, m, _CMP_EQ_OQ), big, rA);
+    const __m512i kB = _mm512_mask_blend_epi32(_mm512_cmp_ps_mask(B, m, _CMP_EQ_OQ), big, _mm512_add_epi32(rB, one));
+    const __m512i kC = _mm512_mask_blend_epi32(_mm512_cmp_ps_mask(C, m, _CMP_EQ_OQ), big, _mm512_add_epi32(rC, two));
+    const __m512i key = _mm512_min_epi32(kA, _mm512_min_epi32(kB, kC));
+    __m512 y = _mm512_mask_blend_ps(_mm512_cmpeq_epi32_mask(key, kB), A, B);
+    y = _mm512_mask_blend_ps(_mm512_cmpeq_epi32_mask(key, kC), y, C);
+    const __m512i at = _mm512_add_epi32(_mm512_set1_epi32(h0 * W + 2 * ow0), _mm512_add_epi32(even, key)  /* even = 2·lane */);
+    _mm512_mask_storeu_ps(yrow + ow0, live, y);
+    _mm512_mask_storeu_epi32(arow + ow0, live, at);
+  }
+  return true;
+}
+
+}  // namespace anx
+#endif
