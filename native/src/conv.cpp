@@ -179,30 +179,40 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   // Output column n = (image, pixel) lands at image·O·OHW + pixel (rows: channels, stride OHW).
   int64_t* col_off = (int64_t*)thread_scratch(0, SLOT_OP_A, (size_t)NT * 2);
   for (int64_t n = 0; n < NT; n++) col_off[n] = (n / OHW) * (int64_t)g.O * OHW + n % OHW;
-  const size_t per_group = PrepackedA::floats(Og, CKK);
-  float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
-  std::vector<PrepackedA> packed;
-  packed.reserve(g.groups);
-  for (int gr = 0; gr < g.groups; gr++) packed.emplace_back(Og, CKK, RowsPacker(w + (int64_t)gr * Og * CKK, CKK), store + gr * per_group);
   const Blocking bl = blocking();
   const int T = ThreadPool::instance().threads();
-  if (NT <= (int64_t)T * bl.nc && Og >= T * 2 * bl.mr) {
-    // Few columns (small batches): split the output channels instead, so each
-    // thread reads its share of the packed weights once; column chunks would
-    // each stream all of them from memory for little work. Every output is
-    // still one job's whole sum, as in the column split: the same values.
+  // Few columns (small batches): the output channels are split instead of the
+  // columns, so each thread reads its share of the packed weights once
+  // (column chunks would each stream all of them for little work), and the
+  // input is packed once for both, ahead. Every output is still one job's
+  // whole sum, as in the column split: the same values.
+  const bool few_columns = NT <= (int64_t)T * bl.nc && Og >= T * 2 * bl.mr;
+  const size_t per_group = Prepacked::floats(Og, CKK, bl.mr), per_group_b = Prepacked::floats((int)NT, CKK, bl.nr);
+  float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
+  float* store_b = few_columns ? thread_scratch(0, SLOT_OP_D, per_group_b * g.groups) : nullptr;
+  std::vector<RowsPacker> wsrc;
+  std::vector<ConvInputPacker> xsrc;
+  std::vector<PackTask> tasks;
+  for (int gr = 0; gr < g.groups; gr++) {
+    wsrc.emplace_back(w + (int64_t)gr * Og * CKK, CKK);
+    xsrc.emplace_back(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col);
+  }
+  for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&wsrc[gr], Og, CKK, bl.mr, store + gr * per_group});
+  if (few_columns)
+    for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&xsrc[gr], (int)NT, CKK, bl.nr, store_b + gr * per_group_b});
+  const std::vector<Prepacked> packed = prepack(tasks);
+  if (few_columns) {
     const int mstrips = (Og + bl.mr - 1) / bl.mr;
     ThreadPool::instance().parallel_for(T * g.groups, [&](int job, int tid) {
       const int gr = job / T, part = job % T;
       const int m0 = mstrips * part / T * bl.mr, m1 = std::min(Og, mstrips * (part + 1) / T * bl.mr);
       if (m0 >= m1) return;
-      ConvInputPacker B(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col);
       Shifted A(packed[gr], m0, 0);
       Output out{y + ((int64_t)gr * Og + m0) * OHW, OHW, col_off};
       Epilogue epi;
       epi.bias = b ? b + gr * Og + m0 : nullptr;
       epi.relu = relu;
-      gemm_st(m1 - m0, 0, (int)NT, CKK, A, B, out, epi, tid);
+      gemm_st(m1 - m0, 0, (int)NT, CKK, A, packed[g.groups + gr], out, epi, tid);
     });
     return;
   }
@@ -211,12 +221,11 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {
     const int gr = job / chunks, ci = job % chunks;
     const int n0 = ci * chunk, n1 = (int)std::min<int64_t>(NT, (int64_t)n0 + chunk);
-    ConvInputPacker B(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col);
     Output out{y + (int64_t)gr * Og * OHW, OHW, col_off};
     Epilogue epi;
     epi.bias = b ? b + gr * Og : nullptr;
     epi.relu = relu;
-    gemm_st(Og, n0, n1, CKK, packed[gr], B, out, epi, tid);
+    gemm_st(Og, n0, n1, CKK, packed[gr], xsrc[gr], out, epi, tid);
   });
 }
 
@@ -263,11 +272,13 @@ static void backward_data_col2im(const ConvGeom& g, const float* dy, const float
   const int Cg = g.C / g.groups, Og = g.O / g.groups, KK = g.KH * g.KW, CKK = Cg * KK, OHW = g.OH * g.OW;
   const Blocking bl = blocking();
   const int P = std::max(bl.nr, std::min(OHW, (int)((512 * 1024 / 4) / std::max(CKK, 1)) / bl.nr * bl.nr));
-  const size_t per_group = PrepackedA::floats(CKK, Og);
+  const size_t per_group = Prepacked::floats(CKK, Og, bl.mr);
   float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
-  std::vector<PrepackedA> wt;
-  wt.reserve(g.groups);
-  for (int gr = 0; gr < g.groups; gr++) wt.emplace_back(CKK, Og, ColsPacker(w + (int64_t)gr * Og * CKK, CKK), store + gr * per_group);
+  std::vector<ColsPacker> wsrc;
+  std::vector<PackTask> tasks;
+  for (int gr = 0; gr < g.groups; gr++) wsrc.emplace_back(w + (int64_t)gr * Og * CKK, CKK);
+  for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&wsrc[gr], CKK, Og, bl.mr, store + gr * per_group});
+  const std::vector<Prepacked> wt = prepack(tasks);
   ThreadPool::instance().parallel_for(g.N, [&](int img, int tid) {
     float* dcol = thread_scratch(tid, SLOT_COL, (size_t)CKK * P);
     float* dxi = dx + (int64_t)img * g.C * g.H * g.W;

@@ -233,35 +233,44 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
   });
 }
 
-size_t PrepackedA::floats(int M, int K) {
-  const Blocking bl = blocking();
-  return (size_t)((M + bl.mr - 1) / bl.mr) * bl.mr * std::max(K, 1);
+size_t Prepacked::floats(int lines, int K, int w) {
+  return (size_t)((lines + w - 1) / w) * w * std::max(K, 1);
 }
 
-PrepackedA::PrepackedA(int M, int K, const Packer& src, float* storage) : M_(M), K_(K), data_(storage) {
-  const Blocking bl = blocking();
-  mr_ = bl.mr;
-  kc_ = bl.kc;
-  mpad_ = ((M + mr_ - 1) / mr_) * mr_;
-  // Layout: for each KC block, the whole M in strips: offset pc·mpad + strip·kc·mr.
-  for (int pc = 0; pc < K; pc += kc_) {
-    const int kc = std::min(kc_, K - pc);
-    src.pack(0, M, pc, kc, mr_, storage + (size_t)pc * mpad_);
-  }
-}
-
-PrepackedA PrepackedA::view(int mpad, int K, const float* data) {
-  PrepackedA p;
-  p.M_ = p.mpad_ = mpad;
-  p.K_ = K;
-  p.kc_ = blocking().kc;
+Prepacked Prepacked::view(int lpad, int K, const float* data) {
+  (void)K;
+  Prepacked p;
+  p.lpad_ = lpad;
   p.data_ = data;
   return p;
 }
 
-const float* PrepackedA::pack(int l0, int, int k0, int kc, int, float*) const {
+const float* Prepacked::pack(int l0, int, int k0, int kc, int, float*) const {
   // Strip l0/w of the KC block at k0 (l0 is a multiple of MC or NC, hence of the strip width).
-  return data_ + (size_t)k0 * mpad_ + (size_t)l0 * kc;
+  return data_ + (size_t)k0 * lpad_ + (size_t)l0 * kc;
+}
+
+std::vector<Prepacked> prepack(const std::vector<PackTask>& tasks) {
+  const int KC = blocking().kc;
+  // Units of work: (task, KC block, a few strips); each writes its own part of dst.
+  constexpr int STRIPS = 4;
+  struct Unit { int task, pc, l0, ln; };
+  std::vector<Unit> units;
+  std::vector<Prepacked> views;
+  for (int t = 0; t < (int)tasks.size(); t++) {
+    const PackTask& k = tasks[t];
+    const int lpad = (k.lines + k.w - 1) / k.w * k.w;
+    views.push_back(Prepacked::view(lpad, k.K, k.dst));
+    for (int pc = 0; pc < k.K; pc += KC)
+      for (int l0 = 0; l0 < k.lines; l0 += STRIPS * k.w) units.push_back({t, pc, l0, std::min(STRIPS * k.w, k.lines - l0)});
+  }
+  ThreadPool::instance().parallel_for((int)units.size(), [&](int i, int) {
+    const Unit& u = units[i];
+    const PackTask& k = tasks[u.task];
+    const int lpad = (k.lines + k.w - 1) / k.w * k.w, kc = std::min(KC, k.K - u.pc);
+    k.src->pack(u.l0, u.ln, u.pc, kc, k.w, k.dst + (size_t)u.pc * lpad + (size_t)u.l0 * kc);
+  });
+  return views;
 }
 
 }  // namespace anx

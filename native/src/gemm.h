@@ -10,6 +10,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace anx {
 
@@ -82,26 +83,33 @@ float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
   SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7, SLOT_WINO_U = 8, SLOT_WINO_V = 9, SLOT_WINO_M = 10,
-  SLOT_WINO_UP = 11, SCRATCH_SLOTS = 12
+  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SCRATCH_SLOTS = 13
 };
 
-// All of an operand's lines (M × K) packed once for repeated use; panels are
-// then served from it. Layout: for each KC block at pc, the lines in strips
-// of w: offset pc·mpad + strip·kc·w (mpad: M rounded up to w). The A side
-// packs in strips of MR; a view over data already in this layout (w = NR)
-// serves as a packed B.
-struct PrepackedA : Packer {
-  // Floats of storage the packed matrix needs.
-  static size_t floats(int M, int K);
-  PrepackedA(int M, int K, const Packer& src, float* storage);
-  // Data already laid out as above with `mpad` lines (a multiple of the strip width).
-  static PrepackedA view(int mpad, int K, const float* data);
+// An operand packed once for repeated use; panels are then served from it.
+// Layout: for each KC block at pc, the lines in strips of w (MR for an A,
+// NR for a B): offset pc·lpad + strip·kc·w, lpad = lines rounded up to w.
+struct Prepacked : Packer {
+  // Floats of storage `lines` × K lines need in strips of w.
+  static size_t floats(int lines, int K, int w);
+  // Data already in the layout, `lpad` lines (a multiple of the strip width).
+  static Prepacked view(int lpad, int K, const float* data);
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
 
  private:
-  PrepackedA() = default;
-  int M_ = 0, K_ = 0, mr_ = 0, kc_ = 0, mpad_ = 0;
+  int lpad_ = 0;
   const float* data_ = nullptr;
 };
+
+// One operand to pack ahead: src's lines [0, lines) × [0, K) into dst
+// (Prepacked::floats(lines, K, w) floats), in strips of w.
+struct PackTask {
+  const Packer* src;
+  int lines, K, w;
+  float* dst;
+};
+// Packs every task in parallel on the pool (call it outside pool jobs) and
+// returns a view of each, in task order.
+std::vector<Prepacked> prepack(const std::vector<PackTask>& tasks);
 
 }  // namespace anx

@@ -198,16 +198,18 @@ void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, co
   const int chunks = (T + chunk - 1) / chunk;
   const int npad = (chunk + bl.nr - 1) / bl.nr * bl.nr;
   const VLayout L{Cg, npad, bl.kc, bl.nr};
-  const size_t per_xi = PrepackedA::floats(Og, Cg);
+  const size_t per_xi = Prepacked::floats(Og, Cg, bl.mr);
   float* U = thread_scratch(0, SLOT_WINO_U, (size_t)16 * Og * Cg);
   float* Up = thread_scratch(0, SLOT_WINO_UP, 16 * per_xi);
   ThreadPool& pool = ThreadPool::instance();
   for (int gr = 0; gr < g.groups; gr++) {
     // U per ξ, packed once for every chunk's GEMMs.
     transform_weights(w + (size_t)gr * Og * Cg * 9, Og, Cg, U);
-    std::vector<PrepackedA> Uxi;
-    Uxi.reserve(16);
-    for (int xi = 0; xi < 16; xi++) Uxi.emplace_back(Og, Cg, RowsPacker(U + (size_t)xi * Og * Cg, Cg), Up + xi * per_xi);
+    std::vector<RowsPacker> usrc;
+    std::vector<PackTask> tasks;
+    for (int xi = 0; xi < 16; xi++) usrc.emplace_back(U + (size_t)xi * Og * Cg, Cg);
+    for (int xi = 0; xi < 16; xi++) tasks.push_back({&usrc[xi], Og, Cg, bl.mr, Up + xi * per_xi});
+    const std::vector<Prepacked> Uxi = prepack(tasks);
     // Each chunk is one job, start to end on one thread: transform its tiles,
     // sixteen GEMMs, transform back. Every tile's arithmetic is the same
     // whichever thread runs it, so results do not depend on the thread count.
@@ -219,7 +221,7 @@ void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, co
       float* rows = thread_scratch(tid, SLOT_COL, (size_t)4 * (2 * TW + 2));
       transform_input(g, xg, t0, nt, TH, TW, L, V, rows);
       for (int xi = 0; xi < 16; xi++) {
-        const PrepackedA Vxi = PrepackedA::view(npad, Cg, V + xi * L.plane());
+        const Prepacked Vxi = Prepacked::view(npad, Cg, V + xi * L.plane());
         gemm_st(Og, 0, nt, Cg, Uxi[xi], Vxi, Output{M + (size_t)xi * Og * nt, nt, nullptr}, Epilogue{}, tid);
       }
       transform_output(g, M, Og, 0, Og, gr, t0, nt, TH, TW, b, relu, y);
