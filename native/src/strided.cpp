@@ -32,7 +32,22 @@ __attribute__((target("avx512f"))) void copy_avx512(float* dst, const float* src
     const __m512 b = _mm512_permutex2var_ps(v2, hi, v3);
     _mm512_storeu_ps(dst + t, _mm512_mask_blend_ps((__mmask16)0xFF00, a, b));
   }
-  for (; t < n; t++) dst[t] = src[(int64_t)t * 4];
+  if (t < n) {
+    // The last r < 16 values by masked loads and a masked store (im2col runs
+    // are short, so this tail is a large share of them): lanes of source
+    // position q = 4·j for j < r, and nothing past src[4·(r − 1)] is read.
+    const int r = n - t, last = 4 * (r - 1);
+    const float* s = src + 4 * t;
+    auto upto = [&](int base) -> __mmask16 {
+      const int k = last - base + 1;  // positions base … last are needed
+      return k >= 16 ? (__mmask16)0xFFFF : k <= 0 ? (__mmask16)0 : (__mmask16)((1u << k) - 1);
+    };
+    const __m512 v0 = _mm512_maskz_loadu_ps(upto(0), s), v1 = _mm512_maskz_loadu_ps(upto(16), s + 16);
+    const __m512 v2 = _mm512_maskz_loadu_ps(upto(32), s + 32), v3 = _mm512_maskz_loadu_ps(upto(48), s + 48);
+    const __m512 a = _mm512_permutex2var_ps(v0, lo, v1);
+    const __m512 b = _mm512_permutex2var_ps(v2, hi, v3);
+    _mm512_mask_storeu_ps(dst + t, (__mmask16)((1u << r) - 1), _mm512_mask_blend_ps((__mmask16)0xFF00, a, b));
+  }
 }
 #endif
 
