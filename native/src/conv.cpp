@@ -30,26 +30,35 @@ inline void inside_run(int iw, int stride, int W, int len, int& t0, int& t1) {
   while (t1 > t0 && iw + (t1 - 1) * stride >= W) t1--;
 }
 
-// Packs the implicit im2col panel: B(k, n) of the forward GEMM, k = (c, kh, kw)
-// in the group's channels, n = (image, oh, ow); the input pixel under that tap,
-// or zero. Compiled per ISA.
-ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
-  const StridedCopyFn strided_copy = active_strided_copy();
-  const int KK = g.KH * g.KW, HW = g.H * g.W;
+// The runs of one output row in a strip of columns n = (image, oh, ow):
+// (line j, length, image, ih0 = oh·sh − pt, ow0). Returns how many.
+struct Run { int j, len, img, ih0, ow0; };
+inline int output_runs(const ConvGeom& g, int OHW, int n0, int lines, Run* runs) {
+  int nruns = 0;
+  for (int j = 0; j < lines;) {
+    const int n = n0 + j;
+    const int img = n / OHW, p = n % OHW, oh = p / g.OW, ow = p % g.OW;
+    const int len = std::min(lines - j, g.OW - ow);
+    runs[nruns++] = {j, len, img, oh * g.sh - g.pt, ow};
+    j += len;
+  }
+  return nruns;
+}
+
+// Walks the im2col panel B(k, n) of the forward GEMM, k = (c, kh, kw) in the
+// group's channels, n = (image, oh, ow), strip by strip and run by run:
+// fill(out, run, c, ih, kw) writes a run whose input row ih lies inside the
+// image; rows outside and the padding lanes of a strip become zeros. Inlined
+// into each packer, so it is compiled for each of their ISA clones.
+template <typename Fill>
+__attribute__((always_inline)) inline void im2col_walk(const ConvGeom& g, int OHW, int l0, int ln, int k0, int kc, int w,
+                                                       float* buf, Fill&& fill) {
+  const int KK = g.KH * g.KW;
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
-    // Split the strip into runs of one output row: (line j, length, image, ih0, iw0).
-    struct Run { int j, len; int64_t base; int ih0, iw0; };
     Run runs[64];
-    int nruns = 0;
-    for (int j = 0; j < lines;) {
-      const int n = l0 + s * w + j;
-      const int img = n / OHW, p = n % OHW, oh = p / g.OW, ow = p % g.OW;
-      const int len = std::min(lines - j, g.OW - ow);
-      runs[nruns++] = {j, len, (int64_t)img * g.C * HW, oh * g.sh - g.pt, ow * g.sw - g.pl};
-      j += len;
-    }
+    const int nruns = output_runs(g, OHW, l0 + s * w, lines, runs);
     // Decode k = (c, kh, kw) once, then step it (no division per k).
     int c = k0 / KK, kh = (k0 % KK) / g.KW, kw = k0 % g.KW;
     for (int k = 0; k < kc; k++, kw = kw + 1 == g.KW ? (kh = kh + 1 == g.KH ? (c++, 0) : kh + 1, 0) : kw + 1) {
@@ -62,21 +71,69 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, 
           for (int t = 0; t < run.len; t++) o[t] = 0.f;
           continue;
         }
-        const float* src = x + run.base + (int64_t)c * HW + (int64_t)ih * g.W;
-        const int iw = run.iw0 + kw;
-        int t0, t1;
-        inside_run(iw, g.sw, g.W, run.len, t0, t1);
-        for (int t = 0; t < t0; t++) o[t] = 0.f;
-        if (g.sw == 1) {
-          for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
-        } else {
-          strided_copy(o + t0, src + iw + t0 * g.sw, t1 - t0, g.sw);
-        }
-        for (int t = t1; t < run.len; t++) o[t] = 0.f;
+        fill(o, run, c, ih, kw);
       }
       for (int j = lines; j < w; j++) d[j] = 0.f;
     }
   }
+}
+
+// Packs the implicit im2col panel: the input pixel under each tap, or zero. Compiled per ISA.
+ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
+  const StridedCopyFn strided_copy = active_strided_copy();
+  const int HW = g.H * g.W;
+  im2col_walk(g, OHW, l0, ln, k0, kc, w, buf, [&](float* o, const Run& run, int c, int ih, int kw) {
+    const float* src = x + (int64_t)run.img * g.C * HW + (int64_t)c * HW + (int64_t)ih * g.W;
+    const int iw = run.ow0 * g.sw - g.pl + kw;
+    int t0, t1;
+    inside_run(iw, g.sw, g.W, run.len, t0, t1);
+    for (int t = 0; t < t0; t++) o[t] = 0.f;
+    if (g.sw == 1) {
+      for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
+    } else {
+      strided_copy(o + t0, src + iw + t0 * g.sw, t1 - t0, g.sw);
+    }
+    for (int t = t1; t < run.len; t++) o[t] = 0.f;
+  });
+}
+
+// Strided layers (conv1, stride 4) read their input through a copy split by
+// column phase: row (image, c, ih) becomes sw rows of J values,
+// xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw covering the
+// padded width the windows reach. Tap kw = sw·q + ph of output column ow then
+// reads xp[ph][ow + q]: a contiguous run, like a stride-1 layer's, with the
+// left and right padding already in place (the copy costs one pass over the
+// input; the strided copies and edge checks it replaces cost several).
+inline int phase_len(const ConvGeom& g) { return ((g.OW - 1) * g.sw + g.KW + g.sw - 1) / g.sw; }
+
+void split_phases(const ConvGeom& g, const float* x, float* xp) {
+  const int P = g.sw, J = phase_len(g);
+  ThreadPool::instance().parallel_blocks((int64_t)g.N * g.C * g.H, [&](int64_t r0, int64_t r1, int) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* src = x + r * g.W;
+      float* dst = xp + r * P * J;
+      for (int ph = 0; ph < P; ph++) {
+        // Columns j whose source P·j + ph − pl lies in [0, W): [j0, j1); zeros around them.
+        const int j0 = std::min(J, std::max(0, (g.pl - ph + P - 1) / P));
+        const int j1 = std::max(j0, std::min(J, (g.W - 1 + g.pl - ph) / P + 1));
+        float* d = dst + ph * J;
+        const float* s = src + ph - g.pl;
+        for (int j = 0; j < j0; j++) d[j] = 0.f;
+        for (int j = j0; j < j1; j++) d[j] = s[P * j];
+        for (int j = j1; j < J; j++) d[j] = 0.f;
+      }
+    }
+  });
+}
+
+// pack_im2col over the phase-split copy (x = xp, offset to the group's first channel).
+ANX_CLONES void pack_im2col_phased(const ConvGeom& g, const float* xp, int OHW, int l0, int ln, int k0, int kc, int w,
+                                   float* buf) {
+  const int P = g.sw, J = phase_len(g), RW = P * J, PLANE = g.H * RW;
+  im2col_walk(g, OHW, l0, ln, k0, kc, w, buf, [&](float* o, const Run& run, int c, int ih, int kw) {
+    const float* src = xp + ((int64_t)run.img * g.C + c) * PLANE + (int64_t)ih * RW + (kw % P) * J + run.ow0 + kw / P;
+    std::memcpy(o, src, sizeof(float) * run.len);
+  });
 }
 
 // A(m, k) of the weight-gradient GEMM: m = output channel o of the group,
@@ -193,9 +250,18 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   std::vector<RowsPacker> wsrc;
   std::vector<ConvInputPacker> xsrc;
   std::vector<PackTask> tasks;
+  const bool phased = g.sw > 1;
+  const float* xin = x;
+  int64_t group_stride = (int64_t)Cg * g.H * g.W;
+  if (phased) {
+    float* xp = thread_scratch(0, SLOT_OP_E, (size_t)g.N * g.C * g.H * g.sw * phase_len(g));
+    split_phases(g, x, xp);
+    xin = xp;
+    group_stride = (int64_t)Cg * g.H * g.sw * phase_len(g);
+  }
   for (int gr = 0; gr < g.groups; gr++) {
     wsrc.emplace_back(w + (int64_t)gr * Og * CKK, CKK);
-    xsrc.emplace_back(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col);
+    xsrc.emplace_back(g, xin + gr * group_stride, phased ? pack_im2col_phased : pack_im2col);
   }
   for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&wsrc[gr], Og, CKK, bl.mr, store + gr * per_group});
   if (few_columns)

@@ -96,13 +96,23 @@ ANX_CLONES static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, i
 
 const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
   const Pack8Fn pack8 = active_pack8();  // null unless the active ISA has one
-  if (w == 8 && pack8) {
-    int s = 0;
-    for (; (s + 1) * 8 <= ln; s++) pack8(p + (ptrdiff_t)(l0 + s * 8) * ld + k0, ld, kc, buf + (size_t)s * kc * 8);
-    if (s * 8 < ln) pack_rows(p, ld, l0 + s * 8, ln - s * 8, k0, kc, w, buf + (size_t)s * kc * 8);
+  if (!pack8 || w % 8) {
+    pack_rows(p, ld, l0, ln, k0, kc, w, buf);
     return buf;
   }
-  pack_rows(p, ld, l0, ln, k0, kc, w, buf);
+  // Whole groups of eight lines by the transposing kernel; the rest of a strip
+  // (and its zero padding) by the plain loop, into the same strip.
+  for (int s = 0; s * w < ln; s++) {
+    float* dst = buf + (size_t)s * kc * w;
+    const int lines = std::min(w, ln - s * w), full = lines / 8 * 8;
+    for (int j = 0; j < full; j += 8) pack8(p + (ptrdiff_t)(l0 + s * w + j) * ld + k0, ld, kc, dst + j, w);
+    if (full < w)
+      for (int k = 0; k < kc; k++) {
+        float* d = dst + (size_t)k * w;
+        for (int j = full; j < lines; j++) d[j] = p[(ptrdiff_t)(l0 + s * w + j) * ld + k0 + k];
+        for (int j = lines; j < w; j++) d[j] = 0.f;
+      }
+  }
   return buf;
 }
 

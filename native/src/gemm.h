@@ -83,7 +83,7 @@ float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
   SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7, SLOT_WINO_U = 8, SLOT_WINO_V = 9, SLOT_WINO_M = 10,
-  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SCRATCH_SLOTS = 13
+  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SLOT_OP_E = 13, SCRATCH_SLOTS = 14
 };
 
 // An operand packed once for repeated use; panels are then served from it.

@@ -68,16 +68,22 @@ void linear_forward(int N, int I, int O, const float* x, const float* w, const f
     });
     return;
   }
-  // yᵀ[O, N] = W[O, I] · xᵀ: A = rows of W (8 read streams when packing), B = rows
-  // of x (small); bias per row and ReLU fuse into the GEMM; then transpose.
-  float* yt = thread_scratch(0, SLOT_OP_A, (size_t)O * N);
+  // y[N, O] = x[N, I] · Wᵀ: A = rows of x, B = rows of W as columns (each W
+  // row packed once, eight at a time by the transposing kernel), so y needs
+  // no transpose and no output tile is padded (N is a multiple of MR at the
+  // usual batches; O = 4096 fills 48-wide strips, where N = 32 as columns
+  // would have left a third of each tile empty). The bias goes into y first
+  // and the GEMM adds to it: (b + Σ₁) + Σ₂ … equals the former Σ₁ + b + Σ₂ ….
   Epilogue epi;
-  epi.bias = b;
   epi.relu = relu;
-  gemm(O, N, I, RowsPacker(w, I), RowsPacker(x, I), Output{yt, N, nullptr}, epi);
-  ThreadPool::instance().parallel_for(N, [&](int n, int) {
-    for (int o = 0; o < O; o++) y[(int64_t)n * O + o] = yt[(int64_t)o * N + n];
-  });
+  if (b) {
+    ThreadPool::instance().parallel_for(N, [&](int n, int) {
+      float* yr = y + (int64_t)n * O;
+      for (int o = 0; o < O; o++) yr[o] = b[o];
+    });
+    epi.accumulate = true;
+  }
+  gemm(N, O, I, RowsPacker(x, I), RowsPacker(w, I), Output{y, O, nullptr}, epi);
 }
 
 void linear_backward_data(int N, int I, int O, const float* dy, const float* w, float* dx) {

@@ -11,7 +11,15 @@ namespace anx {
 namespace {
 
 #if defined(__x86_64__)
-__attribute__((target("avx512f"))) void pack8_avx512(const float* src, ptrdiff_t ld, int kc, float* dst) {
+// Stores the pair (k, k+1) × 8 rows held in v: one vector where the
+// destination's k stride is 8, two halves otherwise.
+__attribute__((target("avx512f,avx512dq"))) inline void store_pair(float* d, int stride, __m512 v) {
+  if (stride == 8) return _mm512_storeu_ps(d, v);
+  _mm256_storeu_ps(d, _mm512_castps512_ps256(v));
+  _mm256_storeu_ps(d + stride, _mm512_extractf32x8_ps(v, 1));
+}
+
+__attribute__((target("avx512f,avx512dq"))) void pack8_avx512(const float* src, ptrdiff_t ld, int kc, float* dst, int stride) {
   int k = 0;
   for (; k + 16 <= kc; k += 16) {
     __m512 r[8];
@@ -25,21 +33,21 @@ __attribute__((target("avx512f"))) void pack8_avx512(const float* src, ptrdiff_t
                          _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE),
                          _mm512_shuffle_ps(t4, t6, 0x44), _mm512_shuffle_ps(t4, t6, 0xEE),
                          _mm512_shuffle_ps(t5, t7, 0x44), _mm512_shuffle_ps(t5, t7, 0xEE)};
-    float* d = dst + (size_t)k * 8;
+    float* d = dst + (size_t)k * stride;
     for (int h = 0; h < 2; h++) {
       const int m0 = 2 * h, m1 = 2 * h + 1;
       // a: lanes 0–1 of u[m] and u[4+m]; b: lanes 2–3.
       const __m512 a0 = _mm512_shuffle_f32x4(u[m0], u[4 + m0], 0x44), a1 = _mm512_shuffle_f32x4(u[m1], u[4 + m1], 0x44);
       const __m512 b0 = _mm512_shuffle_f32x4(u[m0], u[4 + m0], 0xEE), b1 = _mm512_shuffle_f32x4(u[m1], u[4 + m1], 0xEE);
       // Output for k = 4L + 2h, 4L + 2h + 1: [rows 0–3, rows 4–7] at each k.
-      _mm512_storeu_ps(d + (0 + 2 * h) * 8, _mm512_shuffle_f32x4(a0, a1, 0x88));   // L = 0
-      _mm512_storeu_ps(d + (4 + 2 * h) * 8, _mm512_shuffle_f32x4(a0, a1, 0xDD));   // L = 1
-      _mm512_storeu_ps(d + (8 + 2 * h) * 8, _mm512_shuffle_f32x4(b0, b1, 0x88));   // L = 2
-      _mm512_storeu_ps(d + (12 + 2 * h) * 8, _mm512_shuffle_f32x4(b0, b1, 0xDD));  // L = 3
+      store_pair(d + (size_t)(0 + 2 * h) * stride, stride, _mm512_shuffle_f32x4(a0, a1, 0x88));   // L = 0
+      store_pair(d + (size_t)(4 + 2 * h) * stride, stride, _mm512_shuffle_f32x4(a0, a1, 0xDD));   // L = 1
+      store_pair(d + (size_t)(8 + 2 * h) * stride, stride, _mm512_shuffle_f32x4(b0, b1, 0x88));   // L = 2
+      store_pair(d + (size_t)(12 + 2 * h) * stride, stride, _mm512_shuffle_f32x4(b0, b1, 0xDD));  // L = 3
     }
   }
   for (; k < kc; k++)
-    for (int j = 0; j < 8; j++) dst[(size_t)k * 8 + j] = src[j * ld + k];
+    for (int j = 0; j < 8; j++) dst[(size_t)k * stride + j] = src[j * ld + k];
 }
 #endif
 
