@@ -14,6 +14,7 @@
         "native/src/conv.cpp",
         "native/src/strided.cpp",
         "native/src/winograd.cpp",
+        "native/src/winograd5.cpp",
         "native/src/linear.cpp",
         "native/src/lrn.cpp",
         "native/src/pool.cpp",

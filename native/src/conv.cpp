@@ -368,7 +368,7 @@ void conv_backward_data(const ConvGeom& g, const float* dy, const float* w, floa
   // add per value. Measured (64 images): col2im wins by ~15% on paper conv2
   // (Cg 48, Og 128) and loses by ~5–15% on conv3 (256, 384) and conv5 (192,
   // 128): col2im where Og ≥ 2·Cg, and for strided layers.
-  // A 3×3 stride-1 layer takes the transposed convolution anyway: it runs as Winograd.
+  // A 3×3 or 5×5 stride-1 layer takes the transposed convolution anyway: it runs as Winograd.
   ConvGeom t{g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, g.H, g.W, 1, 1, g.KH - 1 - g.pt, g.KW - 1 - g.pl, g.groups};
   const bool col2im = Og >= 2 * Cg && !winograd_applies(t);
   if (g.sh == 1 && g.sw == 1 && !col2im) {

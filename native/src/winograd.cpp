@@ -7,6 +7,7 @@
 #include "gemm.h"
 #include "simd.h"
 #include "threadpool.h"
+#include "winograd_tiles.h"
 
 namespace anx {
 
@@ -34,18 +35,6 @@ void transform_weights(const float* w, int Og, int Cg, float* U) {
   });
 }
 
-// Where transform_input writes: V of one chunk in the GEMM's packed-B layout
-// (gemm.h's Packer), so the sixteen GEMMs read it without packing it again.
-// Value (ξ, c, q) (q: the chunk's tile) sits at
-//   ξ·Cg·npad + pc·npad + ⌊q/NR⌋·kcb·NR + (c − pc)·NR + q mod NR,
-// pc = c's KC block start, kcb that block's length, npad = nt rounded up to NR.
-struct VLayout {
-  int Cg, npad, kc, nr;
-  size_t plane() const { return (size_t)Cg * npad; }
-  size_t channel(int c) const { const int pc = c / kc * kc; return (size_t)pc * npad + (size_t)(c - pc) * nr; }
-  size_t strip_step(int c) const { const int pc = c / kc * kc; return (size_t)std::min(kc, Cg - pc) * nr; }
-};
-
 // V(ξ, c, t) = (Bᵀ d B)[ξ] for the 4×4 input tile d of tile t (zeros outside the image);
 // Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]]. Tiles are numbered
 // (image, th, tw); the chunk holds tiles [t0, t0 + nt). Per tile row, Bᵀ is
@@ -53,49 +42,24 @@ struct VLayout {
 ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
                                 float* V, float* rows /* 4 × (2·TW + 2) */) {
   const size_t plane = L.plane();
-  const int RW = 2 * TW + 2;
-  float* r0 = rows;
-  float* r1 = r0 + RW;
-  float* r2 = r1 + RW;
-  float* r3 = r2 + RW;
-  for (int c = 0; c < L.Cg; c++) {
-    float* vc = V + L.channel(c);
-    const size_t step = L.strip_step(c);
-    // Walk the chunk's tiles tile row by tile row.
-    for (int t = t0; t < t0 + nt;) {
-      const int img = t / (TH * TW), th = (t / TW) % TH, tw0 = t % TW;
-      const int tw1 = std::min(TW, tw0 + (t0 + nt - t));
-      const float* xc = x + ((int64_t)img * g.C + c) * g.H * g.W;
-      float* in[4] = {r0, r1, r2, r3};
-      // The four input rows under this tile row, zero-padded to RW columns.
-      for (int i = 0; i < 4; i++) {
-        const int ih = 2 * th - g.pt + i;
-        float* row = in[i];
-        if (ih < 0 || ih >= g.H) {
-          for (int w = 0; w < RW; w++) row[w] = 0.f;
-          continue;
-        }
-        const float* src = xc + ih * g.W;
+  winograd_input_walk<4>(
+      g, x, t0, nt, TH, TW, L, V, rows,
+      [](float* r, int RW) {
+        // Bᵀ over the rows, for every column at once: s_i = (Bᵀ rows)_i.
+        float *r0 = r, *r1 = r + RW, *r2 = r + 2 * RW, *r3 = r + 3 * RW;
         for (int w = 0; w < RW; w++) {
-          const int iw = w - g.pl;
-          row[w] = (iw >= 0 && iw < g.W) ? src[iw] : 0.f;
+          const float a = r0[w], b = r1[w], cc = r2[w], e = r3[w];
+          r0[w] = a - cc;
+          r3[w] = b - e;
+          r1[w] = b + cc;
+          r2[w] = cc - b;
         }
-      }
-      // Bᵀ over the rows, for every column at once: s_i = (Bᵀ rows)_i.
-      for (int w = 0; w < RW; w++) {
-        const float a = r0[w], b = r1[w], cc = r2[w], e = r3[w];
-        r0[w] = a - cc;
-        r3[w] = b - e;
-        r1[w] = b + cc;
-        r2[w] = cc - b;
-      }
-      // Then B per tile, in runs that stay inside one strip of the packed layout.
-      for (int ta = tw0; ta < tw1;) {
-        const int q = t - t0 + (ta - tw0), lane = q % L.nr;
-        const int tb = std::min(tw1, ta + (L.nr - lane));
-        float* vq = vc + (size_t)(q / L.nr) * step + lane - ta;
+      },
+      [&](float* vq, int ta, int tb) {
+        // Then B per tile.
+        const int RW = 2 * TW + 2;
         for (int i = 0; i < 4; i++) {
-          const float* r = in[i];
+          const float* r = rows + i * RW;
           float* v0 = vq + (size_t)(i * 4 + 0) * plane;
           float* v1 = vq + (size_t)(i * 4 + 1) * plane;
           float* v2 = vq + (size_t)(i * 4 + 2) * plane;
@@ -108,17 +72,7 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int n
             v3[tw] = e[1] - e[3];
           }
         }
-        ta = tb;
-      }
-      t += tw1 - tw0;
-    }
-    // Lanes past the chunk's last tile: zero, so the padded columns hold finite values.
-    if (nt % L.nr)
-      for (int xi = 0; xi < 16; xi++) {
-        float* v = vc + xi * plane + (size_t)(nt / L.nr) * step;
-        for (int lane = nt % L.nr; lane < L.nr; lane++) v[lane] = 0.f;
-      }
-  }
+      });
 }
 
 // y = Aᵀ m A (+ bias, ReLU) for each tile, cropped to the output;
@@ -165,10 +119,12 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
   }
 }
 
+const WinogradTiles F2_R3{4, transform_weights, transform_input, transform_output};
+
 }  // namespace
 
 // Small batches (fewer than ~512 tiles: 11 images at 13×13) lose more to the
-// transforms and sixteen small GEMMs than the multiplications save (measured: batch 1).
+// transforms and the small GEMMs than the multiplications save (measured: batch 1).
 static int64_t g_min_tiles = 512;
 
 int64_t set_winograd_min_tiles(int64_t tiles) {
@@ -177,54 +133,60 @@ int64_t set_winograd_min_tiles(int64_t tiles) {
   return old;
 }
 
-bool winograd_applies(const ConvGeom& g) {
-  const int64_t tiles = (int64_t)g.N * ((g.OH + 1) / 2) * ((g.OW + 1) / 2);
-  return g.KH == 3 && g.KW == 3 && g.sh == 1 && g.sw == 1 && g.C / g.groups >= 16 && g.O / g.groups >= 16 &&
-         tiles >= g_min_tiles;
+static const WinogradTiles* tiles_for(const ConvGeom& g) {
+  if (g.KH != g.KW || g.sh != 1 || g.sw != 1) return nullptr;
+  return g.KH == 3 ? &F2_R3 : g.KH == 5 ? &winograd_f2_r5() : nullptr;
 }
 
-// A chunk's tiles: V and M of a chunk (16·(Cg + Og)·tiles floats) stay near
+bool winograd_applies(const ConvGeom& g) {
+  const int64_t tiles = (int64_t)g.N * ((g.OH + 1) / 2) * ((g.OW + 1) / 2);
+  return tiles_for(g) && g.C / g.groups >= 16 && g.O / g.groups >= 16 && tiles >= g_min_tiles;
+}
+
+// A chunk's tiles: V and M of a chunk (α²·(Cg + Og)·tiles floats) stay near
 // the caches (about 2.5 MB) instead of going out to memory and back.
-static int chunk_tiles(int Cg, int Og, int nr) {
-  const int64_t want = (int64_t)(2.5 * 1024 * 1024 / 4) / (16 * (int64_t)(Cg + Og));
+static int chunk_tiles(int planes, int Cg, int Og, int nr) {
+  const int64_t want = (int64_t)(2.5 * 1024 * 1024 / 4) / (planes * (int64_t)(Cg + Og));
   return (int)std::max<int64_t>(nr, std::min<int64_t>(10 * nr, (want + nr - 1) / nr * nr));
 }
 
 void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
+  const WinogradTiles& F = *tiles_for(g);
+  const int XI = F.alpha * F.alpha, KK = g.KH * g.KW;
   const int Cg = g.C / g.groups, Og = g.O / g.groups;
   const int TH = (g.OH + 1) / 2, TW = (g.OW + 1) / 2, T = g.N * TH * TW;
   const Blocking bl = blocking();
-  const int chunk = std::min(T, chunk_tiles(Cg, Og, bl.nr));
+  const int chunk = std::min(T, chunk_tiles(XI, Cg, Og, bl.nr));
   const int chunks = (T + chunk - 1) / chunk;
   const int npad = (chunk + bl.nr - 1) / bl.nr * bl.nr;
   const VLayout L{Cg, npad, bl.kc, bl.nr};
   const size_t per_xi = Prepacked::floats(Og, Cg, bl.mr);
-  float* U = thread_scratch(0, SLOT_WINO_U, (size_t)16 * Og * Cg);
-  float* Up = thread_scratch(0, SLOT_WINO_UP, 16 * per_xi);
+  float* U = thread_scratch(0, SLOT_WINO_U, (size_t)XI * Og * Cg);
+  float* Up = thread_scratch(0, SLOT_WINO_UP, XI * per_xi);
   ThreadPool& pool = ThreadPool::instance();
   for (int gr = 0; gr < g.groups; gr++) {
     // U per ξ, packed once for every chunk's GEMMs.
-    transform_weights(w + (size_t)gr * Og * Cg * 9, Og, Cg, U);
+    F.weights(w + (size_t)gr * Og * Cg * KK, Og, Cg, U);
     std::vector<RowsPacker> usrc;
     std::vector<PackTask> tasks;
-    for (int xi = 0; xi < 16; xi++) usrc.emplace_back(U + (size_t)xi * Og * Cg, Cg);
-    for (int xi = 0; xi < 16; xi++) tasks.push_back({&usrc[xi], Og, Cg, bl.mr, Up + xi * per_xi});
+    for (int xi = 0; xi < XI; xi++) usrc.emplace_back(U + (size_t)xi * Og * Cg, Cg);
+    for (int xi = 0; xi < XI; xi++) tasks.push_back({&usrc[xi], Og, Cg, bl.mr, Up + xi * per_xi});
     const std::vector<Prepacked> Uxi = prepack(tasks);
     // Each chunk is one job, start to end on one thread: transform its tiles,
-    // sixteen GEMMs, transform back. Every tile's arithmetic is the same
-    // whichever thread runs it, so results do not depend on the thread count.
+    // α² GEMMs, transform back. Every tile's arithmetic is the same whichever
+    // thread runs it, so results do not depend on the thread count.
     const float* xg = x + (int64_t)gr * Cg * g.H * g.W;
     pool.parallel_for(chunks, [&](int ci, int tid) {
       const int t0 = ci * chunk, nt = std::min(chunk, T - t0);
-      float* V = thread_scratch(tid, SLOT_WINO_V, 16 * L.plane());
-      float* M = thread_scratch(tid, SLOT_WINO_M, (size_t)16 * Og * nt);
-      float* rows = thread_scratch(tid, SLOT_COL, (size_t)4 * (2 * TW + 2));
-      transform_input(g, xg, t0, nt, TH, TW, L, V, rows);
-      for (int xi = 0; xi < 16; xi++) {
+      float* V = thread_scratch(tid, SLOT_WINO_V, XI * L.plane());
+      float* M = thread_scratch(tid, SLOT_WINO_M, (size_t)XI * Og * nt);
+      float* rows = thread_scratch(tid, SLOT_COL, (size_t)3 * F.alpha * (2 * TW + F.alpha - 2));
+      F.input(g, xg, t0, nt, TH, TW, L, V, rows);
+      for (int xi = 0; xi < XI; xi++) {
         const Prepacked Vxi = Prepacked::view(npad, Cg, V + xi * L.plane());
         gemm_st(Og, 0, nt, Cg, Uxi[xi], Vxi, Output{M + (size_t)xi * Og * nt, nt, nullptr}, Epilogue{}, tid);
       }
-      transform_output(g, M, Og, 0, Og, gr, t0, nt, TH, TW, b, relu, y);
+      F.output(g, M, Og, 0, Og, gr, t0, nt, TH, TW, b, relu, y);
     });
   }
 }

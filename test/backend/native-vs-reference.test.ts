@@ -59,6 +59,10 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['winograd, tile chunks that split a tile row', [4, 16, 40, 40], [16, 16, 3, 3], { padding: 1 }],
   // 1323 tiles of rows of 21: chunks of 480 tiles end inside a tile row, packed strips of 48 inside one
   ['winograd, chunks and strips that split tile rows', [3, 16, 42, 42], [16, 16, 3, 3], { padding: 1 }],
+  // 5×5 stride 1: Winograd F(2×2, 5×5), forward and (by the transposed convolution) backward data
+  ['winograd 5x5, odd output sizes', [2, 16, 13, 11], [18, 16, 5, 5], { padding: 2 }],
+  ['winograd 5x5, groups 2, asymmetric padding', [3, 32, 9, 12], [34, 16, 5, 5], { padding: [2, 1, 2, 0], groups: 2 }],
+  ['winograd 5x5, many chunks', [6, 16, 27, 27], [20, 16, 5, 5], { padding: 2 }],
 ];
 
 if (addon) {

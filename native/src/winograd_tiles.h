@@ -1,0 +1,89 @@
+// The pieces of a Winograd F(2×2, r×r) convolution that depend on r: the
+// weight, input and output transforms (winograd.cpp drives them). F(2×2, 3×3)
+// has 4×4 input tiles (16 GEMMs); F(2×2, 5×5) has 6×6 (36 GEMMs) and does the
+// work of 100 multiply-adds per output with 9.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "conv.h"
+
+namespace anx {
+
+// Where an input transform writes: V of one chunk in the GEMM's packed-B
+// layout (gemm.h's Packer), so the GEMMs read it without packing it again.
+// Value (ξ, c, q) (q: the chunk's tile) sits at
+//   ξ·Cg·npad + pc·npad + ⌊q/NR⌋·kcb·NR + (c − pc)·NR + q mod NR,
+// pc = c's KC block start, kcb that block's length, npad = nt rounded up to NR.
+struct VLayout {
+  int Cg, npad, kc, nr;
+  size_t plane() const { return (size_t)Cg * npad; }
+  size_t channel(int c) const { const int pc = c / kc * kc; return (size_t)pc * npad + (size_t)(c - pc) * nr; }
+  size_t strip_step(int c) const { const int pc = c / kc * kc; return (size_t)std::min(kc, Cg - pc) * nr; }
+};
+
+struct WinogradTiles {
+  int alpha;  // input tile side: α = 2 + r − 1; α² transformed planes
+  // U[ξ][o][c] = (G g Gᵀ)[ξ] for each r×r kernel of the group (runs on the pool).
+  void (*weights)(const float* w, int Og, int Cg, float* U);
+  // V(ξ, c, t) = (Bᵀ d B)[ξ] for the chunk's tiles [t0, t0 + nt); rows: 3α·(2·TW + α − 2) floats of scratch.
+  void (*input)(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V, float* rows);
+  // y = Aᵀ m A (+ bias, ReLU), cropped, for output channels [o0, o1) of group gr.
+  void (*output)(const ConvGeom& g, const float* M, int Og, int o0, int o1, int gr, int t0, int nt, int TH, int TW,
+                 const float* b, bool relu, float* y);
+};
+
+const WinogradTiles& winograd_f2_r5();
+
+// The input transforms' common walk: per channel and tile row of the chunk,
+// the α input rows under it, zero-padded to RW = 2·TW + α − 2 columns, go to
+// `rows`; rows_fn(rows, RW) applies Bᵀ over them; then, in runs [ta, tb) of
+// tiles that stay inside one strip of the packed layout, tiles_fn(vq, ta,
+// tb) writes plane ξ's value of tile tw at vq[ξ·L.plane() + tw]. Lanes past
+// the chunk's last tile are zeroed, so padded columns hold finite values.
+// Inlined into each transform, so it is compiled for their ISA clones.
+template <int ALPHA, typename RowsFn, typename TilesFn>
+__attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g, const float* x, int t0, int nt, int TH,
+                                                               int TW, const VLayout& L, float* V, float* rows,
+                                                               RowsFn&& rows_fn, TilesFn&& tiles_fn) {
+  const size_t plane = L.plane();
+  const int RW = 2 * TW + ALPHA - 2;
+  for (int c = 0; c < L.Cg; c++) {
+    float* vc = V + L.channel(c);
+    const size_t step = L.strip_step(c);
+    for (int t = t0; t < t0 + nt;) {
+      const int img = t / (TH * TW), th = (t / TW) % TH, tw0 = t % TW;
+      const int tw1 = std::min(TW, tw0 + (t0 + nt - t));
+      const float* xc = x + ((int64_t)img * g.C + c) * g.H * g.W;
+      for (int i = 0; i < ALPHA; i++) {
+        const int ih = 2 * th - g.pt + i;
+        float* row = rows + i * RW;
+        if (ih < 0 || ih >= g.H) {
+          for (int w = 0; w < RW; w++) row[w] = 0.f;
+          continue;
+        }
+        const float* src = xc + ih * g.W;
+        for (int w = 0; w < RW; w++) {
+          const int iw = w - g.pl;
+          row[w] = (iw >= 0 && iw < g.W) ? src[iw] : 0.f;
+        }
+      }
+      rows_fn(rows, RW);
+      for (int ta = tw0; ta < tw1;) {
+        const int q = t - t0 + (ta - tw0), lane = q % L.nr;
+        const int tb = std::min(tw1, ta + (L.nr - lane));
+        tiles_fn(vc + (size_t)(q / L.nr) * step + lane - ta, ta, tb);
+        ta = tb;
+      }
+      t += tw1 - tw0;
+    }
+    if (nt % L.nr)
+      for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
+        float* v = vc + xi * plane + (size_t)(nt / L.nr) * step;
+        for (int lane = nt % L.nr; lane < L.nr; lane++) v[lane] = 0.f;
+      }
+  }
+}
+
+}  // namespace anx
