@@ -78,7 +78,9 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
 // steady state: fresh pages would cost page faults and zeroing every step).
 // Slots 0–4 belong to kernels running inside the pool; the others to the op
 // entry points, which run on the calling thread (tid 0) outside parallel loops
-// (Winograd has its own: it runs inside backward-data, which holds OP_C).
+// (Winograd has its own: it runs inside backward-data, which holds OP_C; its
+// V and M slots are per thread, one chunk of tiles each). OP_D holds a small
+// batch's packed input, OP_E a strided layer's phase-split input.
 float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
