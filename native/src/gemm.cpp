@@ -244,11 +244,10 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
 }
 
 size_t Prepacked::floats(int lines, int K, int w) {
-  return (size_t)((lines + w - 1) / w) * w * std::max(K, 1);
+  return (size_t)padded(lines, w) * std::max(K, 1);
 }
 
-Prepacked Prepacked::view(int lpad, int K, const float* data) {
-  (void)K;
+Prepacked Prepacked::view(int lpad, const float* data) {
   Prepacked p;
   p.lpad_ = lpad;
   p.data_ = data;
@@ -269,16 +268,15 @@ std::vector<Prepacked> prepack(const std::vector<PackTask>& tasks) {
   std::vector<Prepacked> views;
   for (int t = 0; t < (int)tasks.size(); t++) {
     const PackTask& k = tasks[t];
-    const int lpad = (k.lines + k.w - 1) / k.w * k.w;
-    views.push_back(Prepacked::view(lpad, k.K, k.dst));
+    views.push_back(Prepacked::view(Prepacked::padded(k.lines, k.w), k.dst));
     for (int pc = 0; pc < k.K; pc += KC)
       for (int l0 = 0; l0 < k.lines; l0 += STRIPS * k.w) units.push_back({t, pc, l0, std::min(STRIPS * k.w, k.lines - l0)});
   }
   ThreadPool::instance().parallel_for((int)units.size(), [&](int i, int) {
     const Unit& u = units[i];
     const PackTask& k = tasks[u.task];
-    const int lpad = (k.lines + k.w - 1) / k.w * k.w, kc = std::min(KC, k.K - u.pc);
-    k.src->pack(u.l0, u.ln, u.pc, kc, k.w, k.dst + (size_t)u.pc * lpad + (size_t)u.l0 * kc);
+    const int kc = std::min(KC, k.K - u.pc);
+    k.src->pack(u.l0, u.ln, u.pc, kc, k.w, k.dst + (size_t)u.pc * Prepacked::padded(k.lines, k.w) + (size_t)u.l0 * kc);
   });
   return views;
 }

@@ -92,10 +92,12 @@ enum ScratchSlot {
 // Layout: for each KC block at pc, the lines in strips of w (MR for an A,
 // NR for a B): offset pc·lpad + strip·kc·w, lpad = lines rounded up to w.
 struct Prepacked : Packer {
+  // `lines` rounded up to whole strips of w: the layout's lpad.
+  static int padded(int lines, int w) { return (lines + w - 1) / w * w; }
   // Floats of storage `lines` × K lines need in strips of w.
   static size_t floats(int lines, int K, int w);
   // Data already in the layout, `lpad` lines (a multiple of the strip width).
-  static Prepacked view(int lpad, int K, const float* data);
+  static Prepacked view(int lpad, const float* data);
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override;
 
  private:

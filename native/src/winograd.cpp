@@ -77,10 +77,10 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int n
 
 // y = Aᵀ m A (+ bias, ReLU) for each tile, cropped to the output;
 // Aᵀ = [[1,1,1,0], [0,1,−1,−1]]. Tile row by tile row, as above.
-ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int o0, int o1, int gr, int t0, int nt, int TH, int TW,
+ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                                  const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
-  for (int o = o0; o < o1; o++) {
+  for (int o = 0; o < Og; o++) {
     const int oc = gr * Og + o;
     const float bias = b ? b[oc] : 0.f;
     const float* mo = M + (size_t)o * nt;
@@ -158,7 +158,7 @@ void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, co
   const Blocking bl = blocking();
   const int chunk = std::min(T, chunk_tiles(XI, Cg, Og, bl.nr));
   const int chunks = (T + chunk - 1) / chunk;
-  const int npad = (chunk + bl.nr - 1) / bl.nr * bl.nr;
+  const int npad = Prepacked::padded(chunk, bl.nr);
   const VLayout L{Cg, npad, bl.kc, bl.nr};
   const size_t per_xi = Prepacked::floats(Og, Cg, bl.mr);
   float* U = thread_scratch(0, SLOT_WINO_U, (size_t)XI * Og * Cg);
@@ -183,10 +183,10 @@ void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, co
       float* rows = thread_scratch(tid, SLOT_COL, (size_t)3 * F.alpha * (2 * TW + F.alpha - 2));
       F.input(g, xg, t0, nt, TH, TW, L, V, rows);
       for (int xi = 0; xi < XI; xi++) {
-        const Prepacked Vxi = Prepacked::view(npad, Cg, V + xi * L.plane());
+        const Prepacked Vxi = Prepacked::view(npad, V + xi * L.plane());
         gemm_st(Og, 0, nt, Cg, Uxi[xi], Vxi, Output{M + (size_t)xi * Og * nt, nt, nullptr}, Epilogue{}, tid);
       }
-      F.output(g, M, Og, 0, Og, gr, t0, nt, TH, TW, b, relu, y);
+      F.output(g, M, Og, gr, t0, nt, TH, TW, b, relu, y);
     });
   }
 }

@@ -112,12 +112,12 @@ ANX_CLONES void input5(const ConvGeom& g, const float* x, int t0, int nt, int TH
 // in, so the arithmetic runs over blocks of up to 64 of them (it vectorises):
 // first Aᵀ m (two rows of six per tile, from the 36 planes), then the two
 // outputs of each row; only the final stores walk (image, th, tw).
-ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int o0, int o1, int gr, int t0, int nt, int TH, int TW,
+ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                         const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
   constexpr int BLK = 64;
   float R[2][6][BLK], Y[4][BLK];
-  for (int o = o0; o < o1; o++) {
+  for (int o = 0; o < Og; o++) {
     const int oc = gr * Og + o;
     const float bias = b ? b[oc] : 0.f;
     const float* mo = M + (size_t)o * nt;

@@ -29,8 +29,8 @@ struct WinogradTiles {
   void (*weights)(const float* w, int Og, int Cg, float* U);
   // V(ξ, c, t) = (Bᵀ d B)[ξ] for the chunk's tiles [t0, t0 + nt); rows: 3α·(2·TW + α − 2) floats of scratch.
   void (*input)(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V, float* rows);
-  // y = Aᵀ m A (+ bias, ReLU), cropped, for output channels [o0, o1) of group gr.
-  void (*output)(const ConvGeom& g, const float* M, int Og, int o0, int o1, int gr, int t0, int nt, int TH, int TW,
+  // y = Aᵀ m A (+ bias, ReLU), cropped, for every output channel of group gr.
+  void (*output)(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                  const float* b, bool relu, float* y);
 };
 
