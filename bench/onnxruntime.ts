@@ -22,9 +22,7 @@ const rng = new Rng(0);
 const model = buildAlexNet(preset);
 initAlexNet(model, rng);
 model.eval();
-const chunks = encodeOnnx(model);
-const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+const bytes = Buffer.concat(encodeOnnx(model)); // as `alexnet export` writes it
 
 const options: ort.InferenceSession.SessionOptions = {
   executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
