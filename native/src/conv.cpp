@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "gemm.h"
-#include "strided.h"
 #include "simd.h"
 #include "threadpool.h"
 #include "winograd.h"
@@ -45,95 +44,96 @@ inline int output_runs(const ConvGeom& g, int OHW, int n0, int lines, Run* runs)
   return nruns;
 }
 
-// Walks the im2col panel B(k, n) of the forward GEMM, k = (c, kh, kw) in the
-// group's channels, n = (image, oh, ow), strip by strip and run by run:
-// fill(out, run, c, ih, kw) writes a run whose input row ih lies inside the
-// image; rows outside and the padding lanes of a strip become zeros. Inlined
-// into each packer, so it is compiled for each of their ISA clones.
-template <typename Fill>
-__attribute__((always_inline)) inline void im2col_walk(const ConvGeom& g, int OHW, int l0, int ln, int k0, int kc, int w,
-                                                       float* buf, Fill&& fill) {
+// Convolutions read their input through a padded copy, made once per call:
+// per (image, channel), Hp = (OH − 1)·sh + KH rows (the zero rows above and
+// below the image in place), each split by column phase into sw rows of J
+// values, xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw covering
+// the padded width the windows reach. Tap (kh, kw = sw·q + ph) of output
+// (oh, ow) then reads row oh·sh + kh, phase ph, column ow + q: every run of an
+// output row is a plain contiguous copy, with no edge checks and no strided
+// reads (stride 1 is the case sw = 1: a zero-padded copy). The copy costs one
+// pass over the input; the checks and short scalar copies it replaces cost a
+// large share of a small batch's convolution (~19% of batch-1 conv4).
+struct PaddedInput {
+  int P, J, RW, Hp;
+  int64_t plane;  // floats per (image, channel)
+  explicit PaddedInput(const ConvGeom& g)
+      : P(g.sw), J(((g.OW - 1) * g.sw + g.KW + g.sw - 1) / g.sw), RW(P * J), Hp((g.OH - 1) * g.sh + g.KH),
+        plane((int64_t)Hp * RW) {}
+  // Floats of the copy, plus the slack that whole-vector copies may read past a run's end.
+  size_t floats(const ConvGeom& g) const { return (size_t)g.N * g.C * plane + RUN_SLACK; }
+  static constexpr int RUN_SLACK = 16;
+};
+
+void pad_input(const ConvGeom& g, const float* x, float* xp) {
+  const PaddedInput p(g);
+  std::memset(xp + (size_t)g.N * g.C * p.plane, 0, sizeof(float) * PaddedInput::RUN_SLACK);
+  ThreadPool::instance().parallel_blocks((int64_t)g.N * g.C * p.Hp, [&](int64_t r0, int64_t r1, int) {
+    for (int64_t r = r0; r < r1; r++) {
+      const int64_t nc = r / p.Hp;
+      const int ih = (int)(r % p.Hp) - g.pt;
+      float* dst = xp + r * p.RW;
+      if (ih < 0 || ih >= g.H) {
+        std::memset(dst, 0, sizeof(float) * p.RW);
+        continue;
+      }
+      const float* src = x + (nc * g.H + ih) * g.W;
+      for (int ph = 0; ph < p.P; ph++) {
+        // Columns j whose source P·j + ph − pl lies in [0, W): [j0, j1); zeros around them.
+        const int j0 = std::min(p.J, std::max(0, (g.pl - ph + p.P - 1) / p.P));
+        const int j1 = std::max(j0, std::min(p.J, (g.W - 1 + g.pl - ph) / p.P + 1));
+        float* d = dst + ph * p.J;
+        const float* s = src + ph - g.pl;
+        for (int j = 0; j < j0; j++) d[j] = 0.f;
+        if (p.P == 1) std::memcpy(d + j0, s + j0, sizeof(float) * (j1 - j0));
+        else
+          for (int j = j0; j < j1; j++) d[j] = s[p.P * j];
+        for (int j = j1; j < p.J; j++) d[j] = 0.f;
+      }
+    }
+  });
+}
+
+// Packs the implicit im2col panel B(k, n) of the forward GEMM from the padded
+// copy (xp offset to the group's first channel): k = (c, kh, kw) in the
+// group's channels, n = (image, oh, ow), strip by strip. Runs are copied in
+// whole 16-float vectors (short runs, ~13 values at 13×13, make a per-value
+// loop or a memcpy call the cost): a run's overshoot lands where the next run
+// of the row, the strip's zero padding lanes or the next row (k + 1) write
+// afterwards; a run whose vector would pass the strip's end (its last row)
+// is finished value by value, so no write leaves the strip. Compiled per ISA.
+ANX_CLONES void pack_im2col(const ConvGeom& g, const float* xp, int OHW, int l0, int ln, int k0, int kc, int w,
+                            float* buf) {
+  const PaddedInput p(g);
   const int KK = g.KH * g.KW;
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
     Run runs[64];
     const int nruns = output_runs(g, OHW, l0 + s * w, lines, runs);
+    int64_t base[64];  // each run's source at tap (c, kh, kw) = (0, 0, 0)
+    for (int r = 0; r < nruns; r++)
+      base[r] = (int64_t)runs[r].img * g.C * p.plane + (int64_t)(runs[r].ih0 + g.pt) * p.RW + runs[r].ow0;
     // Decode k = (c, kh, kw) once, then step it (no division per k).
     int c = k0 / KK, kh = (k0 % KK) / g.KW, kw = k0 % g.KW;
     for (int k = 0; k < kc; k++, kw = kw + 1 == g.KW ? (kh = kh + 1 == g.KH ? (c++, 0) : kh + 1, 0) : kw + 1) {
       float* d = dst + (size_t)k * w;
+      float* const limit = d + (k + 1 < kc ? 2 * w : w);  // writes may reach the next row, if this strip has one
+      const float* tap = xp + c * p.plane + (int64_t)kh * p.RW + (kw % p.P) * p.J + kw / p.P;
       for (int r = 0; r < nruns; r++) {
-        const Run& run = runs[r];
-        float* o = d + run.j;
-        const int ih = run.ih0 + kh;
-        if (ih < 0 || ih >= g.H) {
-          for (int t = 0; t < run.len; t++) o[t] = 0.f;
-          continue;
-        }
-        fill(o, run, c, ih, kw);
+        float* o = d + runs[r].j;
+        const float* src = tap + base[r];
+        const int len = runs[r].len;
+        int t = 0;
+        for (; t + 16 <= len; t += 16) std::memcpy(o + t, src + t, 16 * sizeof(float));
+        if (t == len) continue;
+        if (o + t + 16 <= limit) std::memcpy(o + t, src + t, 16 * sizeof(float));
+        else
+          for (; t < len; t++) o[t] = src[t];
       }
       for (int j = lines; j < w; j++) d[j] = 0.f;
     }
   }
-}
-
-// Packs the implicit im2col panel: the input pixel under each tap, or zero. Compiled per ISA.
-ANX_CLONES void pack_im2col(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
-  const StridedCopyFn strided_copy = active_strided_copy();
-  const int HW = g.H * g.W;
-  im2col_walk(g, OHW, l0, ln, k0, kc, w, buf, [&](float* o, const Run& run, int c, int ih, int kw) {
-    const float* src = x + (int64_t)run.img * g.C * HW + (int64_t)c * HW + (int64_t)ih * g.W;
-    const int iw = run.ow0 * g.sw - g.pl + kw;
-    int t0, t1;
-    inside_run(iw, g.sw, g.W, run.len, t0, t1);
-    for (int t = 0; t < t0; t++) o[t] = 0.f;
-    if (g.sw == 1) {
-      for (int t = t0; t < t1; t++) o[t] = src[iw + t];  // runs are short: no memcpy call
-    } else {
-      strided_copy(o + t0, src + iw + t0 * g.sw, t1 - t0, g.sw);
-    }
-    for (int t = t1; t < run.len; t++) o[t] = 0.f;
-  });
-}
-
-// Strided layers (conv1, stride 4) read their input through a copy split by
-// column phase: row (image, c, ih) becomes sw rows of J values,
-// xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw covering the
-// padded width the windows reach. Tap kw = sw·q + ph of output column ow then
-// reads xp[ph][ow + q]: a contiguous run, like a stride-1 layer's, with the
-// left and right padding already in place (the copy costs one pass over the
-// input; the strided copies and edge checks it replaces cost several).
-inline int phase_len(const ConvGeom& g) { return ((g.OW - 1) * g.sw + g.KW + g.sw - 1) / g.sw; }
-
-void split_phases(const ConvGeom& g, const float* x, float* xp) {
-  const int P = g.sw, J = phase_len(g);
-  ThreadPool::instance().parallel_blocks((int64_t)g.N * g.C * g.H, [&](int64_t r0, int64_t r1, int) {
-    for (int64_t r = r0; r < r1; r++) {
-      const float* src = x + r * g.W;
-      float* dst = xp + r * P * J;
-      for (int ph = 0; ph < P; ph++) {
-        // Columns j whose source P·j + ph − pl lies in [0, W): [j0, j1); zeros around them.
-        const int j0 = std::min(J, std::max(0, (g.pl - ph + P - 1) / P));
-        const int j1 = std::max(j0, std::min(J, (g.W - 1 + g.pl - ph) / P + 1));
-        float* d = dst + ph * J;
-        const float* s = src + ph - g.pl;
-        for (int j = 0; j < j0; j++) d[j] = 0.f;
-        for (int j = j0; j < j1; j++) d[j] = s[P * j];
-        for (int j = j1; j < J; j++) d[j] = 0.f;
-      }
-    }
-  });
-}
-
-// pack_im2col over the phase-split copy (x = xp, offset to the group's first channel).
-ANX_CLONES void pack_im2col_phased(const ConvGeom& g, const float* xp, int OHW, int l0, int ln, int k0, int kc, int w,
-                                   float* buf) {
-  const int P = g.sw, J = phase_len(g), RW = P * J, PLANE = g.H * RW;
-  im2col_walk(g, OHW, l0, ln, k0, kc, w, buf, [&](float* o, const Run& run, int c, int ih, int kw) {
-    const float* src = xp + ((int64_t)run.img * g.C + c) * PLANE + (int64_t)ih * RW + (kw % P) * J + run.ow0 + kw / P;
-    std::memcpy(o, src, sizeof(float) * run.len);
-  });
 }
 
 // A(m, k) of the weight-gradient GEMM: m = output channel o of the group,
@@ -238,50 +238,44 @@ void conv_forward(const ConvGeom& g, const float* x, const float* w, const float
   for (int64_t n = 0; n < NT; n++) col_off[n] = (n / OHW) * (int64_t)g.O * OHW + n % OHW;
   const Blocking bl = blocking();
   const int T = ThreadPool::instance().threads();
-  // Few columns (small batches): the output channels are split instead of the
-  // columns, so each thread reads its share of the packed weights once
-  // (column chunks would each stream all of them for little work), and the
-  // input is packed once for both, ahead. Every output is still one job's
-  // whole sum, as in the column split: the same values.
-  const bool few_columns = NT <= (int64_t)T * bl.nc && Og >= T * 2 * bl.mr;
-  const size_t per_group = Prepacked::floats(Og, CKK, bl.mr), per_group_b = Prepacked::floats((int)NT, CKK, bl.nr);
-  float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
-  float* store_b = few_columns ? thread_scratch(0, SLOT_OP_D, per_group_b * g.groups) : nullptr;
+  const PaddedInput pin(g);
+  float* xp = thread_scratch(0, SLOT_OP_D, pin.floats(g));
+  pad_input(g, x, xp);
   std::vector<RowsPacker> wsrc;
   std::vector<ConvInputPacker> xsrc;
-  std::vector<PackTask> tasks;
-  const bool phased = g.sw > 1;
-  const float* xin = x;
-  int64_t group_stride = (int64_t)Cg * g.H * g.W;
-  if (phased) {
-    float* xp = thread_scratch(0, SLOT_OP_E, (size_t)g.N * g.C * g.H * g.sw * phase_len(g));
-    split_phases(g, x, xp);
-    xin = xp;
-    group_stride = (int64_t)Cg * g.H * g.sw * phase_len(g);
-  }
   for (int gr = 0; gr < g.groups; gr++) {
     wsrc.emplace_back(w + (int64_t)gr * Og * CKK, CKK);
-    xsrc.emplace_back(g, xin + gr * group_stride, phased ? pack_im2col_phased : pack_im2col);
+    xsrc.emplace_back(g, xp + (int64_t)gr * Cg * pin.plane, pack_im2col);
   }
-  for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&wsrc[gr], Og, CKK, bl.mr, store + gr * per_group});
-  if (few_columns)
-    for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&xsrc[gr], (int)NT, CKK, bl.nr, store_b + gr * per_group_b});
-  const std::vector<Prepacked> packed = prepack(tasks);
-  if (few_columns) {
+  // Few columns (small batches): the output channels are split instead of the
+  // columns, so each thread reads only its share of the weights (column chunks
+  // would each stream all of them for little work). Both operands are packed
+  // inside the GEMM, block by block, so each packed block is used from the
+  // packing thread's L2: packing all of them ahead (the weights once, the
+  // input once for both threads) sent megabytes out to L3 and back, and
+  // measured 4–6% slower on batch-1 conv2–conv5 although each thread now packs
+  // the whole input. Every output is still one job's whole sum, as in the
+  // column split: the same values.
+  if (NT <= (int64_t)T * bl.nc && Og >= T * 2 * bl.mr) {
     const int mstrips = (Og + bl.mr - 1) / bl.mr;
     ThreadPool::instance().parallel_for(T * g.groups, [&](int job, int tid) {
       const int gr = job / T, part = job % T;
       const int m0 = mstrips * part / T * bl.mr, m1 = std::min(Og, mstrips * (part + 1) / T * bl.mr);
       if (m0 >= m1) return;
-      Shifted A(packed[gr], m0, 0);
+      Shifted A(wsrc[gr], m0, 0);
       Output out{y + ((int64_t)gr * Og + m0) * OHW, OHW, col_off};
       Epilogue epi;
       epi.bias = b ? b + gr * Og + m0 : nullptr;
       epi.relu = relu;
-      gemm_st(m1 - m0, 0, (int)NT, CKK, A, packed[g.groups + gr], out, epi, tid);
+      gemm_st(m1 - m0, 0, (int)NT, CKK, A, xsrc[gr], out, epi, tid);
     });
     return;
   }
+  const size_t per_group = Prepacked::floats(Og, CKK, bl.mr);
+  float* store = thread_scratch(0, SLOT_OP_B, per_group * g.groups);
+  std::vector<PackTask> tasks;
+  for (int gr = 0; gr < g.groups; gr++) tasks.push_back({&wsrc[gr], Og, CKK, bl.mr, store + gr * per_group});
+  const std::vector<Prepacked> packed = prepack(tasks);
   const int chunk = chunk_columns(NT, g.groups);
   const int chunks = (int)((NT + chunk - 1) / chunk);
   ThreadPool::instance().parallel_for(chunks * g.groups, [&](int job, int tid) {

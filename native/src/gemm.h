@@ -79,13 +79,13 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
 // Slots 0–4 belong to kernels running inside the pool; the others to the op
 // entry points, which run on the calling thread (tid 0) outside parallel loops
 // (Winograd has its own: it runs inside backward-data, which holds OP_C; its
-// V and M slots are per thread, one chunk of tiles each). OP_D holds a small
-// batch's packed input, OP_E a strided layer's phase-split input.
+// V and M slots are per thread, one chunk of tiles each). OP_D holds the
+// padded, phase-split input of conv_forward.
 float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
   SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7, SLOT_WINO_U = 8, SLOT_WINO_V = 9, SLOT_WINO_M = 10,
-  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SLOT_OP_E = 13, SCRATCH_SLOTS = 14
+  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SCRATCH_SLOTS = 13
 };
 
 // An operand packed once for repeated use; panels are then served from it.
