@@ -1,7 +1,11 @@
 #include "threadpool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace anx {
 
@@ -25,6 +29,7 @@ void ThreadPool::stop_workers() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     quit_ = true;
+    generation_.fetch_add(1, std::memory_order_release);  // ends the workers' spin
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
@@ -48,19 +53,46 @@ void ThreadPool::run_items(int tid) {
   }
 }
 
+namespace {
+// How long a waiting thread spins before it sleeps: longer than the gaps
+// between the loops of one layer and between layers (the host's work there
+// is microseconds), short enough that an idle pool frees its cores at once.
+constexpr auto SPIN = std::chrono::microseconds(200);
+
+// Spins until done() or SPIN has passed; returns done().
+template <typename Done>
+bool spin_until(Done&& done) {
+  const auto end = std::chrono::steady_clock::now() + SPIN;
+  for (;;) {
+    for (int i = 0; i < 64; i++) {
+      if (done()) return true;
+#if defined(__x86_64__)
+      _mm_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() >= end) return done();
+  }
+}
+}  // namespace
+
 void ThreadPool::worker(int tid) {
   long seen = 0;
   for (;;) {
-    {
+    // A job is published under the lock with generation_ bumped last (release).
+    if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
-      if (quit_) return;
-      seen = generation_;
+      wake_.wait(lock, [&] { return quit_ || generation_.load(std::memory_order_acquire) != seen; });
     }
-    run_items(tid);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (--busy_ == 0) done_.notify_one();
+      if (quit_) return;
+    }
+    seen = generation_.load(std::memory_order_acquire);
+    run_items(tid);
+    if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // The caller may be asleep: notify under the lock, so it cannot miss it.
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.notify_one();
     }
   }
 }
@@ -76,13 +108,16 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
     job_ = &fn;
     job_items_ = n;
     next_.store(0);
-    busy_ = (int)workers_.size();
-    generation_++;
+    busy_.store((int)workers_.size());
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   run_items(0);
-  std::unique_lock<std::mutex> lock(mu_);
-  done_.wait(lock, [&] { return busy_ == 0; });
+  if (!spin_until([&] { return busy_.load(std::memory_order_acquire) == 0; })) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [&] { return busy_.load(std::memory_order_acquire) == 0; });
+  }
+  std::lock_guard<std::mutex> lock(mu_);
   job_ = nullptr;
 }
 

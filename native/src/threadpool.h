@@ -3,6 +3,11 @@
 // indices dynamically; kernels make results independent of which thread
 // runs an item (no item's sum is split across threads), so outputs are
 // deterministic for any thread count.
+//
+// Waiting spins for a short while before it sleeps (workers for the next job,
+// the caller for the workers): a small batch's forward pass is dozens of
+// loops of tens of microseconds each, and waking a sleeping thread here costs
+// about as much as one of them (measured: two 20 µs jobs took 33–47 µs).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -39,9 +44,9 @@ class ThreadPool {
   std::condition_variable wake_, done_;
   const std::function<void(int, int)>* job_ = nullptr;
   int job_items_ = 0;
-  long generation_ = 0;
+  std::atomic<long> generation_{0};
   std::atomic<int> next_{0};
-  int busy_ = 0;
+  std::atomic<int> busy_{0};
   bool quit_ = false;
 };
 
