@@ -57,12 +57,20 @@ namespace {
 // How long a waiting thread spins before it sleeps: longer than the gaps
 // between the loops of one layer and between layers (the host's work there
 // is microseconds), short enough that an idle pool frees its cores at once.
-constexpr auto SPIN = std::chrono::microseconds(200);
+// ALEXNET_SPIN_US overrides it (0: sleep at once, for cores shared with other
+// busy processes).
+std::chrono::microseconds spin_time() {
+  static const std::chrono::microseconds t([] {
+    const char* v = std::getenv("ALEXNET_SPIN_US");
+    return v && *v ? std::max(0L, std::atol(v)) : 200L;
+  }());
+  return t;
+}
 
-// Spins until done() or SPIN has passed; returns done().
+// Spins until done() or the spin time has passed; returns done().
 template <typename Done>
 bool spin_until(Done&& done) {
-  const auto end = std::chrono::steady_clock::now() + SPIN;
+  const auto end = std::chrono::steady_clock::now() + spin_time();
   for (;;) {
     for (int i = 0; i < 64; i++) {
       if (done()) return true;

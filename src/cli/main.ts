@@ -27,6 +27,7 @@ options of every command that runs a network:
 environment:
   ALEXNET_BACKEND=native|reference|webgpu   as --backend
   ALEXNET_THREADS=<n>                native worker threads (default: all cores; per rank under mpirun)
+  ALEXNET_SPIN_US=<n>                microseconds idle worker threads spin before sleeping (default 200)
 
 data-parallel training on N processes or machines: mpirun -np N alexnet train ... (docs/cluster.md)
 `;
