@@ -42,7 +42,8 @@ void ThreadPool::set_threads(int n) {
   if (n == nthreads_ && (int)workers_.size() == n - 1) return;
   stop_workers();
   nthreads_ = n;
-  for (int t = 1; t < n; t++) workers_.emplace_back(&ThreadPool::worker, this, t);
+  const long now = generation_.load();
+  for (int t = 1; t < n; t++) workers_.emplace_back(&ThreadPool::worker, this, t, now);
 }
 
 void ThreadPool::run_items(int tid) {
@@ -83,8 +84,7 @@ bool spin_until(Done&& done) {
 }
 }  // namespace
 
-void ThreadPool::worker(int tid) {
-  long seen = 0;
+void ThreadPool::worker(int tid, long seen) {
   for (;;) {
     // A job is published under the lock with generation_ bumped last (release).
     if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {

@@ -35,7 +35,9 @@ class ThreadPool {
  private:
   ThreadPool();
   void stop_workers();
-  void worker(int tid);
+  // `seen`: the generation the worker starts from (the current one: a worker
+  // started after earlier jobs must not take the last of them for a new one).
+  void worker(int tid, long seen);
   void run_items(int tid);
 
   int nthreads_ = 1;
