@@ -91,10 +91,7 @@ void ThreadPool::worker(int tid, long seen) {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [&] { return quit_ || generation_.load(std::memory_order_acquire) != seen; });
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (quit_) return;
-    }
+    if (quit_.load(std::memory_order_acquire)) return;
     seen = generation_.load(std::memory_order_acquire);
     run_items(tid);
     if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1) {

@@ -49,7 +49,7 @@ class ThreadPool {
   std::atomic<long> generation_{0};
   std::atomic<int> next_{0};
   std::atomic<int> busy_{0};
-  bool quit_ = false;
+  std::atomic<bool> quit_{false};
 };
 
 }  // namespace anx
