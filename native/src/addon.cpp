@@ -47,7 +47,8 @@ struct Args {
            std::to_string(need));
     return a.Data();
   }
-  int32_t* i32a(size_t i, int64_t need) const {
+  int32_t* i32a(size_t i, int64_t need, bool nullable = false) const {
+    if (nullable && (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined())) return nullptr;
     if (i >= info.Length() || !info[i].IsTypedArray() ||
         info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
       fail("argument " + std::to_string(i) + " must be an Int32Array");
@@ -188,7 +189,7 @@ void MaxpoolForward(const Napi::CallbackInfo& info) {
   Args a{info, "maxpoolForward"};
   PoolGeom g = pool_geom(a);
   int64_t xs = (int64_t)g.N * g.C * g.H * g.W, ys = (int64_t)g.N * g.C * g.OH * g.OW;
-  maxpool_forward(g, a.f32(9, xs), a.f32(10, ys), a.i32a(11, ys));
+  maxpool_forward(g, a.f32(9, xs), a.f32(10, ys), a.i32a(11, ys, true));
 }
 void MaxpoolBackward(const Napi::CallbackInfo& info) {
   Args a{info, "maxpoolBackward"};

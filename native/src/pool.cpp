@@ -126,10 +126,47 @@ void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, floa
   }
 }
 
+PoolValuesFn active_pool_values() {
+#if defined(__x86_64__)
+  if (active_isa() == Isa::Avx512) return pool_values_3s2_avx512;
+#endif
+  return nullptr;
+}
+
+// Values only (inference, no argmax to keep): the vector kernel for the
+// outputs whose windows lie inside the plane, the exact rule for the rest
+// and for planes that may hold a NaN.
+void pool_plane_values(const PoolGeom& g, const float* xp, float* yp, PoolValuesFn fast) {
+  const bool s32 = g.k == 3 && g.s == 2 && g.p == 0 && fast;
+  const int ohFull = s32 ? std::min(g.OH, (g.H - 3) / 2 + 1) : 0;
+  const int owFull = s32 ? std::min(g.OW, (g.W - 3) / 2 + 1) : 0;
+  const bool done = s32 && fast(xp, g.W, ohFull, owFull, yp, g.OW);
+  for (int oh = 0; oh < g.OH; oh++) {
+    const int h0 = std::max(0, oh * g.s - g.p), h1 = std::min(g.H, oh * g.s - g.p + g.k);
+    for (int ow = done && oh < ohFull ? owFull : 0; ow < g.OW; ow++) {
+      const int w0 = std::max(0, ow * g.s - g.p), w1 = std::min(g.W, ow * g.s - g.p + g.k);
+      float best;
+      int at;
+      if (g.k == 3 && h1 - h0 == 3 && w1 - w0 == 3)
+        window_max3(xp, g.W, h0, w0, best, at);
+      else
+        window_max(xp, g.W, h0, h1, w0, w1, best, at);
+      yp[oh * g.OW + ow] = best;
+    }
+  }
+}
+
 }  // namespace
 
 void maxpool_forward(const PoolGeom& g, const float* x, float* y, int32_t* argmax) {
   const int planes = g.N * g.C;
+  if (!argmax) {
+    const PoolValuesFn fast = active_pool_values();
+    ThreadPool::instance().parallel_blocks(planes, [&](int64_t p0, int64_t p1, int) {
+      for (int64_t pl = p0; pl < p1; pl++) pool_plane_values(g, x + pl * g.H * g.W, y + pl * g.OH * g.OW, fast);
+    });
+    return;
+  }
   const PoolRowFn row = active_pool_row();
   ThreadPool::instance().parallel_blocks(planes, [&](int64_t p0, int64_t p1, int) {
     thread_local std::vector<float> cm;  // column maxima of one band of rows; grows once

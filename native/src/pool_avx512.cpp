@@ -68,5 +68,48 @@ ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* c
   return true;
 }
 
+// Values only. Each row's window maxima first (leftmost maximum wins), then
+// the maximum of three such rows (topmost wins): that is the first maximum
+// in row-major order, so ties of ±0 keep the same sign as the argmax path.
+// _mm512_max_ps(a, b) returns b on equality, so the earlier value goes
+// second. Everything stays in registers: a column pass through memory, as in
+// pool_row_3s2_avx512, stalls on loads that straddle two just-stored vectors
+// (measured: pool1 at batch 128, 10.5 ms that way against 5.3 ms this way).
+// Output columns go 16 at a time down the whole plane, carrying the shared
+// input row (row 2·oh + 2 is row 2·(oh + 1)) from one output row to the next.
+// Window maxima of 16 output columns within one input row p (p at the first
+// window's left column): columns 2ow, 2ow+1, 2ow+2 from three vectors.
+ANX_AVX512 static inline __m512 row_max3(const float* p, __mmask16 m0, __mmask16 m1, __mmask16 m2, __mmask16& nan) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  const __m512 c0 = _mm512_maskz_loadu_ps(m0, p), c1 = _mm512_maskz_loadu_ps(m1, p + 16), c2 = _mm512_maskz_loadu_ps(m2, p + 32);
+  nan |= _mm512_cmp_ps_mask(c0, c1, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(c2, c2, _CMP_UNORD_Q);
+  const __m512 A = _mm512_permutex2var_ps(c0, even, c1), B = _mm512_permutex2var_ps(c0, odd, c1);
+  const __m512 C = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(c2), _mm512_castps_si512(A), 1));
+  return _mm512_max_ps(C, _mm512_max_ps(B, A));
+}
+
+ANX_AVX512 static inline __mmask16 first_lanes(int n) {
+  return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
+}
+
+ANX_AVX512 bool pool_values_3s2_avx512(const float* xp, int W, int ohFull, int owFull, float* yp, int OW) {
+  __mmask16 nan = 0;
+  for (int ow0 = 0; ow0 < owFull; ow0 += 16) {
+    const int base = 2 * ow0;
+    const __mmask16 m0 = first_lanes(W - base), m1 = first_lanes(W - base - 16), m2 = first_lanes(W - base - 32);
+    const __mmask16 live = first_lanes(owFull - ow0);
+    const float* col = xp + base;
+    __m512 top = row_max3(col, m0, m1, m2, nan);
+    for (int oh = 0; oh < ohFull; oh++) {
+      const __m512 mid = row_max3(col + (int64_t)(2 * oh + 1) * W, m0, m1, m2, nan);
+      const __m512 bottom = row_max3(col + (int64_t)(2 * oh + 2) * W, m0, m1, m2, nan);
+      _mm512_mask_storeu_ps(yp + (int64_t)oh * OW + ow0, live, _mm512_max_ps(bottom, _mm512_max_ps(mid, top)));
+      top = bottom;
+    }
+  }
+  return nan == 0;
+}
+
 }  // namespace anx
 #endif

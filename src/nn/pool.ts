@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
-import { maxPool2d, maxPool2dBackward, maxPool2dGeometry, type MaxPool2dAttrs } from '../ops/maxpool2d.js';
-import { Buffer, type Layer, type Param } from './layer.js';
+import { maxPool2d, maxPool2dBackward, maxPool2dValues, maxPool2dGeometry, type MaxPool2dAttrs } from '../ops/maxpool2d.js';
+import { Buffer, type ForwardContext, type Layer, type Param } from './layer.js';
 import { hostDevice, type Device } from '../tensor/device.js';
 import type { IndexArray } from '../tensor/storage.js';
 
@@ -21,16 +21,20 @@ export class MaxPoolLayer implements Layer {
     return [g.N, g.C, g.OH, g.OW];
   }
 
-  forward(x: Tensor): Tensor {
-    const shape = this.outputShape(x.shape);
-    const y = this.out.get(shape);
+  forward(x: Tensor, ctx?: ForwardContext): Tensor {
+    const y = this.out.get(this.outputShape(x.shape));
+    if (ctx && !ctx.training) {
+      // Inference: no backward follows, so no argmax is kept (a third of pool1's time at batch 128).
+      this.xShape = null;
+      return maxPool2dValues(x, this.attrs, y);
+    }
     if (this.argmax.length !== y.size) this.argmax = this.device.indices(y.size);
     this.xShape = x.shape;
     return maxPool2d(x, this.attrs, { y, argmax: this.argmax }).y;
   }
 
   backward(dy: Tensor, dx: Tensor | null): Tensor | null {
-    if (!this.xShape) throw new Error(`${this.name}: backward before forward`);
+    if (!this.xShape) throw new Error(`${this.name}: backward needs a training forward first (an inference forward keeps no argmax); run forward with { training: true }`);
     return dx ? maxPool2dBackward(this.xShape, this.argmax, dy, this.attrs, dx) : null;
   }
 

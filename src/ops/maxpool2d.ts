@@ -30,8 +30,12 @@ export interface MaxPool2dGeometry {
  * chosen by several overlapping windows receives the sum of their gradients.
  */
 export interface MaxPool2dKernels<M extends Memory = HostMemory> {
-  /** y[N,C,OH,OW] = window maxima; argmax holds each maximum's index within its input plane (h·W + w). */
-  forward(g: MaxPool2dGeometry, x: M['f32'], y: M['f32'], argmax: M['i32']): void;
+  /**
+   * y[N,C,OH,OW] = window maxima; argmax holds each maximum's index within its
+   * input plane (h·W + w). argmax null: the values only, for inference (no
+   * backward follows), with the same y bit for bit.
+   */
+  forward(g: MaxPool2dGeometry, x: M['f32'], y: M['f32'], argmax: M['i32'] | null): void;
   /** dx[N,C,H,W] = Σ of dy routed to argmax (dx is overwritten). */
   backward(g: MaxPool2dGeometry, dy: M['f32'], argmax: M['i32'], dx: M['f32']): void;
 }
@@ -69,12 +73,21 @@ export function maxPool2dGeometry(shape: readonly number[], attrs: MaxPool2dAttr
 
 export function maxPool2d(x: Tensor, attrs: MaxPool2dAttrs, out: { y?: Tensor; argmax?: IndexArray } = {}): { y: Tensor; argmax: IndexArray } {
   const g = maxPool2dGeometry(x.shape, attrs);
+  const argmax = out.argmax ?? deviceOf(x).indices(g.N * g.C * g.OH * g.OW);
+  return { y: runForward(g, x, out.y, argmax), argmax };
+}
+
+/** Inference: the window maxima only, no argmax kept (so no backward pass can follow); y as maxPool2d's, bit for bit. */
+export function maxPool2dValues(x: Tensor, attrs: MaxPool2dAttrs, out?: Tensor): Tensor {
+  return runForward(maxPool2dGeometry(x.shape, attrs), x, out, null);
+}
+
+function runForward(g: MaxPool2dGeometry, x: Tensor, out: Tensor | undefined, argmax: IndexArray | null): Tensor {
   const n = g.N * g.C * g.OH * g.OW;
-  if ((out.y && out.y.size !== n) || (out.argmax && out.argmax.length !== n)) fail(OP, `output buffers do not match the output shape [${g.N}, ${g.C}, ${g.OH}, ${g.OW}]`);
-  const y = out.y ?? deviceOf(x).zeros([g.N, g.C, g.OH, g.OW]);
-  const argmax = out.argmax ?? deviceOf(x).indices(y.size);
-  dispatch('maxpool2d', [x, y, argmax], (k, a) => k.forward(g, a.f(x), a.f(y), a.i(argmax)));
-  return { y, argmax };
+  if ((out && out.size !== n) || (argmax && argmax.length !== n)) fail(OP, `output buffers do not match the output shape [${g.N}, ${g.C}, ${g.OH}, ${g.OW}]`);
+  const y = out ?? deviceOf(x).zeros([g.N, g.C, g.OH, g.OW]);
+  dispatch('maxpool2d', [x, y, argmax], (k, a) => k.forward(g, a.f(x), a.f(y), argmax && a.i(argmax)));
+  return y;
 }
 
 export function maxPool2dBackward(xShape: readonly number[], argmax: IndexArray, dy: Tensor, attrs: MaxPool2dAttrs, out?: Tensor): Tensor {

@@ -11,7 +11,7 @@ import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
 import { conv2d, conv2dBackward, type Conv2dAttrs } from '../../src/ops/conv2d.js';
 import { linear, linearBackward } from '../../src/ops/linear.js';
 import { lrn, lrnBackward, type LrnAttrs } from '../../src/ops/lrn.js';
-import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../src/ops/maxpool2d.js';
+import { maxPool2d, maxPool2dBackward, maxPool2dValues, type MaxPool2dAttrs } from '../../src/ops/maxpool2d.js';
 import { relu, reluBackward } from '../../src/ops/relu.js';
 import { tanh, tanhBackward } from '../../src/ops/tanh.js';
 import { dropout, dropoutMask, type DropoutAttrs } from '../../src/ops/dropout.js';
@@ -108,50 +108,78 @@ if (addon) {
       }
     }
 
-    it('lrn across pixel chunks, columns and an even window', () => {
-      for (const attrs of [
-        { size: 5, alpha: 1e-4, beta: 0.75, k: 2, alphaConvention: 'perSum', groups: 2 },
-        { size: 4, alpha: 1e-3, beta: 0.6, k: 1, alphaConvention: 'dividedByN', groups: 1 },
-      ] as LrnAttrs[]) {
-        const x = rand([3, 12, 9, 10], 40); // 90 pixels: one full and one partial chunk of 64
-        const [fn, fr] = both(() => lrn(x, attrs));
-        close('lrn y', fn.y, fr.y);
-        close('lrn scale', fn.scale, fr.scale);
-        const dy = rand([...x.shape]);
-        const [dn, dr] = both(() => lrnBackward(x, fr.y, fr.scale, dy, attrs));
-        close('lrn dx', dn, dr);
-      }
-    });
+    // Per instruction set: the pool and LRN kernels have AVX-512 paths of their own.
+    for (const isa of isaPaths(addon)) {
+      it(`lrn across pixel chunks, columns and an even window [${isa}]`, () => {
+        addon.setIsa(isa);
+        for (const attrs of [
+          { size: 5, alpha: 1e-4, beta: 0.75, k: 2, alphaConvention: 'perSum', groups: 2 },
+          { size: 4, alpha: 1e-3, beta: 0.6, k: 1, alphaConvention: 'dividedByN', groups: 1 },
+        ] as LrnAttrs[]) {
+          const x = rand([3, 12, 9, 10], 40); // 90 pixels: one full and one partial chunk of 64
+          const [fn, fr] = both(() => lrn(x, attrs));
+          close('lrn y', fn.y, fr.y);
+          close('lrn scale', fn.scale, fr.scale);
+          const dy = rand([...x.shape]);
+          const [dn, dr] = both(() => lrnBackward(x, fr.y, fr.scale, dy, attrs));
+          close('lrn dx', dn, dr);
+        }
+      });
 
-    for (const [name, attrs] of [
-      ['ceil rounding, padding', { kernel: 3, stride: 2, padding: 1, rounding: 'ceil' }],
-      ['3x3 stride 2 (the fast path)', { kernel: 3, stride: 2 }],
-    ] as [string, MaxPool2dAttrs][]) {
-      it(`maxpool ${name}, with ties and a NaN`, () => {
-        const x = rand([2, 3, 11, 13]);
-        for (let i = 0; i < x.size; i += 3) x.data[i] = 0.5; // ties, also across rows of a window
-        x.data[200] = NaN;
+      for (const [name, attrs] of [
+        ['ceil rounding, padding', { kernel: 3, stride: 2, padding: 1, rounding: 'ceil' }],
+        ['3x3 stride 2 (the fast path)', { kernel: 3, stride: 2 }],
+      ] as [string, MaxPool2dAttrs][]) {
+        it(`maxpool ${name}, with ties and a NaN [${isa}]`, () => {
+        addon.setIsa(isa);
+          const x = rand([2, 3, 11, 13]);
+          for (let i = 0; i < x.size; i += 3) x.data[i] = 0.5; // ties, also across rows of a window
+          x.data[200] = NaN;
+          const [fn, fr] = both(() => maxPool2d(x, attrs));
+          assert.deepEqual(fn.argmax, fr.argmax);
+          assert.deepEqual(Array.from(fn.y.data, (v) => (Number.isNaN(v) ? 'NaN' : v)), Array.from(fr.y.data, (v) => (Number.isNaN(v) ? 'NaN' : v)));
+          const dy = rand([...fr.y.shape]);
+          const [dn, dr] = both(() => maxPool2dBackward(x.shape, fr.argmax, dy, attrs));
+          close('pool dx', dn, dr);
+        });
+      }
+
+      it(`maxpool 3x3 stride 2 over wide rows with ±0 ties: the first maximum, with its sign [${isa}]`, () => {
+        addon.setIsa(isa);
+        // 71 columns: 35 outputs a row, two full vectors and a partial one on the vector path.
+        const x = rand([2, 3, 9, 71]);
+        for (let i = 0; i < x.size; i++) if (i % 4 === 0) x.data[i] = i % 8 === 0 ? -0 : 0;
+        for (let i = 1; i < x.size; i += 4) x.data[i] = -Math.abs(x.data[i]);
+        const attrs: MaxPool2dAttrs = { kernel: 3, stride: 2 };
         const [fn, fr] = both(() => maxPool2d(x, attrs));
         assert.deepEqual(fn.argmax, fr.argmax);
-        assert.deepEqual(Array.from(fn.y.data, (v) => (Number.isNaN(v) ? 'NaN' : v)), Array.from(fr.y.data, (v) => (Number.isNaN(v) ? 'NaN' : v)));
-        const dy = rand([...fr.y.shape]);
-        const [dn, dr] = both(() => maxPool2dBackward(x.shape, fr.argmax, dy, attrs));
-        close('pool dx', dn, dr);
+        const signs = (t: Tensor) => Array.from(t.data, (v) => (Object.is(v, -0) ? '-0' : v));
+        assert.ok(signs(fr.y).includes('-0'), 'the case has -0 maxima');
+        assert.deepEqual(signs(fn.y), signs(fr.y));
+      });
+
+      it(`maxpool values only (inference): the argmax path's y bit for bit, with ±0 ties and a NaN [${isa}]`, () => {
+        addon.setIsa(isa);
+        const bits = (t: Tensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size));
+        for (const [shape, attrs] of [
+          // 71 columns: output columns in chunks of 16 with a partial one; 10 rows: the last input row unused
+          [[2, 3, 10, 71], { kernel: 3, stride: 2 }],
+          [[1, 4, 27, 27], { kernel: 3, stride: 2 }], // pool2's plane
+          [[2, 2, 11, 13], { kernel: 3, stride: 2, padding: 1, rounding: 'ceil' }],
+          [[1, 3, 8, 9], { kernel: 2, stride: 2 }],
+        ] as [number[], MaxPool2dAttrs][]) {
+          const x = rand(shape);
+          // All values ≤ 0 with ±0 scattered: most windows tie at 0, and their first zero decides the sign.
+          for (let i = 0; i < x.size; i++) x.data[i] = (i * 7) % 5 < 3 ? ((i * 13) % 11 < 5 ? -0 : 0) : -Math.abs(x.data[i]);
+          x.data[shape[2] * shape[3] + 5] = NaN; // one plane takes the exact path
+          const ref = both(() => maxPool2d(x, attrs).y)[1];
+          const [vn, vr] = both(() => maxPool2dValues(x, attrs));
+          assert.deepEqual(bits(vr), bits(ref), `reference values path, ${shape}`);
+          assert.deepEqual(bits(vn), bits(ref), `native values path, ${shape}`);
+          assert.ok(ref.data.some((v) => Object.is(v, -0)) && ref.data.some((v) => Object.is(v, 0)), 'the case has maxima of both signs');
+        }
       });
     }
-
-    it('maxpool 3x3 stride 2 over wide rows with ±0 ties: the first maximum, with its sign', () => {
-      // 71 columns: 35 outputs a row, two full vectors and a partial one on the vector path.
-      const x = rand([2, 3, 9, 71]);
-      for (let i = 0; i < x.size; i++) if (i % 4 === 0) x.data[i] = i % 8 === 0 ? -0 : 0;
-      for (let i = 1; i < x.size; i += 4) x.data[i] = -Math.abs(x.data[i]);
-      const attrs: MaxPool2dAttrs = { kernel: 3, stride: 2 };
-      const [fn, fr] = both(() => maxPool2d(x, attrs));
-      assert.deepEqual(fn.argmax, fr.argmax);
-      const signs = (t: Tensor) => Array.from(t.data, (v) => (Object.is(v, -0) ? '-0' : v));
-      assert.ok(signs(fr.y).includes('-0'), 'the case has -0 maxima');
-      assert.deepEqual(signs(fn.y), signs(fr.y));
-    });
 
     it('tanh over several blocks, saturated tails and a partial block', () => {
       const x = rand([3, 70001]);

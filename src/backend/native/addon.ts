@@ -34,7 +34,7 @@ export interface NativeAddon {
   lrnBackward(N: number, C: number, HW: number, size: number, groups: number, alphaEff: number, beta: number, k: number,
     x: F32, y: F32, scale: F32, dy: F32, dx: F32): void;
   maxpoolForward(N: number, C: number, H: number, W: number, OH: number, OW: number, k: number, s: number, p: number,
-    x: F32, y: F32, argmax: Int32Array): void;
+    x: F32, y: F32, argmax: Int32Array | null): void;
   maxpoolBackward(N: number, C: number, H: number, W: number, OH: number, OW: number, k: number, s: number, p: number,
     dy: F32, argmax: Int32Array, dx: F32): void;
   sgdUpdate(n: number, w: F32, v: F32, g: F32, lr: number, momentum: number, decay: number, pytorchForm: boolean): void;

@@ -25,7 +25,7 @@ export const maxpool2d: MaxPool2dKernels = {
           }
           const o = (plane * OH + oh) * OW + ow;
           y[o] = best;
-          argmax[o] = at;
+          if (argmax) argmax[o] = at;
         }
       }
     }

@@ -26,8 +26,12 @@ export function webgpuMaxPool2d(dev: WebGpuDevice): MaxPool2dKernels<DeviceMemor
       chunks(g, (p0, pc) => {
         const out = { start: p0 * g.OH * g.OW, count: pc * g.OH * g.OW };
         runKernel(dev, {
-          key: 'maxpool-forward', params: params(g, pc * g.OH * g.OW),
-          operands: [{ name: 'x', array: x, start: p0 * g.H * g.W, count: pc * g.H * g.W }, { name: 'y', array: y, ...out, write: true }, { name: 'am', array: argmax, ...out, write: true }],
+          // argmax null (inference): the same shader without the index output.
+          key: argmax ? 'maxpool-forward' : 'maxpool-forward-values', params: params(g, pc * g.OH * g.OW),
+          operands: [
+            { name: 'x', array: x, start: p0 * g.H * g.W, count: pc * g.H * g.W }, { name: 'y', array: y, ...out, write: true },
+            ...(argmax ? [{ name: 'am', array: argmax, ...out, write: true }] : []),
+          ],
           main: `
   let i = ${linearId()};
   if (i >= p.n) { return; }
@@ -49,8 +53,8 @@ export function webgpuMaxPool2d(dev: WebGpuDevice): MaxPool2dKernels<DeviceMemor
       if (first || v > best || v != v) { best = v; at = h * i32(p.W) + w; first = false; }
     }
   }
-  y[p.o_y + i] = best;
-  am[p.o_am + i] = at;`,
+  y[p.o_y + i] = best;${argmax ? `
+  am[p.o_am + i] = at;` : ''}`,
           workgroupSize: [256, 1, 1], workgroups: grid(pc * g.OH * g.OW),
         });
       });
