@@ -57,6 +57,15 @@ inline void window_max3(const float* xp, int W, int h0, int w0, float& best, int
   at = h0 * W + w0 + offs[first];
 }
 
+// Output column ow of the output row whose window rows are [h0, h1), by the exact rule.
+inline void exact_window(const PoolGeom& g, const float* xp, int h0, int h1, int ow, float& best, int& at) {
+  const int w0 = std::max(0, ow * g.s - g.p), w1 = std::min(g.W, ow * g.s - g.p + g.k);
+  if (g.k == 3 && h1 - h0 == 3 && w1 - w0 == 3)
+    window_max3(xp, g.W, h0, w0, best, at);
+  else
+    window_max(xp, g.W, h0, h1, w0, w1, best, at);
+}
+
 // 3×3 windows at stride 2 (all of AlexNet's pools) for one output row whose
 // three input rows lie inside the plane: first each column's maximum and its
 // first maximal row (a contiguous, vectorised pass), then each window from
@@ -113,13 +122,9 @@ void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, floa
     int ow = 0;
     if (fast && h1 - h0 == 3 && row(xp + h0 * g.W, g.W, owFull, cm, cr, yp + oh * g.OW, ap + oh * g.OW, h0)) ow = owFull;
     for (; ow < g.OW; ow++) {
-      const int w0 = std::max(0, ow * g.s - g.p), w1 = std::min(g.W, ow * g.s - g.p + g.k);
       float best;
       int at;
-      if (g.k == 3 && h1 - h0 == 3 && w1 - w0 == 3)
-        window_max3(xp, g.W, h0, w0, best, at);
-      else
-        window_max(xp, g.W, h0, h1, w0, w1, best, at);
+      exact_window(g, xp, h0, h1, ow, best, at);
       yp[oh * g.OW + ow] = best;
       ap[oh * g.OW + ow] = at;
     }
@@ -144,13 +149,9 @@ void pool_plane_values(const PoolGeom& g, const float* xp, float* yp, PoolValues
   for (int oh = 0; oh < g.OH; oh++) {
     const int h0 = std::max(0, oh * g.s - g.p), h1 = std::min(g.H, oh * g.s - g.p + g.k);
     for (int ow = done && oh < ohFull ? owFull : 0; ow < g.OW; ow++) {
-      const int w0 = std::max(0, ow * g.s - g.p), w1 = std::min(g.W, ow * g.s - g.p + g.k);
       float best;
       int at;
-      if (g.k == 3 && h1 - h0 == 3 && w1 - w0 == 3)
-        window_max3(xp, g.W, h0, w0, best, at);
-      else
-        window_max(xp, g.W, h0, h1, w0, w1, best, at);
+      exact_window(g, xp, h0, h1, ow, best, at);
       yp[oh * g.OW + ow] = best;
     }
   }
