@@ -18,6 +18,11 @@ namespace anx {
 
 #define ANX_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
 
+// The first n of 16 lanes (none for n ≤ 0).
+ANX_AVX512 static inline __mmask16 first_lanes(int n) {
+  return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
+}
+
 ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow,
                                     int32_t* arow, int h0) {
   const float* x1 = x0 + W;
@@ -25,7 +30,7 @@ ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* c
   const __m512i row1 = _mm512_set1_epi32(W), row2 = _mm512_set1_epi32(2 * W), zero = _mm512_setzero_si512();
   __mmask16 nan = 0;
   for (int w = 0; w < W; w += 16) {
-    const __mmask16 live = W - w >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (W - w)) - 1);
+    const __mmask16 live = first_lanes(W - w);
     const __m512 a = _mm512_maskz_loadu_ps(live, x0 + w), b = _mm512_maskz_loadu_ps(live, x1 + w),
                  c = _mm512_maskz_loadu_ps(live, x2 + w);
     nan |= _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(c, c, _CMP_UNORD_Q);
@@ -40,7 +45,7 @@ ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* c
   const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
   const __m512i big = _mm512_set1_epi32(INT32_MAX), one = _mm512_set1_epi32(1), two = _mm512_set1_epi32(2);
   for (int ow0 = 0; ow0 < owFull; ow0 += 16) {
-    const __mmask16 live = owFull - ow0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (owFull - ow0)) - 1);
+    const __mmask16 live = first_lanes(owFull - ow0);
     const float* m0 = cm + 2 * ow0;
     const int32_t* r0 = cr + 2 * ow0;
     // Columns 2ow, 2ow+1 from [m0, m0+32); 2ow+2 from [m0+2, m0+34). cm has room past W (pool_row.h).
@@ -68,15 +73,6 @@ ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* c
   return true;
 }
 
-// Values only. Each row's window maxima first (leftmost maximum wins), then
-// the maximum of three such rows (topmost wins): that is the first maximum
-// in row-major order, so ties of ±0 keep the same sign as the argmax path.
-// _mm512_max_ps(a, b) returns b on equality, so the earlier value goes
-// second. Everything stays in registers: a column pass through memory, as in
-// pool_row_3s2_avx512, stalls on loads that straddle two just-stored vectors
-// (measured: pool1 at batch 128, 10.5 ms that way against 5.3 ms this way).
-// Output columns go 16 at a time down the whole plane, carrying the shared
-// input row (row 2·oh + 2 is row 2·(oh + 1)) from one output row to the next.
 // Window maxima of 16 output columns within one input row p (p at the first
 // window's left column): columns 2ow, 2ow+1, 2ow+2 from three vectors.
 ANX_AVX512 static inline __m512 row_max3(const float* p, __mmask16 m0, __mmask16 m1, __mmask16 m2, __mmask16& nan) {
@@ -89,10 +85,15 @@ ANX_AVX512 static inline __m512 row_max3(const float* p, __mmask16 m0, __mmask16
   return _mm512_max_ps(C, _mm512_max_ps(B, A));
 }
 
-ANX_AVX512 static inline __mmask16 first_lanes(int n) {
-  return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
-}
-
+// Values only. Each row's window maxima first (leftmost maximum wins), then
+// the maximum of three such rows (topmost wins): that is the first maximum
+// in row-major order, so ties of ±0 keep the same sign as the argmax path.
+// _mm512_max_ps(a, b) returns b on equality, so the earlier value goes
+// second. Everything stays in registers: a column pass through memory, as in
+// pool_row_3s2_avx512, stalls on loads that straddle two just-stored vectors
+// (measured: pool1 at batch 128, 10.5 ms that way against 5.3 ms this way).
+// Output columns go 16 at a time down the whole plane, carrying the shared
+// input row (row 2·oh + 2 is row 2·(oh + 1)) from one output row to the next.
 ANX_AVX512 bool pool_values_3s2_avx512(const float* xp, int W, int ohFull, int owFull, float* yp, int OW) {
   __mmask16 nan = 0;
   for (int ow0 = 0; ow0 < owFull; ow0 += 16) {
