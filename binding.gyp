@@ -12,6 +12,7 @@
         "native/src/ukernel_avx2.cpp",
         "native/src/ukernel_avx512.cpp",
         "native/src/conv.cpp",
+        "native/src/conv_direct.cpp",
         "native/src/winograd.cpp",
         "native/src/winograd5.cpp",
         "native/src/linear.cpp",

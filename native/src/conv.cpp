@@ -5,7 +5,9 @@
 #include <cstring>
 #include <vector>
 
+#include "conv_direct.h"
 #include "gemm.h"
+#include "padded_input.h"
 #include "simd.h"
 #include "threadpool.h"
 #include "winograd.h"
@@ -44,55 +46,60 @@ inline int output_runs(const ConvGeom& g, int OHW, int n0, int lines, Run* runs)
   return nruns;
 }
 
-// Convolutions read their input through a padded copy, made once per call:
-// per (image, channel), Hp = (OH − 1)·sh + KH rows (the zero rows above and
-// below the image in place), each split by column phase into sw rows of J
-// values, xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw covering
-// the padded width the windows reach. Tap (kh, kw = sw·q + ph) of output
-// (oh, ow) then reads row oh·sh + kh, phase ph, column ow + q: every run of an
-// output row is a plain contiguous copy, with no edge checks and no strided
-// reads (stride 1 is the case sw = 1: a zero-padded copy). The copy costs one
-// pass over the input; the checks and short scalar copies it replaces cost a
-// large share of a small batch's convolution (~19% of batch-1 conv4).
-struct PaddedInput {
-  int P, J, RW, Hp;
-  int64_t plane;  // floats per (image, channel)
-  explicit PaddedInput(const ConvGeom& g)
-      : P(g.sw), J(((g.OW - 1) * g.sw + g.KW + g.sw - 1) / g.sw), RW(P * J), Hp((g.OH - 1) * g.sh + g.KH),
-        plane((int64_t)Hp * RW) {}
-  // Floats of the copy, plus the slack that whole-vector copies may read past a run's end.
-  size_t floats(const ConvGeom& g) const { return (size_t)g.N * g.C * plane + RUN_SLACK; }
-  static constexpr int RUN_SLACK = 16;
-};
+// One row of scratch per thread, for pad_row's strided layers.
+float* thread_row(int floats) {
+  thread_local std::vector<float> row;
+  if ((int)row.size() < floats) row.resize(floats);
+  return row.data();
+}
+
+}  // namespace
+
+// Convolutions read their input through the padded copy of padded_input.h,
+// made once per call: the edge checks and short scalar copies it replaces cost
+// a large share of a small batch's convolution (~19% of batch-1 conv4).
+// dst[ph·J + j] = src[P·j + ph]: a padded row split into its P column phases.
+// Constant strides for AlexNet's 2 and 4, so the compiler vectorises them with
+// permutes (the scalar strided loop was 14% of conv1's direct kernel). Compiled per ISA.
+ANX_CLONES static void split_phases(const float* src, int P, int J, float* dst) {
+  if (P == 4) {
+    for (int j = 0; j < J; j++)
+      for (int ph = 0; ph < 4; ph++) dst[ph * J + j] = src[4 * j + ph];
+  } else if (P == 2) {
+    for (int j = 0; j < J; j++)
+      for (int ph = 0; ph < 2; ph++) dst[ph * J + j] = src[2 * j + ph];
+  } else {
+    for (int ph = 0; ph < P; ph++)
+      for (int j = 0; j < J; j++) dst[ph * J + j] = src[P * j + ph];
+  }
+}
+
+void pad_row(const ConvGeom& g, const PaddedInput& p, const float* src, int r, float* dst) {
+  const int ih = r - g.pt;
+  if (ih < 0 || ih >= g.H) {
+    std::memset(dst, 0, sizeof(float) * p.RW);
+    return;
+  }
+  src += (int64_t)ih * g.W;
+  // The row with its zero padding, padded column i = source column i − pl.
+  const int c0 = std::min(p.RW, std::max(0, g.pl)), c1 = std::max(c0, std::min(p.RW, g.W + g.pl));
+  float* row = p.P == 1 ? dst : thread_row(p.RW);
+  std::memset(row, 0, sizeof(float) * c0);
+  std::memcpy(row + c0, src + c0 - g.pl, sizeof(float) * (c1 - c0));
+  std::memset(row + c1, 0, sizeof(float) * (p.RW - c1));
+  if (p.P > 1) split_phases(row, p.P, p.J, dst);
+}
 
 void pad_input(const ConvGeom& g, const float* x, float* xp) {
   const PaddedInput p(g);
   std::memset(xp + (size_t)g.N * g.C * p.plane, 0, sizeof(float) * PaddedInput::RUN_SLACK);
   ThreadPool::instance().parallel_blocks((int64_t)g.N * g.C * p.Hp, [&](int64_t r0, int64_t r1, int) {
-    for (int64_t r = r0; r < r1; r++) {
-      const int64_t nc = r / p.Hp;
-      const int ih = (int)(r % p.Hp) - g.pt;
-      float* dst = xp + r * p.RW;
-      if (ih < 0 || ih >= g.H) {
-        std::memset(dst, 0, sizeof(float) * p.RW);
-        continue;
-      }
-      const float* src = x + (nc * g.H + ih) * g.W;
-      for (int ph = 0; ph < p.P; ph++) {
-        // Columns j whose source P·j + ph − pl lies in [0, W): [j0, j1); zeros around them.
-        const int j0 = std::min(p.J, std::max(0, (g.pl - ph + p.P - 1) / p.P));
-        const int j1 = std::max(j0, std::min(p.J, (g.W - 1 + g.pl - ph) / p.P + 1));
-        float* d = dst + ph * p.J;
-        const float* s = src + ph - g.pl;
-        for (int j = 0; j < j0; j++) d[j] = 0.f;
-        if (p.P == 1) std::memcpy(d + j0, s + j0, sizeof(float) * (j1 - j0));
-        else
-          for (int j = j0; j < j1; j++) d[j] = s[p.P * j];
-        for (int j = j1; j < p.J; j++) d[j] = 0.f;
-      }
-    }
+    for (int64_t r = r0; r < r1; r++)
+      pad_row(g, p, x + (r / p.Hp) * g.H * g.W, (int)(r % p.Hp), xp + r * p.RW);
   });
 }
+
+namespace {
 
 // Packs the implicit im2col panel B(k, n) of the forward GEMM from the padded
 // copy (xp offset to the group's first channel): k = (c, kh, kw) in the
@@ -231,6 +238,7 @@ int chunk_columns(int64_t total, int groups) {
 
 void conv_forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
   if (winograd_applies(g)) return conv_forward_winograd(g, x, w, b, y, relu);
+  if (direct_applies(g)) return conv_forward_direct(g, x, w, b, y, relu);
   const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
   const int64_t NT = (int64_t)g.N * OHW;
   // Output column n = (image, pixel) lands at image·O·OHW + pixel (rows: channels, stride OHW).

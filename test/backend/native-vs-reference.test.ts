@@ -63,6 +63,10 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['winograd 5x5, odd output sizes', [2, 16, 13, 11], [18, 16, 5, 5], { padding: 2 }],
   ['winograd 5x5, groups 2, asymmetric padding', [3, 32, 9, 12], [34, 16, 5, 5], { padding: [2, 1, 2, 0], groups: 2 }],
   ['winograd 5x5, many chunks', [6, 16, 27, 27], [20, 16, 5, 5], { padding: 2 }],
+  // Output rows 33–64 wide: the direct kernel on AVX-512 (conv_direct.cpp); 10 channels = a 6-strip and a ragged 4
+  ['direct, torchvision conv1 geometry, row blocks', [2, 3, 224, 224], [10, 3, 11, 11], { stride: 4, padding: 2 }],
+  ['direct, 64 wide (no masked lanes), overhang', [1, 3, 17, 263], [6, 3, 11, 11], { stride: 4, outputRule: 'overhang' }],
+  ['direct, 3 vectors, groups 2, stride 1', [2, 4, 9, 36], [14, 2, 3, 3], { padding: 1, groups: 2 }],
 ];
 
 if (addon) {
@@ -235,8 +239,10 @@ if (addon) {
         // Batch 1: output channels split across threads; the fully connected layer by rows.
         const y1 = conv2d(rand([1, 64, 13, 13]), rand([96, 64, 3, 3], 0.2), rand([96]), { padding: 1 }, { relu: true });
         const f1 = linear(rand([1, 1000]), rand([203, 1000]), rand([203]));
+        // 55-wide rows: the direct kernel, in row blocks split across the threads.
+        const yd = conv2d(rand([2, 3, 224, 224]), rand([10, 3, 11, 11], 0.2), rand([10]), { stride: 4, padding: 2 }, { relu: true });
         const p = maxPool2d(rand([4, 8, 27, 27]), { kernel: 3, stride: 2 });
-        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, y1.data, f1.data, p.y.data, p.argmax];
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, y1.data, f1.data, yd.data, p.y.data, p.argmax];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();
