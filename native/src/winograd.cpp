@@ -76,45 +76,39 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int n
 }
 
 // y = Aᵀ m A (+ bias, ReLU) for each tile, cropped to the output;
-// Aᵀ = [[1,1,1,0], [0,1,−1,−1]]. Tile row by tile row, as above.
+// Aᵀ = [[1,1,1,0], [0,1,−1,−1]]. As in winograd5.cpp: the chunk's tiles are
+// contiguous in every plane, so the arithmetic runs over blocks of up to 64
+// of them (it vectorises), and only the stores walk (image, th, tw). The
+// per-tile scalar loop it replaces, with ReLU as a branch, took 44 of a
+// batch-128 conv3's 91 ms on random weights (10 ms on all-positive data).
 ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                                  const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
+  constexpr int BLK = 64;
+  float R[2][4][BLK], Y[4][BLK];
   for (int o = 0; o < Og; o++) {
     const int oc = gr * Og + o;
     const float bias = b ? b[oc] : 0.f;
     const float* mo = M + (size_t)o * nt;
-    for (int t = t0; t < t0 + nt;) {
-      const int img = t / (TH * TW), th = (t / TW) % TH, tw0 = t % TW;
-      const int tw1 = std::min(TW, tw0 + (t0 + nt - t));
-      const int q0 = t - t0 - tw0;
-      float* yo = y + ((int64_t)img * g.O + oc) * g.OH * g.OW;
-      float* y0 = yo + (2 * th) * g.OW;
-      float* y1 = 2 * th + 1 < g.OH ? y0 + g.OW : nullptr;  // the last tile row may hang over
-      const float* m = mo + q0;
-      for (int tw = tw0; tw < tw1; tw++) {
-        // Aᵀ m: two rows from the sixteen planes, each read once.
-        float r0[4], r1[4];
-        for (int j = 0; j < 4; j++) {
-          const float m0 = m[(0 + j) * plane + tw], m1 = m[(4 + j) * plane + tw];
-          const float m2 = m[(8 + j) * plane + tw], m3 = m[(12 + j) * plane + tw];
-          r0[j] = m0 + m1 + m2;
-          r1[j] = m1 - m2 - m3;
-        }
-        const int ow = 2 * tw;
-        const bool two = ow + 1 < g.OW;
-        float v = r0[0] + r0[1] + r0[2] + bias;
-        y0[ow] = (relu && !(v > 0.f)) ? 0.f : v;
-        v = r0[1] - r0[2] - r0[3] + bias;
-        if (two) y0[ow + 1] = (relu && !(v > 0.f)) ? 0.f : v;
-        if (y1) {
-          v = r1[0] + r1[1] + r1[2] + bias;
-          y1[ow] = (relu && !(v > 0.f)) ? 0.f : v;
-          v = r1[1] - r1[2] - r1[3] + bias;
-          if (two) y1[ow + 1] = (relu && !(v > 0.f)) ? 0.f : v;
+    for (int qa = 0; qa < nt; qa += BLK) {
+      const int n = std::min(BLK, nt - qa);
+      // Aᵀ m: two rows of four per tile, from the sixteen planes.
+      for (int j = 0; j < 4; j++) {
+        const float* p0 = mo + (size_t)(0 + j) * plane + qa;
+        const float* p1 = mo + (size_t)(4 + j) * plane + qa;
+        const float* p2 = mo + (size_t)(8 + j) * plane + qa;
+        const float* p3 = mo + (size_t)(12 + j) * plane + qa;
+        for (int k = 0; k < n; k++) {
+          R[0][j][k] = p0[k] + p1[k] + p2[k];
+          R[1][j][k] = p1[k] - p2[k] - p3[k];
         }
       }
-      t += tw1 - tw0;
+      for (int h = 0; h < 2; h++)
+        for (int k = 0; k < n; k++) {
+          Y[2 * h][k] = relu_if(relu, R[h][0][k] + R[h][1][k] + R[h][2][k] + bias);
+          Y[2 * h + 1][k] = relu_if(relu, R[h][1][k] - R[h][2][k] - R[h][3][k] + bias);
+        }
+      store_tiles(g, oc, t0 + qa, n, TH, TW, Y, y);
     }
   }
 }

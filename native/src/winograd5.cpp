@@ -139,26 +139,10 @@ ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int gr, int t
         for (int k = 0; k < n; k++) {
           const float a = R[h][0][k] + R[h][1][k] + R[h][2][k] + R[h][3][k] + R[h][4][k] + bias;
           const float c = R[h][1][k] - R[h][2][k] + 2.f * R[h][3][k] - 2.f * R[h][4][k] + R[h][5][k] + bias;
-          Y[2 * h][k] = (relu && !(a > 0.f)) ? 0.f : a;
-          Y[2 * h + 1][k] = (relu && !(c > 0.f)) ? 0.f : c;
+          Y[2 * h][k] = relu_if(relu, a);
+          Y[2 * h + 1][k] = relu_if(relu, c);
         }
-      const int t = t0 + qa;
-      int img = t / (TH * TW), th = (t / TW) % TH, tw = t % TW;
-      for (int k = 0; k < n; k++) {
-        float* y0 = y + ((int64_t)img * g.O + oc) * g.OH * g.OW + (2 * th) * g.OW;
-        const int ow = 2 * tw;
-        const bool two = ow + 1 < g.OW;
-        y0[ow] = Y[0][k];
-        if (two) y0[ow + 1] = Y[1][k];
-        if (2 * th + 1 < g.OH) {  // the last tile row may hang over
-          y0[g.OW + ow] = Y[2][k];
-          if (two) y0[g.OW + ow + 1] = Y[3][k];
-        }
-        if (++tw == TW) {
-          tw = 0;
-          if (++th == TH) th = 0, img++;
-        }
-      }
+      store_tiles(g, oc, t0 + qa, n, TH, TW, Y, y);
     }
   }
 }

@@ -86,4 +86,33 @@ __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g
   }
 }
 
+// ReLU as a select the compiler vectorises (a max): NaN and −0 give +0, as
+// the scalar kernels' `!(v > 0)` test does. A branch here mispredicted on
+// every other output of a trained layer (half its outputs are negative).
+inline float relu_if(bool relu, float v) { return relu ? (v > 0.f ? v : 0.f) : v; }
+
+// Stores Y[0..4)[k] — each tile's 2×2 outputs, (row 0: ow, ow + 1; row 1:
+// ow, ow + 1) — for the chunk's tiles t..t + n of output channel oc, cropped
+// to the output (the last tile row and column may hang over).
+template <int BLK>
+__attribute__((always_inline)) inline void store_tiles(const ConvGeom& g, int oc, int t, int n, int TH, int TW,
+                                                       const float (&Y)[4][BLK], float* y) {
+  int img = t / (TH * TW), th = (t / TW) % TH, tw = t % TW;
+  for (int k = 0; k < n; k++) {
+    float* y0 = y + ((int64_t)img * g.O + oc) * g.OH * g.OW + (2 * th) * g.OW;
+    const int ow = 2 * tw;
+    const bool two = ow + 1 < g.OW;
+    y0[ow] = Y[0][k];
+    if (two) y0[ow + 1] = Y[1][k];
+    if (2 * th + 1 < g.OH) {
+      y0[g.OW + ow] = Y[2][k];
+      if (two) y0[g.OW + ow + 1] = Y[3][k];
+    }
+    if (++tw == TW) {
+      tw = 0;
+      if (++th == TH) th = 0, img++;
+    }
+  }
+}
+
 }  // namespace anx
