@@ -16,6 +16,7 @@
         "native/src/winograd.cpp",
         "native/src/winograd5.cpp",
         "native/src/linear.cpp",
+        "native/src/linear_stream.cpp",
         "native/src/lrn.cpp",
         "native/src/pool.cpp",
         "native/src/pool_avx512.cpp",

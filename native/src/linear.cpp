@@ -2,6 +2,7 @@
 
 #include "elementwise.h"
 #include "gemm.h"
+#include "linear_stream.h"
 #include "simd.h"
 
 #include <algorithm>
@@ -68,6 +69,7 @@ void linear_forward(int N, int I, int O, const float* x, const float* w, const f
     });
     return;
   }
+  if (linear_forward_stream(N, I, O, x, w, b, y, relu)) return;
   // y[N, O] = x[N, I] · Wᵀ: A = rows of x, B = rows of W as columns (each W
   // row packed once, eight at a time by the transposing kernel), so y needs
   // no transpose and no output tile is padded (N is a multiple of MR at the

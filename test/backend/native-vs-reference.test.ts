@@ -95,7 +95,8 @@ if (addon) {
           addon.setWinogradMinTiles(minTiles);
         });
       }
-      for (const [n, i, o] of [[1, 9216, 4096], [5, 300, 77], [3, 49, 1]]) {
+      // 17–64 rows: the weight-streaming kernel on AVX-512 (linear_stream.cpp), ragged tiles of 12, 8 and 6 rows
+      for (const [n, i, o] of [[1, 9216, 4096], [5, 300, 77], [3, 49, 1], [32, 300, 77], [20, 1000, 50], [40, 70, 13], [64, 129, 30]]) {
         it(`linear ${n}x${i} -> ${o} [${isa}]`, () => {
           addon.setIsa(isa);
           const x = rand([n, i]), w = rand([o, i], 0.05), b = rand([o]);
@@ -239,10 +240,12 @@ if (addon) {
         // Batch 1: output channels split across threads; the fully connected layer by rows.
         const y1 = conv2d(rand([1, 64, 13, 13]), rand([96, 64, 3, 3], 0.2), rand([96]), { padding: 1 }, { relu: true });
         const f1 = linear(rand([1, 1000]), rand([203, 1000]), rand([203]));
+        // Batch 32: the weight-streaming kernel, rows split across the threads.
+        const f32 = linear(rand([32, 700]), rand([77, 700]), rand([77]), { relu: true });
         // 55-wide rows: the direct kernel, in row blocks split across the threads.
         const yd = conv2d(rand([2, 3, 224, 224]), rand([10, 3, 11, 11], 0.2), rand([10]), { stride: 4, padding: 2 }, { relu: true });
         const p = maxPool2d(rand([4, 8, 27, 27]), { kernel: 3, stride: 2 });
-        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, y1.data, f1.data, yd.data, p.y.data, p.argmax];
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, y1.data, f1.data, f32.data, yd.data, p.y.data, p.argmax];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();
