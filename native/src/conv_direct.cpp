@@ -14,11 +14,14 @@
 //   Any stride: conv1. Each job pads only the input rows its block of output
 //   rows reads into its thread's scratch, so the copy stays in L2 (a whole
 //   batch-128 copy is 80 MB written to memory and read back).
-// - flat (stride 1): outputs at the padded width RW: extended pixel
-//   n = oh·RW + ow reads tap (c, kh, kw) at c·plane + kh·RW + kw + n, linear
-//   in n, so a tile spans rows; the ow ≥ OW lanes are computed and dropped
-//   (13 of 15 useful for a 3×3 layer at 13×13). Tiles go to a stack buffer
-//   and from there row by row into y.
+// - flat (stride 1): outputs at the width of a padded copy whose rows share
+//   their padding (FlatInput: Z = max(pl, pr) zero columns, then the row, so
+//   a window running off a row's right end reads the next row's zeros):
+//   extended pixel n = oh·RW + ow reads tap (c, kh, kw) at
+//   c·plane + kh·RW + kw + (Z − pl) + n, linear in n, so a tile spans rows;
+//   the ow ≥ OW lanes are computed and dropped (13 of 14 useful for a 3×3
+//   layer at 13×13, where padding both sides left 13 of 15). Tiles go to a
+//   stack buffer and from there row by row into y.
 //
 // Every output is one FMA chain over k in order, then + bias, then ReLU,
 // whichever thread computes it: the same bits for any thread count.
@@ -48,11 +51,26 @@ constexpr int LANES = 64;  // outputs per register tile (4 vectors)
 // Rows tiling: an output row fills 3–4 vectors (at least 69% of the lanes).
 bool rows_fit(const ConvGeom& g) { return g.OW >= 33 && g.OW <= 64; }
 
-// Flat tiling: stride 1, at least 3/4 of the padded width is output, and the
-// last taps read at most KW − 1 ≤ RUN_SLACK floats past the last plane.
+// The flat tiling's input copy: per (image, channel) Hp = OH + KH − 1 rows of
+// RW = Z + W floats, Z = max(pl, pr) zeros then the row (pr: the right
+// padding the last window reaches, overhang included), zero rows above and
+// below the image; then SLACK zeros.
+struct FlatInput {
+  int Z, RW, Hp;
+  int64_t plane;
+  explicit FlatInput(const ConvGeom& g)
+      : Z(std::max(g.pl, std::max(0, g.OW - 1 + g.KW - g.W - g.pl))), RW(Z + g.W), Hp(g.OH + g.KH - 1),
+        plane((int64_t)Hp * RW) {}
+  // The last window of the last plane reads at most KW − 1 floats past it.
+  static constexpr int SLACK = 16;
+};
+
+// Flat tiling: stride 1, a row of the copy holds a whole output row (not so
+// where both side pads exceed KW − 1) of which it is at least 3/4, and the
+// slack covers the last window.
 bool flat_fits(const ConvGeom& g) {
-  const PaddedInput p(g);
-  return g.sh == 1 && g.sw == 1 && g.KW - 1 <= PaddedInput::RUN_SLACK && 4 * g.OW >= 3 * p.RW;
+  const int RW = FlatInput(g).RW;
+  return g.sh == 1 && g.sw == 1 && g.KW - 1 <= FlatInput::SLACK && RW >= g.OW && 4 * g.OW >= 3 * RW;
 }
 
 // Output rows per job in the rows tiling: at least four jobs a thread, whole images when the batch allows.
@@ -166,10 +184,26 @@ void forward_rows(const ConvGeom& g, const float* x, const float* w, const float
 void forward_flat(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
   const int Cg = g.C / g.groups, Og = g.O / g.groups, K = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
   const int strips = (Og + MR - 1) / MR;
-  const PaddedInput p(g);
-  float* xp = thread_scratch(0, SLOT_OP_D, p.floats(g));
-  pad_input(g, x, xp);
-  const std::vector<int32_t> off = tap_offsets(g, p, p.plane);
+  const FlatInput p(g);
+  float* xp = thread_scratch(0, SLOT_OP_D, (size_t)g.N * g.C * p.plane + FlatInput::SLACK);
+  std::memset(xp + (size_t)g.N * g.C * p.plane, 0, sizeof(float) * FlatInput::SLACK);
+  ThreadPool::instance().parallel_blocks((int64_t)g.N * g.C * p.Hp, [&](int64_t r0, int64_t r1, int) {
+    for (int64_t r = r0; r < r1; r++) {
+      const int ih = (int)(r % p.Hp) - g.pt;
+      float* d = xp + r * p.RW;
+      if (ih < 0 || ih >= g.H) {
+        std::memset(d, 0, sizeof(float) * p.RW);
+        continue;
+      }
+      std::memset(d, 0, sizeof(float) * p.Z);
+      std::memcpy(d + p.Z, x + ((r / p.Hp) * g.H + ih) * g.W, sizeof(float) * g.W);
+    }
+  });
+  std::vector<int32_t> off(K);  // tap (c, kh, kw) relative to the tile's first output
+  for (int k = 0; k < K; k++) {
+    const int c = k / (g.KH * g.KW), kh = (k / g.KW) % g.KH, kw = k % g.KW;
+    off[k] = (int32_t)(c * p.plane + (int64_t)kh * p.RW + kw + p.Z - g.pl);
+  }
   const int ext = g.OH * p.RW;  // extended outputs per image
   const int vecs = (ext + 15) / 16, tiles = (vecs + 3) / 4, short3 = std::min(tiles, 4 * tiles - vecs);
   // Jobs: (image, group, chunk of strips), at least four a thread. Strip

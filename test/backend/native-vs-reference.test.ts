@@ -67,6 +67,8 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['direct, torchvision conv1 geometry, row blocks', [2, 3, 224, 224], [10, 3, 11, 11], { stride: 4, padding: 2 }],
   ['direct, 64 wide (no masked lanes), overhang', [1, 3, 17, 263], [6, 3, 11, 11], { stride: 4, outputRule: 'overhang' }],
   ['direct, 3 vectors, groups 2, stride 1', [2, 4, 9, 36], [14, 2, 3, 3], { padding: 1, groups: 2 }],
+  // Flat tiling with more padding right than left: rows of the copy lead with max(left, right) zeros
+  ['direct flat, right padding only', [2, 5, 9, 12], [7, 5, 3, 3], { padding: [1, 1, 0, 2] }],
 ];
 
 if (addon) {
