@@ -4,8 +4,9 @@
 // 363, 64 or 96 outputs) packing cost about a third of the layer, and for a
 // batch-1 3×3 layer the packing and the 48-wide strips over 169 pixels left
 // it at under half the peak. Here the B operand of the micro-kernel is read
-// straight from the padded, phase-split input (padded_input.h): 16
-// consecutive outputs at tap (c, kh, kw) are one contiguous load. A register
+// straight from a zero-padded copy of the input (for strided layers split by
+// column phase, padded_input.h): 16 consecutive outputs at tap (c, kh, kw)
+// are one contiguous load. A register
 // tile is 6 output channels × up to 64 outputs (4 vectors): per k step 4
 // loads, 6 broadcast weights and 24 FMAs.
 //
