@@ -4,15 +4,13 @@
 // intra-op threads as our kernels use and every graph optimisation on. The
 // ops it ran (after its fusions) are read from one profiled run, so the
 // table can say which optimisations took effect. Prints one JSON object.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildAlexNet, initAlexNet } from '../src/models/alexnet.js';
 import { getPreset } from '../src/models/presets.js';
 import { encodeOnnx } from '../src/export/onnx.js';
 import { Rng } from '../src/tensor/random.js';
 import { arg, inferReps, median, timeRunsAsync } from './timing.js';
+import { profileOrt } from './ort-profile.js';
 
 const preset = getPreset(arg('preset', 'paper'));
 const reps = Number(arg('reps', '3'));
@@ -31,18 +29,8 @@ const S = preset.inputSize;
 const input = (b: number) => new ort.Tensor('float32', rng.fillNormal(new Float32Array(b * 3 * S * S)), [b, 3, S, S]);
 
 // The node ops ONNX Runtime executes after its graph rewrites, from its profiler.
-const dir = mkdtempSync(join(tmpdir(), 'alexnet-ort-'));
-const profiled = await ort.InferenceSession.create(bytes, { ...options, enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
-await profiled.run({ [profiled.inputNames[0]]: input(1) });
-profiled.endProfiling();
-await profiled.release();
 const ops = new Map<string, number>();
-for (const f of readdirSync(dir)) {
-  for (const e of JSON.parse(readFileSync(join(dir, f), 'utf8')) as { cat?: string; name?: string; args?: { op_name?: string } }[]) {
-    if (e.cat === 'Node' && e.args?.op_name && e.name?.endsWith('_kernel_time')) ops.set(e.args.op_name, (ops.get(e.args.op_name) ?? 0) + 1);
-  }
-}
-rmSync(dir, { recursive: true, force: true });
+for (const n of (await profileOrt(bytes, options, input(1), 1))[0] ?? []) ops.set(n.op, (ops.get(n.op) ?? 0) + 1);
 
 const session = await ort.InferenceSession.create(bytes, options);
 const infer: Record<string, { img_s: number; seconds: number[] }> = {};
