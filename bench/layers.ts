@@ -53,7 +53,8 @@ for (let r = 0; r < reps + WARMUP; r++) {
 const options: ort.InferenceSession.SessionOptions = {
   executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
 };
-const runs = (await profileOrt(Buffer.concat(encodeOnnx(model)), options, new ort.Tensor('float32', data, [batch, 3, S, S]), reps + WARMUP)).slice(WARMUP);
+const onnx = Buffer.concat(encodeOnnx(model));
+const runs = (await profileOrt(onnx, options, new ort.Tensor('float32', data, [batch, 3, S, S]), reps + WARMUP)).slice(WARMUP);
 const names = layers.map((l) => l.name);
 const owner = (node: string) => names.find((n) => node.split(/[^A-Za-z0-9]+/).includes(n)) ?? 'other';
 const ortPer = new Map<string, number[]>([...names, 'other'].map((n) => [n, []]));
@@ -66,7 +67,7 @@ for (const run of runs) {
 }
 
 // ONNX Runtime end to end (session.run on a session without profiling), as `npm run bench` times it.
-const session = await ort.InferenceSession.create(Buffer.concat(encodeOnnx(model)), options);
+const session = await ort.InferenceSession.create(onnx, options);
 const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', data, [batch, 3, S, S]) };
 const ortWall = (await timeRunsAsync(() => session.run(feeds), reps, WARMUP)).map((s) => s * 1000);
 await session.release();

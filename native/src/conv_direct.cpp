@@ -80,13 +80,16 @@ int rows_per_job(const ConvGeom& g, int threads) {
   return (int)std::max<int64_t>(1, std::min<int64_t>(g.OH, want));
 }
 
-// Tap (c, kh, kw) of the group's channels, relative to the tile's first output, for planes of `plane` floats.
-std::vector<int32_t> tap_offsets(const ConvGeom& g, const PaddedInput& p, int64_t plane) {
+// Tap (c, kh, kw) of the group's channels, relative to the tile's first
+// output: c·plane + kh·row + col(kw), for a copy of `plane` floats a channel
+// and `row` floats a row, column col(kw) within the row.
+template <typename Col>
+std::vector<int32_t> tap_offsets(const ConvGeom& g, int64_t plane, int row, Col col) {
   const int KK = g.KH * g.KW, K = g.C / g.groups * KK;
   std::vector<int32_t> off(K);
   for (int k = 0; k < K; k++) {
     const int c = k / KK, kh = (k % KK) / g.KW, kw = k % g.KW;
-    off[k] = (int32_t)(c * plane + (int64_t)kh * p.RW + (kw % p.P) * p.J + kw / p.P);
+    off[k] = (int32_t)(c * plane + (int64_t)kh * row + col(kw));
   }
   return off;
 }
@@ -158,7 +161,7 @@ void forward_rows(const ConvGeom& g, const float* x, const float* w, const float
   const int RB = rows_per_job(g, ThreadPool::instance().threads()), blocks = (g.OH + RB - 1) / RB;
   // A job's copy: per input channel, the (RB − 1)·sh + KH padded rows its output rows read.
   const int64_t plane = (int64_t)((RB - 1) * g.sh + g.KH) * p.RW;
-  const std::vector<int32_t> off = tap_offsets(g, p, plane);
+  const std::vector<int32_t> off = tap_offsets(g, plane, p.RW, [&](int kw) { return (kw % p.P) * p.J + kw / p.P; });
   ThreadPool::instance().parallel_for(g.N * blocks, [&](int job, int tid) {
     const int img = job / blocks, oh0 = (job % blocks) * RB, oh1 = std::min(g.OH, oh0 + RB);
     // The last vector's masked load reads nothing past a phase row's J values: no slack needed.
@@ -200,11 +203,7 @@ void forward_flat(const ConvGeom& g, const float* x, const float* w, const float
       std::memcpy(d + p.Z, x + ((r / p.Hp) * g.H + ih) * g.W, sizeof(float) * g.W);
     }
   });
-  std::vector<int32_t> off(K);  // tap (c, kh, kw) relative to the tile's first output
-  for (int k = 0; k < K; k++) {
-    const int c = k / (g.KH * g.KW), kh = (k / g.KW) % g.KH, kw = k % g.KW;
-    off[k] = (int32_t)(c * p.plane + (int64_t)kh * p.RW + kw + p.Z - g.pl);
-  }
+  const std::vector<int32_t> off = tap_offsets(g, p.plane, p.RW, [&](int kw) { return kw + p.Z - g.pl; });
   const int ext = g.OH * p.RW;  // extended outputs per image
   const int vecs = (ext + 15) / 16, tiles = (vecs + 3) / 4, short3 = std::min(tiles, 4 * tiles - vecs);
   // Jobs: (image, group, chunk of strips), at least four a thread. Strip

@@ -27,7 +27,7 @@ ANX_CLONES static void gemv_rows(int N, int I, int O, const float* x, const floa
     for (int l = 0; l < L; l++) s += acc[l];
     for (int i = iv; i < I; i++) s += wr[i] * xr[i];
     s += b ? b[o] : 0.f;
-    y[(int64_t)n * O + o] = (relu && !(s > 0.f)) ? 0.f : s;
+    y[(int64_t)n * O + o] = relu_if(relu, s);
   };
   int o = o0;
   for (; o + R <= o1; o += R) {

@@ -22,6 +22,7 @@
 #include <cstdint>
 
 #include "cpu.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "threadpool.h"
 
@@ -106,8 +107,7 @@ void forward(int N, int I, int O, const float* x, const float* w, const float* b
     for (int n = 0; n < N; n++) {
       float* yr = y + (int64_t)n * O;
       for (int o = o0; o < o1; o++) {
-        const float v = yt[(int64_t)o * NP + n];
-        yr[o] = relu ? (v > 0.f ? v : 0.f) : v;
+        yr[o] = relu_if(relu, yt[(int64_t)o * NP + n]);
       }
     }
   });

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "conv.h"
+#include "elementwise.h"
 
 namespace anx {
 
@@ -85,11 +86,6 @@ __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g
       }
   }
 }
-
-// ReLU as a select the compiler vectorises (a max): NaN and −0 give +0, as
-// the scalar kernels' `!(v > 0)` test does. A branch here mispredicted on
-// every other output of a trained layer (half its outputs are negative).
-inline float relu_if(bool relu, float v) { return relu ? (v > 0.f ? v : 0.f) : v; }
 
 // Stores Y[0..4)[k] — each tile's 2×2 outputs, (row 0: ow, ow + 1; row 1:
 // ow, ow + 1) — for the chunk's tiles t..t + n of output channel oc, cropped
