@@ -15,6 +15,7 @@
         "native/src/conv_direct.cpp",
         "native/src/winograd.cpp",
         "native/src/winograd5.cpp",
+        "native/src/winograd_grad.cpp",
         "native/src/linear.cpp",
         "native/src/linear_stream.cpp",
         "native/src/lrn.cpp",

@@ -11,6 +11,7 @@
 #include "simd.h"
 #include "threadpool.h"
 #include "winograd.h"
+#include "winograd_grad.h"
 
 namespace anx {
 
@@ -410,6 +411,8 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
   constexpr int KCHUNKS = 4;
   const int64_t K = (int64_t)g.N * OHW;
   const size_t wsize = (size_t)g.O * CKK;
+  if (winograd_applies(g)) conv_backward_weights_winograd(g, x, dy, dw);
+  else {
   float* partial = thread_scratch(0, SLOT_OP_A, wsize * (KCHUNKS - 1));
   ThreadPool::instance().parallel_for(KCHUNKS * g.groups, [&](int job, int tid) {
     const int gr = job / KCHUNKS, kch = job % KCHUNKS;
@@ -428,6 +431,7 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
       for (size_t i = i0; i < i1; i++) dw[i] += p[i];
     }
   });
+  }
   if (db) {
     ThreadPool::instance().parallel_for(g.O, [&](int o, int) {
       double acc = 0;

@@ -113,9 +113,15 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
   }
 }
 
-const WinogradTiles F2_R3{4, transform_weights, transform_input, transform_output};
+const double G3[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+const float AT3[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 }  // namespace
+
+const WinogradTiles& winograd_f2_r3() {
+  static const WinogradTiles f{4, 3, &G3[0][0], &AT3[0][0], transform_weights, transform_input, transform_output};
+  return f;
+}
 
 // Small batches (fewer than ~512 tiles: 11 images at 13×13) lose more to the
 // transforms and the small GEMMs than the multiplications save (measured: batch 1).
@@ -127,14 +133,14 @@ int64_t set_winograd_min_tiles(int64_t tiles) {
   return old;
 }
 
-static const WinogradTiles* tiles_for(const ConvGeom& g) {
+const WinogradTiles* winograd_tiles_for(const ConvGeom& g) {
   if (g.KH != g.KW || g.sh != 1 || g.sw != 1) return nullptr;
-  return g.KH == 3 ? &F2_R3 : g.KH == 5 ? &winograd_f2_r5() : nullptr;
+  return g.KH == 3 ? &winograd_f2_r3() : g.KH == 5 ? &winograd_f2_r5() : nullptr;
 }
 
 bool winograd_applies(const ConvGeom& g) {
   const int64_t tiles = (int64_t)g.N * ((g.OH + 1) / 2) * ((g.OW + 1) / 2);
-  return tiles_for(g) && g.C / g.groups >= 16 && g.O / g.groups >= 16 && tiles >= g_min_tiles;
+  return winograd_tiles_for(g) && g.C / g.groups >= 16 && g.O / g.groups >= 16 && tiles >= g_min_tiles;
 }
 
 // A chunk's tiles: V and M of a chunk (α²·(Cg + Og)·tiles floats) stay near
@@ -145,7 +151,7 @@ static int chunk_tiles(int planes, int Cg, int Og, int nr) {
 }
 
 void conv_forward_winograd(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
-  const WinogradTiles& F = *tiles_for(g);
+  const WinogradTiles& F = *winograd_tiles_for(g);
   const int XI = F.alpha * F.alpha, KK = g.KH * g.KW;
   const int Cg = g.C / g.groups, Og = g.O / g.groups;
   const int TH = (g.OH + 1) / 2, TW = (g.OW + 1) / 2, T = g.N * TH * TW;

@@ -31,14 +31,16 @@ inline void bt6(const float e[6], float s[6]) {
   s[5] = 4.f * e[1] - 5.f * e[3] + e[5];
 }
 
+const double G5[6][5] = {{0.25, 0, 0, 0, 0},
+                         {-1 / 6., -1 / 6., -1 / 6., -1 / 6., -1 / 6.},
+                         {-1 / 6., 1 / 6., -1 / 6., 1 / 6., -1 / 6.},
+                         {1 / 24., 1 / 12., 1 / 6., 1 / 3., 2 / 3.},
+                         {1 / 24., -1 / 12., 1 / 6., -1 / 3., 2 / 3.},
+                         {0, 0, 0, 0, 1}};
+const float AT5[2][6] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 1}};
+
 // U[ξ][o][c] = (G g Gᵀ)[ξ], computed in double and rounded once.
 void weights5(const float* w, int Og, int Cg, float* U) {
-  static const double G[6][5] = {{0.25, 0, 0, 0, 0},
-                                 {-1 / 6., -1 / 6., -1 / 6., -1 / 6., -1 / 6.},
-                                 {-1 / 6., 1 / 6., -1 / 6., 1 / 6., -1 / 6.},
-                                 {1 / 24., 1 / 12., 1 / 6., 1 / 3., 2 / 3.},
-                                 {1 / 24., -1 / 12., 1 / 6., -1 / 3., 2 / 3.},
-                                 {0, 0, 0, 0, 1}};
   const size_t plane = (size_t)Og * Cg;
   ThreadPool::instance().parallel_for(Og, [&](int o, int) {
     for (int c = 0; c < Cg; c++) {
@@ -47,13 +49,13 @@ void weights5(const float* w, int Og, int Cg, float* U) {
       for (int i = 0; i < 6; i++)
         for (int j = 0; j < 5; j++) {
           double acc = 0;
-          for (int l = 0; l < 5; l++) acc += G[i][l] * k[l * 5 + j];
+          for (int l = 0; l < 5; l++) acc += G5[i][l] * k[l * 5 + j];
           t[i][j] = acc;
         }
       for (int i = 0; i < 6; i++)
         for (int j = 0; j < 6; j++) {
           double acc = 0;
-          for (int l = 0; l < 5; l++) acc += t[i][l] * G[j][l];
+          for (int l = 0; l < 5; l++) acc += t[i][l] * G5[j][l];
           U[(i * 6 + j) * plane + (size_t)o * Cg + c] = (float)acc;
         }
     }
@@ -150,7 +152,7 @@ ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int gr, int t
 }  // namespace
 
 const WinogradTiles& winograd_f2_r5() {
-  static const WinogradTiles f{A6, weights5, input5, output5};
+  static const WinogradTiles f{A6, 5, &G5[0][0], &AT5[0][0], weights5, input5, output5};
   return f;
 }
 

@@ -26,6 +26,9 @@ struct VLayout {
 
 struct WinogradTiles {
   int alpha;  // input tile side: α = 2 + r − 1; α² transformed planes
+  int r;      // kernel side
+  const double* G;   // α × r, row-major: U = G g Gᵀ
+  const float* AT;   // 2 × α, row-major: y = Aᵀ m A
   // U[ξ][o][c] = (G g Gᵀ)[ξ] for each r×r kernel of the group (runs on the pool).
   void (*weights)(const float* w, int Og, int Cg, float* U);
   // V(ξ, c, t) = (Bᵀ d B)[ξ] for the chunk's tiles [t0, t0 + nt); rows: 3α·(2·TW + α − 2) floats of scratch.
@@ -35,7 +38,10 @@ struct WinogradTiles {
                  const float* b, bool relu, float* y);
 };
 
+const WinogradTiles& winograd_f2_r3();
 const WinogradTiles& winograd_f2_r5();
+// The transforms for a stride-1 square kernel of side 3 or 5; null for any other layer.
+const WinogradTiles* winograd_tiles_for(const ConvGeom& g);
 
 // The input transforms' common walk: per channel and tile row of the chunk,
 // the α input rows under it, zero-padded to RW = 2·TW + α − 2 columns, go to
@@ -104,6 +110,27 @@ __attribute__((always_inline)) inline void store_tiles(const ConvGeom& g, int oc
       y0[g.OW + ow] = Y[2][k];
       if (two) y0[g.OW + ow + 1] = Y[3][k];
     }
+    if (++tw == TW) {
+      tw = 0;
+      if (++th == TH) th = 0, img++;
+    }
+  }
+}
+
+// The inverse walk of store_tiles: Y[0..4)[k] = the 2×2 outputs of tiles
+// t..t + n of channel oc, zero where a tile hangs over the output's edge.
+template <int BLK>
+__attribute__((always_inline)) inline void load_tiles(const ConvGeom& g, int oc, int t, int n, int TH, int TW,
+                                                      const float* y, float (&Y)[4][BLK]) {
+  int img = t / (TH * TW), th = (t / TW) % TH, tw = t % TW;
+  for (int k = 0; k < n; k++) {
+    const float* y0 = y + ((int64_t)img * g.O + oc) * g.OH * g.OW + (2 * th) * g.OW;
+    const int ow = 2 * tw;
+    const bool two = ow + 1 < g.OW, down = 2 * th + 1 < g.OH;
+    Y[0][k] = y0[ow];
+    Y[1][k] = two ? y0[ow + 1] : 0.f;
+    Y[2][k] = down ? y0[g.OW + ow] : 0.f;
+    Y[3][k] = two && down ? y0[g.OW + ow + 1] : 0.f;
     if (++tw == TW) {
       tw = 0;
       if (++th == TH) th = 0, img++;

@@ -235,7 +235,7 @@ if (addon) {
         const y = conv2d(x, w, b, attrs, { relu: true });
         const g = conv2dBackward(x, w, dy, attrs);
         const l = linearBackward(rand([8, 512]), rand([300, 512]), rand([8, 300]));
-        // 784 tiles: the Winograd path at its default threshold.
+        // 784 tiles: the Winograd path at its default threshold (forward, input and weight gradients).
         const xw = rand([16, 32, 13, 13]), ww = rand([32, 32, 3, 3], 0.2);
         const yw = conv2d(xw, ww, null, { padding: 1 });
         const gw = conv2dBackward(xw, ww, rand([16, 32, 13, 13]), { padding: 1 });
@@ -247,7 +247,7 @@ if (addon) {
         // 55-wide rows: the direct kernel, in row blocks split across the threads.
         const yd = conv2d(rand([2, 3, 224, 224]), rand([10, 3, 11, 11], 0.2), rand([10]), { stride: 4, padding: 2 }, { relu: true });
         const p = maxPool2d(rand([4, 8, 27, 27]), { kernel: 3, stride: 2 });
-        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, y1.data, f1.data, f32.data, yd.data, p.y.data, p.argmax];
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, gw.dw.data, y1.data, f1.data, f32.data, yd.data, p.y.data, p.argmax];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();
