@@ -69,11 +69,13 @@ ANX_CLONES void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr,
   }
 }
 
-// Tiles per chunk: V and M of a chunk (α²·(Cg + Og)·tiles floats) about 6 MB,
-// whole vectors. Larger than the forward pass's chunks: here every chunk's
-// GEMMs read and write all of dU (α²·Og·Cg floats), so K = tiles should be long.
+// Tiles per chunk: V and M of a chunk (α²·(Cg + Og)·tiles floats) about 3 MB,
+// whole vectors, so the transforms' writes are still in L2 (2 MB a core on
+// the Xeon we measure on, shared L3 beyond) when the GEMMs read them. Chunks
+// of 448 tiles (16 MB) cost torchvision's conv2 ~30% more, though each
+// chunk's GEMMs also read and write all of dU (α²·Og·Cg floats).
 int grad_chunk(int XI, int Cg, int Og) {
-  const int64_t want = (int64_t)(16 * 1024 * 1024 / 4) / ((int64_t)XI * (Cg + Og));
+  const int64_t want = (int64_t)(3 * 1024 * 1024 / 4) / ((int64_t)XI * (Cg + Og));
   return (int)std::max<int64_t>(64, std::min<int64_t>(512, want / 16 * 16));
 }
 
@@ -89,6 +91,12 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
   // V in plain rows: one strip as wide as the chunk, one channel per K block,
   // so value (ξ, c, q) sits at (ξ·Cg + c)·ld + q.
   const VLayout L{Cg, (int)ld, 1, (int)ld};
+  // dU_ξ is Og × Cg or its transpose, whichever puts the dimension that wastes
+  // less of the micro-kernel's wide side (NR columns) in the columns: torchvision's
+  // conv2 has Cg = 64, which would fill two 48-wide strips to two thirds.
+  const int nr = blocking().nr;
+  const auto waste = [nr](int n) { return (double)((n + nr - 1) / nr * nr - n) / n; };
+  const bool c_rows = waste(Og) < waste(Cg);
   const size_t dusize = (size_t)XI * Og * Cg;
   float* dU = thread_scratch(0, SLOT_OP_A, dusize * SPLITS * g.groups);
   ThreadPool& pool = ThreadPool::instance();
@@ -108,8 +116,12 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
       Epilogue epi;
       epi.accumulate = t0 != ta;
       for (int xi = 0; xi < XI; xi++) {
-        const RowsPacker A(M + (size_t)xi * Og * ld, (ptrdiff_t)ld), B(V + (size_t)xi * L.plane(), (ptrdiff_t)ld);
-        gemm_st(Og, 0, Cg, nt, A, B, Output{part + (size_t)xi * Og * Cg, Cg, nullptr}, epi, tid);
+        const RowsPacker Mx(M + (size_t)xi * Og * ld, (ptrdiff_t)ld), Vx(V + (size_t)xi * L.plane(), (ptrdiff_t)ld);
+        float* out = part + (size_t)xi * Og * Cg;
+        if (c_rows)
+          gemm_st(Cg, 0, Og, nt, Vx, Mx, Output{out, Og, nullptr}, epi, tid);
+        else
+          gemm_st(Og, 0, Cg, nt, Mx, Vx, Output{out, Cg, nullptr}, epi, tid);
       }
     }
   });
@@ -121,7 +133,7 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
       for (int xi = 0; xi < XI; xi++) {
         double s = 0;
         for (int sp = 0; sp < SPLITS; sp++)
-          s += dU[(size_t)(gr * SPLITS + sp) * dusize + (size_t)xi * Og * Cg + (size_t)o * Cg + c];
+          s += dU[(size_t)(gr * SPLITS + sp) * dusize + (size_t)xi * Og * Cg + (c_rows ? (size_t)c * Og + o : (size_t)o * Cg + c)];
         u[xi] = s;
       }
       // t = Gᵀ u (r × α), then dg = t G (r × r).
