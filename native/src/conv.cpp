@@ -402,17 +402,17 @@ ANX_CLONES static float sum_plane(const float* p, int n) {
   return s;
 }
 
-void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+// dW as one implicit GEMM per group: dW_g[o, (c, kh, kw)] = Σ_k dy(o, k) ·
+// im2col(x)ᵀ(k, (c, kh, kw)), k = (image, oh, ow). The sum over k is cut into
+// a fixed number of chunks, each packing only its share of dy and of the
+// input (splitting dW's columns instead made every job pack all of dy). The
+// partial sums are added in a fixed order, so the result does not depend on
+// the thread count.
+static void backward_weights_gemm(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
-  // The sum over images and pixels (K) is cut into a fixed number of chunks,
-  // each packing only its share of dy and of the input (splitting dW's columns
-  // instead made every job pack all of dy). The partial sums are added in a
-  // fixed order, so the result does not depend on the thread count.
   constexpr int KCHUNKS = 4;
   const int64_t K = (int64_t)g.N * OHW;
   const size_t wsize = (size_t)g.O * CKK;
-  if (winograd_applies(g)) conv_backward_weights_winograd(g, x, dy, dw);
-  else {
   float* partial = thread_scratch(0, SLOT_OP_A, wsize * (KCHUNKS - 1));
   ThreadPool::instance().parallel_for(KCHUNKS * g.groups, [&](int job, int tid) {
     const int gr = job / KCHUNKS, kch = job % KCHUNKS;
@@ -431,7 +431,14 @@ void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, f
       for (size_t i = i0; i < i1; i++) dw[i] += p[i];
     }
   });
-  }
+}
+
+void conv_backward_weights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+  const int OHW = g.OH * g.OW;
+  if (winograd_applies(g))
+    conv_backward_weights_winograd(g, x, dy, dw);
+  else
+    backward_weights_gemm(g, x, dy, dw);
   if (db) {
     ThreadPool::instance().parallel_for(g.O, [&](int o, int) {
       double acc = 0;

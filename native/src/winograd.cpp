@@ -13,27 +13,10 @@ namespace anx {
 
 namespace {
 
-// U[ξ][o][c] = (G g Gᵀ)[ξ] for each 3×3 kernel g of the group;
-// G = [[1,0,0], [½,½,½], [½,−½,½], [0,0,1]].
-void transform_weights(const float* w, int Og, int Cg, float* U) {
-  const size_t plane = (size_t)Og * Cg;
-  ThreadPool::instance().parallel_for(Og, [&](int o, int) {
-    for (int c = 0; c < Cg; c++) {
-      const float* k = w + ((size_t)o * Cg + c) * 9;
-      float t[4][3];
-      for (int j = 0; j < 3; j++) {
-        t[0][j] = k[j];
-        t[1][j] = 0.5f * (k[j] + k[3 + j] + k[6 + j]);
-        t[2][j] = 0.5f * (k[j] - k[3 + j] + k[6 + j]);
-        t[3][j] = k[6 + j];
-      }
-      for (int i = 0; i < 4; i++) {
-        const float u[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2]};
-        for (int j = 0; j < 4; j++) U[(i * 4 + j) * plane + (size_t)o * Cg + c] = u[j];
-      }
-    }
-  });
-}
+const double G3[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+const float AT3[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+void transform_weights(const float* w, int Og, int Cg, float* U) { weights_by_G(G3, w, Og, Cg, U); }
 
 // V(ξ, c, t) = (Bᵀ d B)[ξ] for the 4×4 input tile d of tile t (zeros outside the image);
 // Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]]. Tiles are numbered
@@ -112,9 +95,6 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
     }
   }
 }
-
-const double G3[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
-const float AT3[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 }  // namespace
 

@@ -39,28 +39,7 @@ const double G5[6][5] = {{0.25, 0, 0, 0, 0},
                          {0, 0, 0, 0, 1}};
 const float AT5[2][6] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 1}};
 
-// U[ξ][o][c] = (G g Gᵀ)[ξ], computed in double and rounded once.
-void weights5(const float* w, int Og, int Cg, float* U) {
-  const size_t plane = (size_t)Og * Cg;
-  ThreadPool::instance().parallel_for(Og, [&](int o, int) {
-    for (int c = 0; c < Cg; c++) {
-      const float* k = w + ((size_t)o * Cg + c) * 25;
-      double t[6][5];  // G g
-      for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 5; j++) {
-          double acc = 0;
-          for (int l = 0; l < 5; l++) acc += G5[i][l] * k[l * 5 + j];
-          t[i][j] = acc;
-        }
-      for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) {
-          double acc = 0;
-          for (int l = 0; l < 5; l++) acc += t[i][l] * G5[j][l];
-          U[(i * 6 + j) * plane + (size_t)o * Cg + c] = (float)acc;
-        }
-    }
-  });
-}
+void weights5(const float* w, int Og, int Cg, float* U) { weights_by_G(G5, w, Og, Cg, U); }
 
 // V(ξ, c, t) = (Bᵀ d B)[ξ] for each 6×6 input tile d (zeros outside the image),
 // into the packed layout L. Per tile row, Bᵀ goes over whole zero-padded rows

@@ -9,6 +9,7 @@
 
 #include "conv.h"
 #include "elementwise.h"
+#include "threadpool.h"
 
 namespace anx {
 
@@ -93,23 +94,18 @@ __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g
   }
 }
 
-// Stores Y[0..4)[k] — each tile's 2×2 outputs, (row 0: ow, ow + 1; row 1:
-// ow, ow + 1) — for the chunk's tiles t..t + n of output channel oc, cropped
-// to the output (the last tile row and column may hang over).
-template <int BLK>
-__attribute__((always_inline)) inline void store_tiles(const ConvGeom& g, int oc, int t, int n, int TH, int TW,
-                                                       const float (&Y)[4][BLK], float* y) {
+// The walk over the chunk's tiles t..t + n of channel oc that both sides of
+// the output transform share: fn(k, y0, two, down) gets the tile's top-left
+// output (y0, a pointer into the (N, O, OH, OW) tensor y) and whether its
+// right column and bottom row lie inside the output (the last tile row and
+// column may hang over).
+template <typename T, typename Fn>
+__attribute__((always_inline)) inline void tile_walk(const ConvGeom& g, int oc, int t, int n, int TH, int TW, T* y,
+                                                     Fn&& fn) {
   int img = t / (TH * TW), th = (t / TW) % TH, tw = t % TW;
   for (int k = 0; k < n; k++) {
-    float* y0 = y + ((int64_t)img * g.O + oc) * g.OH * g.OW + (2 * th) * g.OW;
     const int ow = 2 * tw;
-    const bool two = ow + 1 < g.OW;
-    y0[ow] = Y[0][k];
-    if (two) y0[ow + 1] = Y[1][k];
-    if (2 * th + 1 < g.OH) {
-      y0[g.OW + ow] = Y[2][k];
-      if (two) y0[g.OW + ow + 1] = Y[3][k];
-    }
+    fn(k, y + ((int64_t)img * g.O + oc) * g.OH * g.OW + (2 * th) * g.OW + ow, ow + 1 < g.OW, 2 * th + 1 < g.OH);
     if (++tw == TW) {
       tw = 0;
       if (++th == TH) th = 0, img++;
@@ -117,25 +113,58 @@ __attribute__((always_inline)) inline void store_tiles(const ConvGeom& g, int oc
   }
 }
 
-// The inverse walk of store_tiles: Y[0..4)[k] = the 2×2 outputs of tiles
-// t..t + n of channel oc, zero where a tile hangs over the output's edge.
+// Stores Y[0..4)[k] — each tile's 2×2 outputs, (row 0: ow, ow + 1; row 1:
+// ow, ow + 1) — cropped to the output.
+template <int BLK>
+__attribute__((always_inline)) inline void store_tiles(const ConvGeom& g, int oc, int t, int n, int TH, int TW,
+                                                       const float (&Y)[4][BLK], float* y) {
+  tile_walk(g, oc, t, n, TH, TW, y, [&](int k, float* y0, bool two, bool down) {
+    y0[0] = Y[0][k];
+    if (two) y0[1] = Y[1][k];
+    if (down) {
+      y0[g.OW] = Y[2][k];
+      if (two) y0[g.OW + 1] = Y[3][k];
+    }
+  });
+}
+
+// The inverse of store_tiles: Y[0..4)[k] = the 2×2 outputs of the tiles,
+// zero where a tile hangs over the output's edge.
 template <int BLK>
 __attribute__((always_inline)) inline void load_tiles(const ConvGeom& g, int oc, int t, int n, int TH, int TW,
                                                       const float* y, float (&Y)[4][BLK]) {
-  int img = t / (TH * TW), th = (t / TW) % TH, tw = t % TW;
-  for (int k = 0; k < n; k++) {
-    const float* y0 = y + ((int64_t)img * g.O + oc) * g.OH * g.OW + (2 * th) * g.OW;
-    const int ow = 2 * tw;
-    const bool two = ow + 1 < g.OW, down = 2 * th + 1 < g.OH;
-    Y[0][k] = y0[ow];
-    Y[1][k] = two ? y0[ow + 1] : 0.f;
-    Y[2][k] = down ? y0[g.OW + ow] : 0.f;
-    Y[3][k] = two && down ? y0[g.OW + ow + 1] : 0.f;
-    if (++tw == TW) {
-      tw = 0;
-      if (++th == TH) th = 0, img++;
+  tile_walk(g, oc, t, n, TH, TW, y, [&](int k, const float* y0, bool two, bool down) {
+    Y[0][k] = y0[0];
+    Y[1][k] = two ? y0[1] : 0.f;
+    Y[2][k] = down ? y0[g.OW] : 0.f;
+    Y[3][k] = two && down ? y0[g.OW + 1] : 0.f;
+  });
+}
+
+// U[ξ][o][c] = (G g Gᵀ)[ξ] for each r×r kernel g of the group, computed in
+// double and rounded once (G's entries need not be exact in float: F(2, 5)'s
+// sixths). Runs on the pool.
+template <int ALPHA, int R>
+void weights_by_G(const double (&G)[ALPHA][R], const float* w, int Og, int Cg, float* U) {
+  const size_t plane = (size_t)Og * Cg;
+  ThreadPool::instance().parallel_for(Og, [&](int o, int) {
+    for (int c = 0; c < Cg; c++) {
+      const float* k = w + ((size_t)o * Cg + c) * R * R;
+      double t[ALPHA][R];  // G g
+      for (int i = 0; i < ALPHA; i++)
+        for (int j = 0; j < R; j++) {
+          double acc = 0;
+          for (int l = 0; l < R; l++) acc += G[i][l] * k[l * R + j];
+          t[i][j] = acc;
+        }
+      for (int i = 0; i < ALPHA; i++)
+        for (int j = 0; j < ALPHA; j++) {
+          double acc = 0;
+          for (int l = 0; l < R; l++) acc += t[i][l] * G[j][l];
+          U[(i * ALPHA + j) * plane + (size_t)o * Cg + c] = (float)acc;
+        }
     }
-  }
+  });
 }
 
 }  // namespace anx
