@@ -10,6 +10,7 @@
 #include "padded_input.h"
 #include "simd.h"
 #include "threadpool.h"
+#include "transpose.h"
 #include "winograd.h"
 #include "winograd_grad.h"
 
@@ -145,28 +146,26 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* xp, int OHW, int l0,
 }
 
 // A(m, k) of the weight-gradient GEMM: m = output channel o of the group,
-// k = (image, oh·OW + ow); the value is dy at that pixel.
+// k = (image, oh·OW + ow); the value is dy at that pixel. Within one image the
+// rows are a plain matrix (row stride OHW): eight whole rows go through the
+// transposing kernel image by image, the rest value by value.
 struct DyPacker : Packer {
   const float* dy;  // offset to the group's first channel
   int O, OHW;
   DyPacker(const float* dy_, int O_, int OHW_) : dy(dy_), O(O_), OHW(OHW_) {}
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
+    const Pack8Fn pack8 = w % 8 ? nullptr : active_pack8();
     for (int s = 0; s * w < ln; s++) {
       float* dst = buf + (size_t)s * kc * w;
-      const int lines = std::min(w, ln - s * w);
-      for (int j = 0; j < w; j++) {
-        if (j >= lines) {
-          for (int k = 0; k < kc; k++) dst[k * w + j] = 0.f;
-          continue;
-        }
-        const int o = l0 + s * w + j;
-        for (int k = 0; k < kc;) {
-          const int kk = k0 + k, img = kk / OHW, p = kk % OHW;
-          const int len = std::min(kc - k, OHW - p);
-          const float* src = dy + ((int64_t)img * O + o) * OHW + p;
-          for (int t = 0; t < len; t++) dst[(k + t) * w + j] = src[t];
-          k += len;
-        }
+      const int lines = std::min(w, ln - s * w), full = pack8 ? lines / 8 * 8 : 0;
+      for (int k = 0; k < kc;) {
+        const int kk = k0 + k, img = kk / OHW, p = kk % OHW;
+        const int len = std::min(kc - k, OHW - p);
+        const float* src = dy + ((int64_t)img * O + l0 + s * w) * OHW + p;
+        for (int j = 0; j < full; j += 8) pack8(src + (int64_t)j * OHW, OHW, len, dst + (size_t)k * w + j, w);
+        for (int j = full; j < w; j++)
+          for (int t = 0; t < len; t++) dst[(k + t) * w + j] = j < lines ? src[(int64_t)j * OHW + t] : 0.f;
+        k += len;
       }
     }
     return buf;
@@ -175,30 +174,48 @@ struct DyPacker : Packer {
 
 // Packs the transposed im2col panel: B(k, n) of the weight-gradient GEMM,
 // k = (image, oh, ow), n = (c, kh, kw). Each strip of lines gets an offset
-// table, so a pixel whose window lies inside the image is a plain gather.
-// Compiled per ISA.
+// table, and the table is cut into runs of lines whose sources are adjacent
+// (the kw of one (c, kh): 11 floats in conv1). A pixel whose window lies
+// inside the image copies each run as one 16-float vector, as pack_im2col
+// does: an overshoot lands where a later run, the strip's zero padding or the
+// next row (k + 1) writes afterwards; a run whose write would pass the row
+// after this one (the strip's last row), or whose read would pass the input's
+// end, goes value by value. One scalar load and store per value made this
+// packing ~40% of conv1's weight gradient. Compiled per ISA.
 ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
   const int KK = g.KH * g.KW, HW = g.H * g.W;
+  // The group's last channel of the last image ends here (x starts at the group's first channel).
+  const float* const x_end = x + ((int64_t)(g.N - 1) * g.C + g.C / g.groups) * HW;
   int32_t off[64];
   int lkh[64], lkw[64];
+  int run_j[65], nruns = 0;  // run r covers lines [run_j[r], run_j[r + 1])
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
+    nruns = 0;
     for (int j = 0; j < lines; j++) {
       const int n = l0 + s * w + j, c = n / KK, kh = (n % KK) / g.KW, kw = n % g.KW;
       off[j] = c * HW + kh * g.W + kw;
       lkh[j] = kh;
       lkw[j] = kw;
+      if (j == 0 || off[j] != off[j - 1] + 1 || j - run_j[nruns - 1] == 16) run_j[nruns++] = j;
     }
+    run_j[nruns] = lines;
     // Decode k = (image, oh, ow) once, then step it (no division per k).
     int img = k0 / OHW, oh = (k0 % OHW) / g.OW, ow = k0 % g.OW;
     for (int k = 0; k < kc; k++, ow = ow + 1 == g.OW ? (oh = oh + 1 == g.OH ? (img++, 0) : oh + 1, 0) : ow + 1) {
       const int ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
       float* d = dst + (size_t)k * w;
       if (ih0 >= 0 && iw0 >= 0 && ih0 + g.KH <= g.H && iw0 + g.KW <= g.W) {
-        // A plain loop: measured faster than AVX-512 gather instructions on Zen 4.
         const float* base = x + (int64_t)img * g.C * HW + (int64_t)ih0 * g.W + iw0;
-        for (int j = 0; j < lines; j++) d[j] = base[off[j]];
+        float* const limit = d + (k + 1 < kc ? 2 * w : w);
+        for (int r = 0; r < nruns; r++) {
+          const int j0 = run_j[r], j1 = run_j[r + 1];
+          const float* src = base + off[j0];
+          if (d + j0 + 16 <= limit && src + 16 <= x_end) std::memcpy(d + j0, src, 16 * sizeof(float));
+          else
+            for (int j = j0; j < j1; j++) d[j] = src[j - j0];
+        }
       } else {
         const float* xi = x + (int64_t)img * g.C * HW;
         for (int j = 0; j < lines; j++) {
@@ -206,7 +223,7 @@ ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0
           d[j] = (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) ? xi[off[j] + (int64_t)ih0 * g.W + iw0] : 0.f;
         }
       }
-      for (int j = lines; j < w; j++) d[j] = 0.f;
+      if (lines < w) std::memset(d + lines, 0, sizeof(float) * (size_t)(w - lines));
     }
   }
 }
