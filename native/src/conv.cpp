@@ -10,7 +10,6 @@
 #include "padded_input.h"
 #include "simd.h"
 #include "threadpool.h"
-#include "transpose.h"
 #include "winograd.h"
 #include "winograd_grad.h"
 
@@ -147,24 +146,21 @@ ANX_CLONES void pack_im2col(const ConvGeom& g, const float* xp, int OHW, int l0,
 
 // A(m, k) of the weight-gradient GEMM: m = output channel o of the group,
 // k = (image, oh·OW + ow); the value is dy at that pixel. Within one image the
-// rows are a plain matrix (row stride OHW): eight whole rows go through the
-// transposing kernel image by image, the rest value by value.
+// rows are a plain matrix (row stride OHW), so each strip is packed image by
+// image by RowsPacker (its transposing kernel where the ISA has one): one
+// strip of `len` k's lands at dst + k·w with the same layout as the panel.
 struct DyPacker : Packer {
   const float* dy;  // offset to the group's first channel
   int O, OHW;
   DyPacker(const float* dy_, int O_, int OHW_) : dy(dy_), O(O_), OHW(OHW_) {}
   const float* pack(int l0, int ln, int k0, int kc, int w, float* buf) const override {
-    const Pack8Fn pack8 = w % 8 ? nullptr : active_pack8();
     for (int s = 0; s * w < ln; s++) {
       float* dst = buf + (size_t)s * kc * w;
-      const int lines = std::min(w, ln - s * w), full = pack8 ? lines / 8 * 8 : 0;
+      const int lines = std::min(w, ln - s * w);
       for (int k = 0; k < kc;) {
         const int kk = k0 + k, img = kk / OHW, p = kk % OHW;
         const int len = std::min(kc - k, OHW - p);
-        const float* src = dy + ((int64_t)img * O + l0 + s * w) * OHW + p;
-        for (int j = 0; j < full; j += 8) pack8(src + (int64_t)j * OHW, OHW, len, dst + (size_t)k * w + j, w);
-        for (int j = full; j < w; j++)
-          for (int t = 0; t < len; t++) dst[(k + t) * w + j] = j < lines ? src[(int64_t)j * OHW + t] : 0.f;
+        RowsPacker(dy + (int64_t)img * O * OHW, OHW).pack(l0 + s * w, lines, p, len, w, dst + (size_t)k * w);
         k += len;
       }
     }
@@ -188,11 +184,11 @@ ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0
   const float* const x_end = x + ((int64_t)(g.N - 1) * g.C + g.C / g.groups) * HW;
   int32_t off[64];
   int lkh[64], lkw[64];
-  int run_j[65], nruns = 0;  // run r covers lines [run_j[r], run_j[r + 1])
+  int run_j[65];  // run r covers lines [run_j[r], run_j[r + 1])
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
-    nruns = 0;
+    int nruns = 0;
     for (int j = 0; j < lines; j++) {
       const int n = l0 + s * w + j, c = n / KK, kh = (n % KK) / g.KW, kw = n % g.KW;
       off[j] = c * HW + kh * g.W + kw;
