@@ -13,6 +13,7 @@
         "native/src/ukernel_avx512.cpp",
         "native/src/conv.cpp",
         "native/src/conv_direct.cpp",
+        "native/src/conv_lanes.cpp",
         "native/src/winograd.cpp",
         "native/src/winograd5.cpp",
         "native/src/winograd_grad.cpp",

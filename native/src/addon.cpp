@@ -6,6 +6,7 @@
 #include <string>
 
 #include "conv.h"
+#include "conv_lanes.h"
 #include "cpu.h"
 #include "elementwise.h"
 #include "gemm.h"
@@ -82,6 +83,11 @@ Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
 Napi::Value SetWinogradMinTiles(const Napi::CallbackInfo& info) {
   Args a{info, "setWinogradMinTiles"};
   return Napi::Number::New(info.Env(), (double)set_winograd_min_tiles((int64_t)a.f64(0)));
+}
+
+Napi::Value SetLanesMaxPixels(const Napi::CallbackInfo& info) {
+  Args a{info, "setLanesMaxPixels"};
+  return Napi::Number::New(info.Env(), (double)set_lanes_max_pixels((int64_t)a.f64(0)));
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
@@ -217,6 +223,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
   exports.Set("setWinogradMinTiles", Napi::Function::New(env, SetWinogradMinTiles));
+  exports.Set("setLanesMaxPixels", Napi::Function::New(env, SetLanesMaxPixels));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conv_direct.h"
+#include "conv_lanes.h"
 #include "gemm.h"
 #include "padded_input.h"
 #include "simd.h"
@@ -252,6 +253,7 @@ int chunk_columns(int64_t total, int groups) {
 
 void conv_forward(const ConvGeom& g, const float* x, const float* w, const float* b, float* y, bool relu) {
   if (winograd_applies(g)) return conv_forward_winograd(g, x, w, b, y, relu);
+  if (lanes_applies(g)) return conv_forward_lanes(g, x, w, b, y, relu);
   if (direct_applies(g)) return conv_forward_direct(g, x, w, b, y, relu);
   const int Cg = g.C / g.groups, Og = g.O / g.groups, CKK = Cg * g.KH * g.KW, OHW = g.OH * g.OW;
   const int64_t NT = (int64_t)g.N * OHW;

@@ -80,20 +80,6 @@ int rows_per_job(const ConvGeom& g, int threads) {
   return (int)std::max<int64_t>(1, std::min<int64_t>(g.OH, want));
 }
 
-// Tap (c, kh, kw) of the group's channels, relative to the tile's first
-// output: c·plane + kh·row + col(kw), for a copy of `plane` floats a channel
-// and `row` floats a row, column col(kw) within the row.
-template <typename Col>
-std::vector<int32_t> tap_offsets(const ConvGeom& g, int64_t plane, int row, Col col) {
-  const int KK = g.KH * g.KW, K = g.C / g.groups * KK;
-  std::vector<int32_t> off(K);
-  for (int k = 0; k < K; k++) {
-    const int c = k / KK, kh = (k % KK) / g.KW, kw = k % g.KW;
-    off[k] = (int32_t)(c * plane + (int64_t)kh * row + col(kw));
-  }
-  return off;
-}
-
 #if defined(__x86_64__)
 #define ANX_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
 

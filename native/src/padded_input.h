@@ -10,6 +10,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "conv.h"
 
@@ -32,5 +33,19 @@ void pad_row(const ConvGeom& g, const PaddedInput& p, const float* src, int r, f
 
 // The whole copy, every image and channel, on the pool (xp: p.floats(g) floats).
 void pad_input(const ConvGeom& g, const float* x, float* xp);
+
+// Tap (c, kh, kw) of the group's channels, relative to the first output's
+// window: c·plane + kh·row + col(kw), for a copy of `plane` floats a channel
+// and `row` floats a row, column col(kw) within the row (the direct kernels).
+template <typename Col>
+std::vector<int32_t> tap_offsets(const ConvGeom& g, int64_t plane, int row, Col col) {
+  const int KK = g.KH * g.KW, K = g.C / g.groups * KK;
+  std::vector<int32_t> off(K);
+  for (int k = 0; k < K; k++) {
+    const int c = k / KK, kh = (k % KK) / g.KW, kw = k % g.KW;
+    off[k] = (int32_t)(c * plane + (int64_t)kh * row + col(kw));
+  }
+  return off;
+}
 
 }  // namespace anx

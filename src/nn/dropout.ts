@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
-import { dropout, dropoutBackward, type DropoutAttrs } from '../ops/dropout.js';
+import { dropout, dropoutBackward, dropoutScale, type DropoutAttrs } from '../ops/dropout.js';
 import { Buffer, type ForwardContext, type Layer, type Param } from './layer.js';
 import { hostDevice, type Device } from '../tensor/device.js';
 
@@ -39,6 +39,9 @@ export class DropoutLayer implements Layer {
       ctx.rng.fillBernoulli(draw.data, 1 - this.attrs.dropProbability);
       if (draw !== this.mask) this.device.write(this.mask, draw.data);
     }
+    // Test time with inverted scaling is the identity: hand x on rather than
+    // copy it (no backward follows an inference forward).
+    if (!this.mask && dropoutScale(this.attrs, false) === 1) return x;
     // Not in place: the layer before may need its own output for its backward pass.
     return dropout(x, this.mask, this.attrs, this.out.get(x.shape));
   }

@@ -69,6 +69,11 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['direct, 3 vectors, groups 2, stride 1', [2, 4, 9, 36], [14, 2, 3, 3], { padding: 1, groups: 2 }],
   // Flat tiling with more padding right than left: rows of the copy lead with max(left, right) zeros
   ['direct flat, right padding only', [2, 5, 9, 12], [7, 5, 3, 3], { padding: [1, 1, 0, 2] }],
+  // Up to 4096 outputs a channel, 16·n channels a group: output channels along the lanes on AVX-512 (conv_lanes.cpp)
+  ['lanes, torchvision conv1 geometry (one strip in pixel chunks)', [1, 3, 224, 224], [64, 3, 11, 11], { stride: 4, padding: 2 }],
+  ['lanes, 3 vectors, groups 2, stride 2, overhang', [1, 6, 20, 20], [96, 3, 5, 5], { stride: 2, groups: 2, outputRule: 'overhang' }],
+  ['lanes, 2 vectors, two images, asymmetric padding', [2, 5, 9, 8], [32, 5, 3, 3], { padding: [1, 0, 2, 1] }],
+  ['lanes, 1 vector (80 channels), 2x2 kernel', [1, 4, 6, 7], [80, 4, 2, 2], {}],
 ];
 
 if (addon) {
@@ -239,15 +244,17 @@ if (addon) {
         const xw = rand([16, 32, 13, 13]), ww = rand([32, 32, 3, 3], 0.2);
         const yw = conv2d(xw, ww, null, { padding: 1 });
         const gw = conv2dBackward(xw, ww, rand([16, 32, 13, 13]), { padding: 1 });
-        // Batch 1: output channels split across threads; the fully connected layer by rows.
+        // Batch 1: a 13×13 layer with output channels along the lanes (AVX-512; GEMM elsewhere); the fully connected layer by rows.
         const y1 = conv2d(rand([1, 64, 13, 13]), rand([96, 64, 3, 3], 0.2), rand([96]), { padding: 1 }, { relu: true });
         const f1 = linear(rand([1, 1000]), rand([203, 1000]), rand([203]));
         // Batch 32: the weight-streaming kernel, rows split across the threads.
         const f32 = linear(rand([32, 700]), rand([77, 700]), rand([77]), { relu: true });
+        // Batch 1, 576 pixels, one strip of 64 channels: the lanes kernel's pixel chunks across the threads.
+        const yl = conv2d(rand([1, 3, 100, 100]), rand([64, 3, 11, 11], 0.2), rand([64]), { stride: 4, padding: 2 }, { relu: true });
         // 55-wide rows: the direct kernel, in row blocks split across the threads.
         const yd = conv2d(rand([2, 3, 224, 224]), rand([10, 3, 11, 11], 0.2), rand([10]), { stride: 4, padding: 2 }, { relu: true });
         const p = maxPool2d(rand([4, 8, 27, 27]), { kernel: 3, stride: 2 });
-        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, gw.dw.data, y1.data, f1.data, f32.data, yd.data, p.y.data, p.argmax];
+        return [y.data, g.dx!.data, g.dw.data, g.db!.data, l.dw.data, yw.data, gw.dx!.data, gw.dw.data, y1.data, f1.data, f32.data, yd.data, p.y.data, p.argmax, yl.data];
       };
       const threads = addon.info().threads;
       const rngState = rng.getState();

@@ -13,6 +13,8 @@ export interface NativeAddon {
   peakGflops(seconds: number): number;
   /** Smallest batch, in 2×2 output tiles, that convolves 3×3 stride-1 layers by Winograd; returns the previous value. */
   setWinogradMinTiles(tiles: number): number;
+  /** Largest N·OH·OW that convolves forward with output channels along the lanes (AVX-512); returns the previous value. */
+  setLanesMaxPixels(pixels: number): number;
   setThreads(n: number): number;
   setIsa(isa: string): string;
   conv2dForward(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
