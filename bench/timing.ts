@@ -28,8 +28,14 @@ export function timeRuns(fn: () => void, reps: number, warmup = 1): number[] {
   return out;
 }
 
-/** Repetitions of an inference timing: batch 1 is short and noisy, so at least 10. */
-export const inferReps = (batch: number, reps: number) => (batch === 1 ? Math.max(reps, 10) : reps);
+/**
+ * Repetitions of an inference timing: a batch-1 pass is ~20 ms, so at least
+ * 50 (about a second a side; 10 spanned 0.2 s, short enough that one slow
+ * stretch of this shared machine moved a median by a third). Every side
+ * (ours, ONNX Runtime, tools/bench_torch.py) uses the same count.
+ */
+const BATCH1_REPS = 50;
+export const inferReps = (batch: number, reps: number) => (batch === 1 ? Math.max(reps, BATCH1_REPS) : reps);
 
 export function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

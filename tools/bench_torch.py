@@ -121,7 +121,7 @@ def main():
     with torch.no_grad():
         for b in [int(v) for v in args.infer_batches.split(",")]:
             xb = torch.randn(b, 3, size, size)
-            reps = max(args.reps, 10) if b == 1 else args.reps
+            reps = max(args.reps, 50) if b == 1 else args.reps  # as bench/timing.ts inferReps
             rate, times = median_rate(lambda: net(xb), b, reps)
             out["infer"][str(b)] = {"img_s": rate, "seconds": times}
     print(json.dumps(out))
