@@ -16,6 +16,7 @@
         "native/src/conv_lanes.cpp",
         "native/src/winograd.cpp",
         "native/src/winograd5.cpp",
+        "native/src/winograd_avx512.cpp",
         "native/src/winograd_grad.cpp",
         "native/src/linear.cpp",
         "native/src/linear_stream.cpp",

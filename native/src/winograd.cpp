@@ -24,6 +24,7 @@ void transform_weights(const float* w, int Og, int Cg, float* U) { weights_by_G(
 // applied to whole zero-padded rows at once (contiguous), then B per tile.
 ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
                                 float* V, float* rows /* 4 × (2·TW + 2) */) {
+  if (winograd_input_avx512(4, g, x, t0, nt, TH, TW, L, V)) return;
   const size_t plane = L.plane();
   winograd_input_walk<4>(
       g, x, t0, nt, TH, TW, L, V, rows,
@@ -66,6 +67,7 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int n
 // batch-128 conv3's 91 ms on random weights (10 ms on all-positive data).
 ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                                  const float* b, bool relu, float* y) {
+  if (winograd_output_avx512(4, g, M, Og, gr, t0, nt, TH, TW, b, relu, y)) return;
   const size_t plane = (size_t)Og * nt;
   constexpr int BLK = 64;
   float R[2][4][BLK], Y[4][BLK];
@@ -123,10 +125,15 @@ bool winograd_applies(const ConvGeom& g) {
   return winograd_tiles_for(g) && g.C / g.groups >= 16 && g.O / g.groups >= 16 && tiles >= g_min_tiles;
 }
 
-// A chunk's tiles: V and M of a chunk (α²·(Cg + Og)·tiles floats) stay near
-// the caches (about 2.5 MB) instead of going out to memory and back.
+// A chunk's tiles: V and M of a chunk (α²·(Cg + Og)·tiles floats) stay in
+// the core's L2 (2 MB on the Xeon VM) with U's panels, instead of going out
+// to L3 and back. Aimed at 0.75 MB, every AlexNet layer gets one strip of
+// NR = 48 tiles (V + M 1.2 MB for conv2's backward-data): with the AVX-512
+// transforms, chunks sized for 2.5 MB (3 strips there) ran paper conv2's
+// forward ~15% and its backward-data ~10-20% slower (interleaved runs,
+// batch 128), the transforms' stores missing L2.
 static int chunk_tiles(int planes, int Cg, int Og, int nr) {
-  const int64_t want = (int64_t)(2.5 * 1024 * 1024 / 4) / (planes * (int64_t)(Cg + Og));
+  const int64_t want = (int64_t)(0.75 * 1024 * 1024 / 4) / (planes * (int64_t)(Cg + Og));
   return (int)std::max<int64_t>(nr, std::min<int64_t>(10 * nr, (want + nr - 1) / nr * nr));
 }
 

@@ -49,6 +49,7 @@ void weights5(const float* w, int Og, int Cg, float* U) { weights_by_G(G5, w, Og
 // over tiles vectorises.
 ANX_CLONES void input5(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V,
                        float* rows /* 6 × (2·TW + 4) + 12 × (TW + 2) */) {
+  if (winograd_input_avx512(A6, g, x, t0, nt, TH, TW, L, V)) return;
   const size_t plane = L.plane();
   const int RW = 2 * TW + 4, HW2 = TW + 2;
   float* E = rows + A6 * RW;  // 6 rows of HW2 even columns, then 6 of odd
@@ -95,6 +96,7 @@ ANX_CLONES void input5(const ConvGeom& g, const float* x, int t0, int nt, int TH
 // outputs of each row; only the final stores walk (image, th, tw).
 ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                         const float* b, bool relu, float* y) {
+  if (winograd_output_avx512(A6, g, M, Og, gr, t0, nt, TH, TW, b, relu, y)) return;
   const size_t plane = (size_t)Og * nt;
   constexpr int BLK = 64;
   float R[2][6][BLK], Y[4][BLK];

@@ -39,6 +39,7 @@ constexpr int SPLITS = 4;
 // of up to 64 tiles at a time (vectorised over the tiles), Aᵀ's zeros skipped.
 ANX_CLONES void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW,
                              int alpha, const float* AT, float* M, size_t ld) {
+  if (winograd_dy_avx512(g, dy, Og, gr, t0, nt, TH, TW, alpha, AT, M, ld)) return;
   constexpr int BLK = 64;
   const size_t plane = (size_t)Og * ld;
   float Y[4][BLK], R[2][6][BLK];

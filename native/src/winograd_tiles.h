@@ -44,6 +44,19 @@ const WinogradTiles& winograd_f2_r5();
 // The transforms for a stride-1 square kernel of side 3 or 5; null for any other layer.
 const WinogradTiles* winograd_tiles_for(const ConvGeom& g);
 
+// V of the chunk by AVX-512 registers (winograd_avx512.cpp), the same
+// values as the plain walk below; false where it does not apply (another
+// ISA, α other than 4 or 6, or padded tile rows wider than 32 columns).
+bool winograd_input_avx512(int alpha, const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW,
+                           const VLayout& L, float* V);
+// The output transform (WinogradTiles::output) and the weight gradient's
+// transform of dy (winograd_grad.cpp) the same way; false where they do not
+// apply (another ISA, output rows wider than 32 columns).
+bool winograd_output_avx512(int alpha, const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH,
+                            int TW, const float* b, bool relu, float* y);
+bool winograd_dy_avx512(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW, int alpha,
+                        const float* AT, float* M, size_t ld);
+
 // The input transforms' common walk: per channel and tile row of the chunk,
 // the α input rows under it, zero-padded to RW = 2·TW + α − 2 columns, go to
 // `rows`; rows_fn(rows, RW) applies Bᵀ over them; then, in runs [ta, tb) of

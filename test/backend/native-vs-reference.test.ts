@@ -56,13 +56,19 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   // 3×3 stride 1 with ≥ 16 channels a group: Winograd F(2×2, 3×3), forward and backward data
   ['winograd, odd output sizes', [2, 20, 9, 11], [18, 20, 3, 3], { padding: 1 }],
   ['winograd, groups 2, asymmetric padding', [2, 32, 7, 6], [34, 16, 3, 3], { padding: [1, 0, 2, 1], groups: 2 }],
+  // Tile rows of 20 and 21 (padded rows past 32 columns): the plain transforms on every ISA
   ['winograd, tile chunks that split a tile row', [4, 16, 40, 40], [16, 16, 3, 3], { padding: 1 }],
-  // 1323 tiles of rows of 21: chunks of 480 tiles end inside a tile row, packed strips of 48 inside one
+  // 1323 tiles of rows of 21: chunks (one strip of 48 tiles on AVX-512) end inside a tile row
   ['winograd, chunks and strips that split tile rows', [3, 16, 42, 42], [16, 16, 3, 3], { padding: 1 }],
+  // The AVX-512 transforms (winograd_avx512.cpp) at their widest: rows of 15 tiles (32 padded columns),
+  // 675 tiles in chunks of 48 that start and end inside tile rows
+  ['winograd, widest AVX-512 tile rows, chunks split rows', [3, 16, 29, 30], [16, 16, 3, 3], { padding: 1 }],
   // 5×5 stride 1: Winograd F(2×2, 5×5), forward and (by the transposed convolution) backward data
   ['winograd 5x5, odd output sizes', [2, 16, 13, 11], [18, 16, 5, 5], { padding: 2 }],
   ['winograd 5x5, groups 2, asymmetric padding', [3, 32, 9, 12], [34, 16, 5, 5], { padding: [2, 1, 2, 0], groups: 2 }],
   ['winograd 5x5, many chunks', [6, 16, 27, 27], [20, 16, 5, 5], { padding: 2 }],
+  // Rows of 14 tiles (32 padded columns, the AVX-512 transforms' widest) cropped to 27 outputs
+  ['winograd 5x5, widest AVX-512 tile rows, odd crop', [2, 16, 28, 27], [24, 16, 5, 5], { padding: 2 }],
   // Output rows 33–64 wide: the direct kernel on AVX-512 (conv_direct.cpp); 10 channels = a 6-strip and a ragged 4
   ['direct, torchvision conv1 geometry, row blocks', [2, 3, 224, 224], [10, 3, 11, 11], { stride: 4, padding: 2 }],
   ['direct, 64 wide (no masked lanes), overhang', [1, 3, 17, 263], [6, 3, 11, 11], { stride: 4, outputRule: 'overhang' }],
