@@ -21,10 +21,12 @@
 // pass and 18% of its weight gradient. Here those are masked loads and
 // stores of whole rows, interleaved by one permute.
 //
-// The arithmetic is the plain loops' expressions in the same order; GCC may
-// contract some of the plain loops' products into FMAs (it does in input5)
-// and these are not, so values can differ from theirs in the last bits
-// (F(2×2, 3×3)'s input transform, which has no products, agrees bit for bit).
+// The arithmetic is the plain loops' expressions in the same order, but GCC
+// (-ffp-contract=fast, its default here even with -std=c++17) fuses some
+// products and sums into FMAs, in these intrinsics as in the plain loops
+// (input5), and which ones depends on the surrounding code: F(2×2, 5×5)
+// values can differ from the plain loops' in the last bits, F(2×2, 3×3)'s
+// (no products in Bᵀ) agree bit for bit.
 // Each tile's arithmetic is the same wherever it lies in a chunk, so results
 // still do not depend on the thread count.
 #include <algorithm>
@@ -42,7 +44,6 @@ namespace anx {
 
 #if defined(__x86_64__)
 #define ANX_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq")))
-#define ANX_AVX512_LAMBDA __attribute__((target("avx512f,avx512vl,avx512dq")))
 #define ANX_AVX512_INLINE __attribute__((target("avx512f,avx512vl,avx512dq"), always_inline)) inline
 
 namespace {
@@ -76,18 +77,6 @@ ANX_AVX512_INLINE void interleave(__m512 a, __m512 c, __m512& lo, __m512& hi) {
 
 // Lanes [a, b) of a 16-lane mask.
 inline __mmask16 lanes(int a, int b) { return b <= a ? 0 : (__mmask16)(((1u << (b - a)) - 1) << a); }
-
-// The tile rows of a chunk: tiles [t0, t0 + nt) as runs (img, th, tw0, tw1)
-// with q0 = the chunk index of tile tw0; fn(img, th, tw0, tw1, q0).
-template <typename Fn>
-ANX_AVX512_INLINE void tile_rows(int t0, int nt, int TH, int TW, Fn&& fn) {
-  for (int t = t0; t < t0 + nt;) {
-    const int img = t / (TH * TW), th = (t / TW) % TH, tw0 = t % TW;
-    const int tw1 = std::min(TW, tw0 + (t0 + nt - t));
-    fn(img, th, tw0, tw1, t - t0);
-    t += tw1 - tw0;
-  }
-}
 
 // F(2×2, 3×3): α = 4. Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]],
 // written as transform_input (winograd.cpp) writes it.
@@ -161,7 +150,7 @@ ANX_AVX512 void output_tiles(const ConvGeom& g, const float* M, int Og, int gr, 
     const int oc = gr * Og + o;
     const __m512 bias = _mm512_set1_ps(b ? b[oc] : 0.f);
     const float* mo = M + (size_t)o * nt;
-    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512_LAMBDA {
+    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512 {
       const __mmask16 m = lanes(tw0, tw1);
       const float* base = mo + q0 - tw0;  // tile tw's value of plane ξ at base[ξ·plane + tw]
       __m512 R[2][A];
@@ -200,7 +189,7 @@ ANX_AVX512 void dy_tiles(const ConvGeom& g, const float* dy, int Og, int gr, int
   const __mmask16 mlo = lanes(0, std::min(g.OW, 16)), mhi = lanes(0, g.OW - 16);
   for (int o = 0; o < Og; o++) {
     const float* dyc = dy + (int64_t)(gr * Og + o) * g.OH * g.OW;
-    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512_LAMBDA {
+    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512 {
       const float* dyi = dyc + (int64_t)img * g.O * g.OH * g.OW;
       __m512 Y[4];  // the tile's (row, column): (0, 0), (0, 1), (1, 0), (1, 1)
       for (int h = 0; h < 2; h++) {
@@ -250,7 +239,7 @@ ANX_AVX512 void input_tiles(const ConvGeom& g, const float* x, int t0, int nt, i
   for (int c = 0; c < L.Cg; c++) {
     float* vc = V + L.channel(c);
     const size_t step = L.strip_step(c);
-    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512_LAMBDA {
+    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512 {
       const float* xc = x + ((int64_t)img * g.C + c) * g.H * g.W;
       __m512 lo[A], hi[A];
       for (int i = 0; i < A; i++) {
@@ -273,12 +262,7 @@ ANX_AVX512 void input_tiles(const ConvGeom& g, const float* x, int t0, int nt, i
         __mmask16 mask;
       } seg[16];
       int nseg = 0;
-      for (int ta = tw0; ta < tw1;) {
-        const int q = q0 + (ta - tw0), lane = q % L.nr;
-        const int tb = std::min(tw1, ta + (L.nr - lane));
-        seg[nseg++] = {(ptrdiff_t)((q / L.nr) * step) + lane - ta, lanes(ta, tb)};
-        ta = tb;
-      }
+      strip_runs(L, step, q0, tw0, tw1, [&](int ta, int tb, ptrdiff_t off) { seg[nseg++] = {off, lanes(ta, tb)}; });
       for (int i = 0; i < A; i++) {
         __m512 E, O, v[A];
         split_even_odd(slo[i], shi[i], E, O);
@@ -292,11 +276,7 @@ ANX_AVX512 void input_tiles(const ConvGeom& g, const float* x, int t0, int nt, i
           }
       }
     });
-    if (nt % L.nr)
-      for (int xi = 0; xi < A * A; xi++) {
-        float* v = vc + xi * plane + (size_t)(nt / L.nr) * step;
-        for (int lane = nt % L.nr; lane < L.nr; lane++) v[lane] = 0.f;
-      }
+    zero_past_chunk(L, vc, step, nt, A * A);
   }
 }
 

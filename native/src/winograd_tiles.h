@@ -44,9 +44,10 @@ const WinogradTiles& winograd_f2_r5();
 // The transforms for a stride-1 square kernel of side 3 or 5; null for any other layer.
 const WinogradTiles* winograd_tiles_for(const ConvGeom& g);
 
-// V of the chunk by AVX-512 registers (winograd_avx512.cpp), the same
-// values as the plain walk below; false where it does not apply (another
-// ISA, α other than 4 or 6, or padded tile rows wider than 32 columns).
+// V of the chunk by AVX-512 registers (winograd_avx512.cpp): the plain
+// walk's values (to the last bits, where GCC contracts the plain loops'
+// products into FMAs); false where it does not apply (another ISA, α other
+// than 4 or 6, or padded tile rows wider than 32 columns).
 bool winograd_input_avx512(int alpha, const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW,
                            const VLayout& L, float* V);
 // The output transform (WinogradTiles::output) and the weight gradient's
@@ -56,6 +57,44 @@ bool winograd_output_avx512(int alpha, const ConvGeom& g, const float* M, int Og
                             int TW, const float* b, bool relu, float* y);
 bool winograd_dy_avx512(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW, int alpha,
                         const float* AT, float* M, size_t ld);
+
+// The chunk's tiles [t0, t0 + nt) as tile rows: fn(img, th, tw0, tw1, q0)
+// for tiles tw0 ≤ tw < tw1 of row th of image img, q0 = tile tw0's index in
+// the chunk (the AVX-512 transforms' walk; winograd_input_walk spells the
+// same loop out, see there).
+template <typename Fn>
+__attribute__((always_inline)) inline void tile_rows(int t0, int nt, int TH, int TW, Fn&& fn) {
+  for (int t = t0; t < t0 + nt;) {
+    const int img = t / (TH * TW), th = (t / TW) % TH, tw0 = t % TW;
+    const int tw1 = std::min(TW, tw0 + (t0 + nt - t));
+    fn(img, th, tw0, tw1, t - t0);
+    t += tw1 - tw0;
+  }
+}
+
+// A tile row's tiles [tw0, tw1) (q0: tile tw0's chunk index) cut into runs
+// [ta, tb) that stay inside one strip of the layout: fn(ta, tb, off), where
+// tile tw of the run sits at the channel's place in V (L.channel) + off + tw.
+// `step` is the channel's L.strip_step.
+template <typename Fn>
+__attribute__((always_inline)) inline void strip_runs(const VLayout& L, size_t step, int q0, int tw0, int tw1, Fn&& fn) {
+  for (int ta = tw0; ta < tw1;) {
+    const int q = q0 + (ta - tw0), lane = q % L.nr;
+    const int tb = std::min(tw1, ta + (L.nr - lane));
+    fn(ta, tb, (ptrdiff_t)((size_t)(q / L.nr) * step) + lane - ta);
+    ta = tb;
+  }
+}
+
+// Zeros the lanes past the chunk's last tile in each of the `planes` planes
+// of one channel (vc: its place in V), so padded GEMM columns hold finite values.
+inline void zero_past_chunk(const VLayout& L, float* vc, size_t step, int nt, int planes) {
+  if (nt % L.nr == 0) return;
+  for (int xi = 0; xi < planes; xi++) {
+    float* v = vc + xi * L.plane() + (size_t)(nt / L.nr) * step;
+    for (int lane = nt % L.nr; lane < L.nr; lane++) v[lane] = 0.f;
+  }
+}
 
 // The input transforms' common walk: per channel and tile row of the chunk,
 // the α input rows under it, zero-padded to RW = 2·TW + α − 2 columns, go to
@@ -68,8 +107,10 @@ template <int ALPHA, typename RowsFn, typename TilesFn>
 __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g, const float* x, int t0, int nt, int TH,
                                                                int TW, const VLayout& L, float* V, float* rows,
                                                                RowsFn&& rows_fn, TilesFn&& tiles_fn) {
-  const size_t plane = L.plane();
   const int RW = 2 * TW + ALPHA - 2;
+  // The tile rows as tile_rows walks them, written out: with the loop body as
+  // a lambda, GCC fused other products of input5's Bᵀ into FMAs (its default
+  // -ffp-contract=fast), which moved F(2×2, 5×5) results in the last bits.
   for (int c = 0; c < L.Cg; c++) {
     float* vc = V + L.channel(c);
     const size_t step = L.strip_step(c);
@@ -91,19 +132,10 @@ __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g
         }
       }
       rows_fn(rows, RW);
-      for (int ta = tw0; ta < tw1;) {
-        const int q = t - t0 + (ta - tw0), lane = q % L.nr;
-        const int tb = std::min(tw1, ta + (L.nr - lane));
-        tiles_fn(vc + (size_t)(q / L.nr) * step + lane - ta, ta, tb);
-        ta = tb;
-      }
+      strip_runs(L, step, t - t0, tw0, tw1, [&](int ta, int tb, ptrdiff_t off) { tiles_fn(vc + off, ta, tb); });
       t += tw1 - tw0;
     }
-    if (nt % L.nr)
-      for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        float* v = vc + xi * plane + (size_t)(nt / L.nr) * step;
-        for (int lane = nt % L.nr; lane < L.nr; lane++) v[lane] = 0.f;
-      }
+    zero_past_chunk(L, vc, step, nt, ALPHA * ALPHA);
   }
 }
 
