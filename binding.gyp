@@ -23,7 +23,8 @@
         "native/src/lrn.cpp",
         "native/src/pool.cpp",
         "native/src/pool_avx512.cpp",
-        "native/src/elementwise.cpp"
+        "native/src/elementwise.cpp",
+        "native/src/memory_advice.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

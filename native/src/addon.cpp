@@ -12,6 +12,7 @@
 #include "gemm.h"
 #include "linear.h"
 #include "lrn.h"
+#include "memory_advice.h"
 #include "pool.h"
 #include "threadpool.h"
 #include "ukernel.h"
@@ -88,6 +89,14 @@ Napi::Value SetWinogradMinTiles(const Napi::CallbackInfo& info) {
 Napi::Value SetLanesMaxPixels(const Napi::CallbackInfo& info) {
   Args a{info, "setLanesMaxPixels"};
   return Napi::Number::New(info.Env(), (double)set_lanes_max_pixels((int64_t)a.f64(0)));
+}
+
+// adviseHugePages(a: Float32Array) → bytes advised
+Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
+  Args a{info, "adviseHugePages"};
+  float* p = a.f32(0, 0);
+  const size_t bytes = info[0].As<Napi::Float32Array>().ByteLength();
+  return Napi::Number::New(info.Env(), (double)advise_huge_pages(p, bytes));
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
@@ -224,6 +233,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
   exports.Set("setWinogradMinTiles", Napi::Function::New(env, SetWinogradMinTiles));
   exports.Set("setLanesMaxPixels", Napi::Function::New(env, SetLanesMaxPixels));
+  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));

@@ -5,6 +5,7 @@ import { registerKernels, setBackend, REFERENCE_BACKEND, type KernelSets, type O
 import { loadAddon, type NativeAddon } from './native/addon.js';
 import { nativeKernels, NATIVE_BACKEND } from './native/index.js';
 import { hostDevice, setDefaultDevice, type Device } from '../tensor/device.js';
+import { setLargeBufferAdvisor } from '../tensor/host-memory.js';
 
 let nativeRegistered = false;
 
@@ -14,6 +15,8 @@ export function registerNative(): NativeAddon | Error {
   if (!(addon instanceof Error) && !nativeRegistered) {
     const set = nativeKernels(addon);
     for (const op of Object.keys(set) as OpName[]) registerKernels(NATIVE_BACKEND, op, set[op] as KernelSets[typeof op]);
+    // Large host buffers from here on get huge pages where Linux offers them (native/src/memory_advice.cpp).
+    setLargeBufferAdvisor((buffer) => addon.adviseHugePages(buffer));
     nativeRegistered = true;
   }
   return addon;

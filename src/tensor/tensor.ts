@@ -1,5 +1,6 @@
 import { assertValidShape, contiguousStrides, formatShape, shapeSize, type Shape } from './shape.js';
 import { deviceSubarray, isDeviceArray, type DeviceArray, type Storage } from './storage.js';
+import { hostFloats } from './host-memory.js';
 
 /**
  * A dense float32 tensor in row-major (NCHW for images) layout.
@@ -42,7 +43,7 @@ export class Tensor {
 
   static zeros(shape: Shape): Tensor {
     assertValidShape(shape);
-    return new Tensor(new Float32Array(shapeSize(shape)), shape);
+    return new Tensor(hostFloats(shapeSize(shape)), shape);
   }
 
   static full(shape: Shape, value: number): Tensor {
