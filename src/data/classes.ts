@@ -1,8 +1,9 @@
 // Class lists shipped with the package: the 1000 ILSVRC-2012 classes in the
 // network's output order (sorted WordNet ids, docs/paper.md §5) and the ten
-// Fashion-MNIST classes of the embedded default dataset.
-import { existsSync, readFileSync } from 'node:fs';
+// Fashion-MNIST classes of the embedded default dataset. Pure: bundled into
+// browser builds as data.
 import type { ClassInfo } from './types.js';
+import { ILSVRC2012_ROWS } from './ilsvrc2012-classes.js';
 
 export interface IlsvrcClass extends ClassInfo {
   /** Output index: position in sorted WordNet ids. */
@@ -13,19 +14,12 @@ export interface IlsvrcClass extends ClassInfo {
   readonly ilsvrc2012Id: number;
 }
 
-/** `data/` at the package root, from src/data or dist/src/data. */
-export function packageDataDir(): URL {
-  const candidates = ['../../../data/', '../../data/'].map((rel) => new URL(rel, import.meta.url));
-  return candidates.find((u) => existsSync(new URL('ilsvrc2012-classes.json', u))) ?? candidates[0];
-}
-
 let ilsvrc: readonly IlsvrcClass[] | null = null;
 
-/** The 1000 ILSVRC-2012 classes, index = network output (data/ilsvrc2012-classes.json, made by tools/gen_ilsvrc_classes.mjs). */
+/** The 1000 ILSVRC-2012 classes, index = network output (ilsvrc2012-classes.ts, made by tools/gen_ilsvrc_classes.mjs). */
 export function ilsvrc2012Classes(): readonly IlsvrcClass[] {
   if (!ilsvrc) {
-    const parsed = JSON.parse(readFileSync(new URL('ilsvrc2012-classes.json', packageDataDir()), 'utf-8')) as { classes: IlsvrcClass[] };
-    ilsvrc = Object.freeze(parsed.classes.map((c) => Object.freeze(c)));
+    ilsvrc = Object.freeze(ILSVRC2012_ROWS.map(([id, name, synonyms, ilsvrc2012Id], index) => Object.freeze({ index, id, name, synonyms, ilsvrc2012Id })));
   }
   return ilsvrc;
 }

@@ -6,12 +6,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageDataDir } from './classes.js';
 import { prepareDataset } from './prepare.js';
 import { readDatasetInfo } from './shards.js';
 
 /** Prepared side of the embedded images: their own 28×28 (the `mini` preset's input; see its notes). */
 export const EMBEDDED_SIZE = 28;
+
+/** `data/` at the package root, from src/data or dist/src/data. */
+function packageDataDir(): URL {
+  const candidates = ['../../../data/', '../../data/'].map((rel) => new URL(rel, import.meta.url));
+  return candidates.find((u) => existsSync(new URL('fashion-mnist-mini/', u))) ?? candidates[0];
+}
 
 export function embeddedSourceDir(): string {
   return fileURLToPath(new URL('fashion-mnist-mini/', packageDataDir()));

@@ -16,7 +16,7 @@ sharp.cache(false);
 /** Where an input image comes from: a file's bytes, or raw greyscale/RGB pixels (IDX). */
 export type ImageInput =
   | { readonly kind: 'encoded'; readonly bytes: Uint8Array }
-  | { readonly kind: 'pixels'; readonly width: number; readonly height: number; readonly channels: 1 | 3; readonly data: Uint8Array };
+  | { readonly kind: 'pixels'; readonly width: number; readonly height: number; readonly channels: 1 | 3 | 4; readonly data: Uint8Array };
 
 /** Why an input was skipped; thrown by `toSquareRgb`, listed in the prepare report. */
 export class BadImageError extends Error {
@@ -29,7 +29,12 @@ export class BadImageError extends Error {
 /** A decoder for the input, its size, alpha flattened over white, in sRGB. */
 async function openImage(input: ImageInput): Promise<{ img: Sharp; width: number; height: number }> {
   if (input.kind === 'pixels') {
-    const img = sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } });
+    if (input.data.length !== input.width * input.height * input.channels) {
+      throw new BadImageError(`raw pixels: ${input.data.length} bytes for ${input.width}×${input.height}×${input.channels} (expected ${input.width * input.height * input.channels})`);
+    }
+    let img = sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } });
+    // RGBA like a file with alpha: flattened over white.
+    if (input.channels === 4) img = img.flatten({ background: '#ffffff' });
     return { img: img.toColourspace('srgb'), width: input.width, height: input.height };
   }
   if (input.bytes.length === 0) throw new BadImageError('empty file (0 bytes)');

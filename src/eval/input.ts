@@ -5,7 +5,7 @@
 // share it.
 import type { DatasetInfo, InputSpec, MeanMode } from '../data/types.js';
 import { hwcToChw } from '../data/render.js';
-import { centreView, meanSource, renderView, type MeanSource } from '../data/augment.js';
+import { centreView, meanSource, renderView, type MeanSource, type View } from '../data/augment.js';
 
 /** Everything needed to turn an image file into a network input. */
 export interface Preprocessing {
@@ -44,10 +44,16 @@ export function fixedPreprocessing(input: InputSpec, cropSize: number): Preproce
 
 /** An S×S HWC RGB square (S = p.size) → the network's centre-crop input, CHW float32 minus the mean. */
 export function squareToInput(hwc: Uint8Array, p: Preprocessing): Float32Array {
+  return squareToViews(hwc, p, [centreView(p.size, p.cropSize)]);
+}
+
+/** An S×S HWC RGB square → one network input per view (e.g. the paper's ten, §4.1), [views, 3, crop, crop] minus the mean. */
+export function squareToViews(hwc: Uint8Array, p: Preprocessing, views: readonly View[]): Float32Array {
   const chw = new Uint8Array(3 * p.size * p.size);
   hwcToChw(hwc, p.size * p.size, chw);
-  const out = new Float32Array(3 * p.cropSize * p.cropSize);
-  renderView(chw, p.size, p.cropSize, centreView(p.size, p.cropSize), p.mean, [0, 0, 0], out, 0);
+  const plane = 3 * p.cropSize * p.cropSize;
+  const out = new Float32Array(views.length * plane);
+  views.forEach((v, i) => renderView(chw, p.size, p.cropSize, v, p.mean, [0, 0, 0], out, i * plane));
   return out;
 }
 

@@ -6,7 +6,7 @@
 // element count and its bytes), which older published weights use. The pickle is read by the
 // restricted unpickler (pickle.ts) with only the globals a state dict needs;
 // a pickle naming anything else (os.system, a model class) is refused.
-import { ZipReader, looksLikeZip } from './zip.js';
+import { ZipReader, looksLikeZip, type InflateRaw } from './zip.js';
 import { isDict, isGlobal, isObject, isTuple, unpickle, unpickleAt, type PickleValue, type UnpickleOptions } from './pickle.js';
 import { bf16ToF32, f16ToF32 } from './halffloat.js';
 
@@ -171,7 +171,7 @@ function readLegacy(bytes: Uint8Array, source: string, o: UnpickleOptions): { ro
  * The state dict of a torch.save file: the whole file when it is a dict of
  * tensors, else the `state_dict` (or `model_state_dict`) entry of a checkpoint.
  */
-export function readTorchStateDict(bytes: Uint8Array, source: string): TorchStateDict {
+export function readTorchStateDict(bytes: Uint8Array, source: string, inflateRaw?: InflateRaw): TorchStateDict {
   const options = (pkl: string): UnpickleOptions => ({
     source: pkl ? `${source} (${pkl})` : source,
     globals: globalsFor(source),
@@ -183,7 +183,7 @@ export function readTorchStateDict(bytes: Uint8Array, source: string): TorchStat
   let root: PickleValue;
   let storage: (key: string) => Uint8Array;
   if (looksLikeZip(bytes)) {
-    const zip = new ZipReader(bytes, source);
+    const zip = new ZipReader(bytes, source, inflateRaw);
     const prefix = archivePrefix(zip, source);
     const order = zip.entries.has(`${prefix}/byteorder`) ? new TextDecoder().decode(zip.read(`${prefix}/byteorder`)).trim() : 'little';
     if (order !== 'little') throw new TorchFileError(source, `storages are ${order}-endian; only little-endian files are read`);

@@ -1,13 +1,18 @@
 // A read-only ZIP reader for PyTorch's torch.save files (a zip of data.pkl
 // and raw storages). Written here rather than taken from npm: the format we
 // meet is small (stored or deflated entries, optional ZIP64 records, no
-// encryption or multi-disk archives), node:zlib already inflates and checks
-// CRC-32, and the npm readers either pull in stream machinery we do not need
+// encryption or multi-disk archives), and the npm readers either pull in stream machinery we do not need
 // or (adm-zip, in our tree only through onnxruntime-node) silently accept
 // entries that run past the end of a truncated file. Every offset is checked
 // against the file before it is read, so a truncated or damaged archive is an
-// error that says so, never a short tensor.
-import { crc32, inflateRawSync } from 'node:zlib';
+// error that says so, never a short tensor. The reader itself is pure (it
+// runs in browsers too); inflating a deflated entry is the caller's
+// `inflateRaw` (node:zlib in Node). torch.save stores its entries
+// uncompressed, so a .pth never needs it.
+import { crc32 } from '../util/crc32.js';
+
+/** Inflates raw DEFLATE data (node:zlib's inflateRawSync in Node). */
+export type InflateRaw = (data: Uint8Array) => Uint8Array;
 
 export class ZipError extends Error {
   constructor(source: string, message: string) {
@@ -36,7 +41,7 @@ const LOCAL = 0x04034b50;
 export class ZipReader {
   readonly entries: ReadonlyMap<string, ZipEntry>;
 
-  constructor(private readonly bytes: Uint8Array, private readonly source: string) {
+  constructor(private readonly bytes: Uint8Array, private readonly source: string, private readonly inflateRaw?: InflateRaw) {
     this.entries = this.readDirectory();
   }
 
@@ -129,8 +134,9 @@ export class ZipReader {
     let data: Uint8Array;
     if (e.method === 0) data = raw;
     else {
+      if (!this.inflateRaw) this.fail(`${name}: a deflated entry, and no inflater is available here; re-save the file with torch.save (it stores entries uncompressed)`);
       try {
-        data = inflateRawSync(raw);
+        data = this.inflateRaw(raw);
       } catch (err) {
         this.fail(`${name}: cannot inflate (${(err as Error).message}); the file is damaged`);
       }

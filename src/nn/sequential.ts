@@ -7,10 +7,18 @@ import { shapeSize } from '../tensor/shape.js';
 import type { ForwardContext, Layer, Param } from './layer.js';
 import { hostDevice, type Device } from '../tensor/device.js';
 import { sameStorage } from '../tensor/storage.js';
+import { setBackend } from '../ops/registry.js';
 
 export class Sequential {
   private inputShapes: Shape[] = [];
   private arena: [Tensor, Tensor];
+  /**
+   * The host kernel set (a registry backend: 'native', 'reference') this
+   * network's ops run on, made active at each forward and backward (host
+   * kernels run synchronously, so an SGD step between them runs on it too);
+   * null: whichever backend is active.
+   */
+  hostBackend: string | null = null;
 
   /** `device`: where the gradient arena lives (the layers' device). */
   constructor(readonly layers: readonly Layer[], readonly device: Device = hostDevice) {
@@ -29,6 +37,7 @@ export class Sequential {
   }
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
+    if (this.hostBackend) setBackend(this.hostBackend);
     this.inputShapes = [];
     let h = x;
     for (const l of this.layers) {
@@ -46,6 +55,7 @@ export class Sequential {
    */
   backward(dOut: Tensor, layerDone?: (index: number) => void): void {
     if (this.inputShapes.length !== this.layers.length) throw new Error('Sequential.backward: call forward first');
+    if (this.hostBackend) setBackend(this.hostBackend);
     const need = Math.max(dOut.size, ...this.inputShapes.map(shapeSize));
     if (this.arena[0].size < need) this.arena = [this.device.zeros([need]), this.device.zeros([need])];
     // The caller's dOut is copied so the layers may work in place.

@@ -20,15 +20,27 @@ import { ProgressBar } from './progress.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { saveWeights } from '../io/weights-file.js';
 import { readSafetensors } from '../io/safetensors-file.js';
+import type { SafetensorsFile } from '../io/safetensors.js';
 import { applyInitialWeights } from './finetune.js';
 import type { DistributedTraining } from './distributed.js';
-import { describeEpoch, TrainSession } from './session.js';
+import { describeEpoch, TrainSession, type SessionStep } from './session.js';
 
 export { RNG_STREAMS } from './session.js';
 
+/** One step's figures, for a progress callback. */
+export interface StepReport extends SessionStep {
+  readonly position: Position;
+  readonly stepsPerEpoch: number;
+  /** Images per second over the last two seconds or so (the epoch's average at first). */
+  readonly imagesPerSecond: number;
+  /** Seconds left for the whole run at that rate. */
+  readonly etaSeconds: number;
+}
+
 export interface TrainerOptions {
   readonly config: Config;
-  readonly runDir: string;
+  /** The run folder (config, metrics, checkpoints, final weights); null: nothing is written. */
+  readonly runDir: string | null;
   /** Recorded in checkpoints so a resume finds the data again. */
   readonly dataDir?: string;
   readonly train: DataLoader;
@@ -49,12 +61,24 @@ export interface TrainerOptions {
   readonly shouldStop?: () => boolean;
   /** Where the network trains (default: the process's default device, see --backend). */
   readonly device?: Device;
+  /** The host kernel set the network runs on ('native', 'reference'; Sequential.hostBackend); default: the active one. */
+  readonly hostBackend?: string | null;
   /**
    * Data-parallel training over several processes (src/parallel): the loaders
    * give this process's share of each batch; rank 0 alone writes files.
    */
   readonly distributed?: DistributedTraining;
+  /** Weights to start from, already read (replaces reading config.train.initFrom). */
+  readonly initialWeights?: { readonly file: SafetensorsFile; readonly name: string };
+  /** After each step (rank 0 only under data parallelism). */
+  readonly onStep?: (s: StepReport) => void;
+  /** After each epoch's validation and schedule decision. */
+  readonly onEpoch?: (m: EpochMetrics) => void;
+  /** How the user continues a stopped run (default: the command line's `alexnet train --resume`). */
+  readonly howToResume?: (runDir: string, learningRate?: number) => string;
 }
+
+const cliResume = (runDir: string, lr?: number) => `alexnet train --resume ${runDir}${lr === undefined ? '' : ` --lr ${lr}`}`;
 
 export type TrainStatus = 'completed' | 'interrupted' | 'diverged';
 
@@ -74,6 +98,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const classes = o.train.classes;
   const session = new TrainSession(cfg, classes, o.train.viewShape, o.device);
   const { preset, model, sgd, trainable, dropoutRng } = session;
+  if (o.hostBackend) model.net.hostBackend = o.hostBackend;
   const t = cfg.train;
 
   if (o.resume) {
@@ -83,26 +108,30 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     log(`resumed from ${r.path}: epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${o.train.batchesPerEpoch}, learning rate ${session.learningRate}`);
   } else {
     session.initialise();
-    if (t.initFrom) {
-      const r = applyInitialWeights(model, readSafetensors(t.initFrom), t.initFrom);
-      log(`initial weights from ${t.initFrom}: ${r.loaded.length} tensors` + (r.reinitialised.length ? `; ${r.reinitialised.join(', ')} re-initialised for ${classes.length} classes` : ''));
+    const initial = o.initialWeights ?? (t.initFrom ? { file: readSafetensors(t.initFrom), name: t.initFrom } : null);
+    if (initial) {
+      const r = applyInitialWeights(model, initial.file, initial.name);
+      log(`initial weights from ${initial.name}: ${r.loaded.length} tensors` + (r.reinitialised.length ? `; ${r.reinitialised.join(', ')} re-initialised for ${classes.length} classes` : ''));
     }
     if (session.frozen.size) log(`frozen: ${t.freeze.join(', ')}`);
   }
   const dist = o.distributed;
   dist?.attach(model.net.layers, trainable);
   dist?.syncState(trainable, sgd.velocity, dropoutRng, session.position);
-  const writes = !dist || dist.rank === 0;
+  const runDir = o.runDir;
+  const writes = runDir !== null && (!dist || dist.rank === 0);
+  const reports = !dist || dist.rank === 0;
+  const howToResume = o.howToResume ?? cliResume;
   if (o.learningRate !== undefined && o.learningRate !== session.learningRate) {
     log(`learning rate set to ${o.learningRate} (was ${session.learningRate})`);
     session.schedule.setLearningRate(o.learningRate);
   }
 
   if (writes) {
-    mkdirSync(o.runDir, { recursive: true });
-    writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
+    mkdirSync(runDir, { recursive: true });
+    writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
   }
-  const metrics = writes ? new MetricsLog(o.runDir) : null;
+  const metrics = writes ? new MetricsLog(runDir) : null;
   metrics?.open(session.position.globalStep, session.position.epoch);
   const bar = new ProgressBar(process.stderr, o.progress ?? true);
   let lastCheckpoint: string | null = null;
@@ -117,8 +146,9 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const checkpoint = async (): Promise<string | null> => {
     const weights = await model.hostStateDict();
     if (!finite(weights)) return null;
-    if (!writes) return (lastCheckpoint = `${o.runDir} (written by rank 0)`);
-    lastCheckpoint = saveCheckpoint(o.runDir, {
+    if (runDir === null) return 'none (no run folder)';
+    if (!writes) return (lastCheckpoint = `${runDir} (written by rank 0)`);
+    lastCheckpoint = saveCheckpoint(runDir, {
       preset: preset.name,
       classes: classes.map((k) => ({ id: k.id, name: k.name })),
       config: cfg,
@@ -134,8 +164,9 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     return lastCheckpoint;
   };
   const diverged = (where: string, what: string, lr: number): TrainResult => finish('diverged', `${what} at ${where} with learning rate ${lr}; nothing from that point was saved. ` +
-    (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}; ` : 'No checkpoint was written in this session; ') +
-    `resume with a lower rate, e.g. alexnet train --resume ${o.runDir} --lr ${lr / 10}`);
+    (runDir === null ? 'There is no run folder, so nothing was saved; start again with a lower learning rate.'
+      : (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}; ` : 'No checkpoint was written in this session; ') +
+      `resume with a lower rate, e.g. ${howToResume(runDir, lr / 10)}`));
   const finish = (status: TrainStatus, message: string): TrainResult => {
     bar.clear();
     metrics?.close();
@@ -161,7 +192,9 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
           bar.clear();
           const path = await checkpoint();
           if (!path) return diverged(`epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}`, 'the weights became non-finite', session.learningRate);
-          return finish('interrupted', `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: alexnet train --resume ${o.runDir}`);
+          return finish('interrupted', runDir === null
+            ? `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; there is no run folder, so no checkpoint was written`
+            : `stopped at epoch ${pos.epoch + 1}, step ${pos.stepInEpoch}/${perEpoch}; checkpoint ${path}; continue with: ${howToResume(runDir)}`);
         }
         const r = await session.step(b, dist);
         if (!Number.isFinite(r.loss)) {
@@ -180,6 +213,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
         const shown = rate || acc.images / Math.max(acc.seconds, 1e-9);
         metrics?.step({ step: p.globalStep, epoch: p.epoch + 1, batch: p.stepInEpoch, loss: r.loss, top1Error: 1 - r.correct / r.images, learningRate: r.learningRate, imagesPerSecond: Math.round(r.images / r.seconds), time: new Date().toISOString() });
         const remaining = (totalSteps - p.globalStep) * batch / Math.max(shown, 1e-9);
+        if (reports) o.onStep?.({ ...r, position: p, stepsPerEpoch: perEpoch, imagesPerSecond: shown, etaSeconds: remaining });
         bar.update(epochLabel, p.stepInEpoch, perEpoch, { 'img/s': shown.toFixed(0), loss: (acc.lossSum / acc.images).toFixed(4), lr: String(r.learningRate) }, remaining);
         if (o.checkpointEvery && p.globalStep % o.checkpointEvery === 0 && p.stepInEpoch < perEpoch && !(await checkpoint())) {
           bar.clear();
@@ -196,6 +230,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       const { metrics: m, decision } = session.endEpoch(val);
       metrics?.epoch({ ...m });
       log(describeEpoch(m, t.epochs));
+      if (reports) o.onEpoch?.(m);
       if (decision.dropped) log(`learning rate ${m.learningRate} → ${decision.learningRate} (${decision.reason})`);
       dist?.checkInSync(model.params());
       if (!(await checkpoint())) return diverged(`the end of epoch ${m.epoch}`, 'the weights became non-finite', m.learningRate);
@@ -205,7 +240,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     metrics?.close();
     throw e;
   }
-  const weightsPath = join(o.runDir, 'model.safetensors');
+  if (runDir === null) return finish('completed', `finished ${t.epochs} epochs`);
+  const weightsPath = join(runDir, 'model.safetensors');
   if (writes) saveWeights(model, weightsPath, { classes: JSON.stringify(classes.map((k) => k.id)), format: 'pt' }, await model.hostStateDict());
   return finish('completed', `finished ${t.epochs} epochs; weights in ${weightsPath}`);
 }

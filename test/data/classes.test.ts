@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FASHION_MNIST_CLASSES, ilsvrc2012Classes } from '../../src/data/classes.js';
 
-describe('ILSVRC-2012 classes (data/ilsvrc2012-classes.json)', () => {
+describe('ILSVRC-2012 classes (src/data/ilsvrc2012-classes.ts)', () => {
   const classes = ilsvrc2012Classes();
   it('are 1000 WordNet ids in sorted order, index = position (docs/paper.md §5)', () => {
     assert.equal(classes.length, 1000);
