@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
-
-// One source of truth: package.json (two levels above dist/src/).
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf-8')) as { version: string }).version;
+// The package version, as a constant so browser bundles need no file read;
+// test/api/version.test.ts keeps it equal to package.json's.
+export const VERSION = '0.1.0';

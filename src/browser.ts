@@ -1,0 +1,56 @@
+/**
+ * alexnet-ts for browsers: the same networks as in Node, on the page's
+ * WebGPU adapter, or on the reference kernels where there is none.
+ *
+ * ```ts
+ * import { createNetwork } from 'alexnet-ts';   // bundlers pick this entry for browsers
+ * const net = await createNetwork({ preset: 'torchvision' });
+ * console.log(await net.classify(document.querySelector('img')!));
+ * ```
+ *
+ * No Node modules, no native code: weights come as bytes (`fetch`, a file
+ * input), images as elements, bitmaps, pixels, Blobs or URLs.
+ *
+ * @packageDocumentation
+ */
+import { BROWSER_PLATFORM, type BrowserImage } from './api/browser-platform.js';
+import { createNetworkOn, loadNetworkOn, type CreateNetworkOptions, type LoadNetworkOptions } from './api/create.js';
+import type { Network } from './api/network.js';
+import { OptionError } from './api/types.js';
+
+export { Network } from './api/network.js';
+export { OptionError, PRESET_NAMES, BACKEND_NAMES } from './api/types.js';
+export type { PresetName, BackendName, RawImage, ClassLabel, Classification, ClassifyOptions, FeatureOptions, NetworkInfo, Views, InputSpec } from './api/types.js';
+export type { BrowserImage } from './api/browser-platform.js';
+export { browserBackendReport } from './api/browser-platform.js';
+export type { CreateNetworkOptions, LoadNetworkOptions } from './api/create.js';
+export { IMAGENET_MEAN } from './api/create.js';
+export type { ModelOptions } from './config/config.js';
+export { ilsvrc2012Classes, FASHION_MNIST_CLASSES, type IlsvrcClass } from './data/classes.js';
+export { VERSION } from './version.js';
+
+/** A network of `preset` with freshly initialised weights (seeded: the same seed gives the same weights as in Node). */
+export function createNetwork(options: CreateNetworkOptions = {}): Promise<Network<BrowserImage>> {
+  return createNetworkOn(BROWSER_PLATFORM, options);
+}
+
+/**
+ * A network with the weights of a file: its bytes (safetensors, a
+ * torch.save `.pth`, a `.caffemodel`), a Blob/File, or a URL to fetch.
+ */
+export async function loadNetwork(source: Uint8Array | ArrayBuffer | Blob | string, options: LoadNetworkOptions = {}): Promise<Network<BrowserImage>> {
+  let bytes: Uint8Array;
+  let name = options.name;
+  if (source instanceof Uint8Array) bytes = source;
+  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
+  else if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    bytes = new Uint8Array(await source.arrayBuffer());
+    name ??= (source as File).name;
+  } else if (typeof source === 'string') {
+    const r = await fetch(source);
+    if (!r.ok) throw new OptionError('source', `loadNetwork: ${source}: ${r.status} ${r.statusText}`);
+    bytes = new Uint8Array(await r.arrayBuffer());
+    name ??= source;
+  } else throw new OptionError('source', 'loadNetwork: the source must be bytes (Uint8Array, ArrayBuffer), a Blob or File, or a URL');
+  return loadNetworkOn(BROWSER_PLATFORM, bytes, { ...options, name });
+}
