@@ -1,14 +1,15 @@
 /// <reference lib="dom" />
 // The browser platform of the public API: networks on the page's WebGPU
 // adapter (the same WGSL kernels as Node's `webgpu` backend), else on the
-// reference kernels; images decoded and resized by the browser's own
-// decoder and canvas (shorter side to S and the central square, Caffe's
-// warp, torchvision's resize-then-crop), as the Node platform does with sharp.
+// reference kernels; images decoded by the browser and resized by
+// data/resample.ts (shorter side to S and the central square, Caffe's warp,
+// torchvision's resize-then-crop), as the Node platform does with sharp.
 import { hostDevice, type Device } from '../tensor/device.js';
 import { REFERENCE_BACKEND } from '../ops/registry.js';
 import type { Preprocessing } from '../eval/input.js';
 import type { OpenedBackend, Platform } from './platform.js';
 import { OptionError, type BackendName, type RawImage } from './types.js';
+import { cropRgb, resampleRgb, roundHalfEven } from '../data/resample.js';
 
 /**
  * An image in a browser: an element or bitmap the page already has, pixels,
@@ -107,35 +108,46 @@ async function drawable(image: BrowserImage): Promise<{ src: CanvasImageSource; 
   throw new OptionError('image', `an image must be an ImageData, ImageBitmap, canvas, <img>, <video>, Blob, encoded bytes, a URL or { data, width, height, channels }`);
 }
 
-/** The image as the preprocessing's S×S HWC RGB square (alpha over white). */
-async function square(image: BrowserImage, p: Preprocessing): Promise<Uint8Array> {
-  const { src, width, height } = await drawable(image);
-  if (!width || !height) throw new Error('the image has no size (not loaded yet?)');
-  const s = p.size;
-  let sx = 0, sy = 0, sw = width, sh = height;
-  if (p.resize === 'square' || p.resize === 'shorter') {
-    // 'square': the central square, scaled to S. 'shorter': the shorter side to resizeTo, then the central S crop.
-    const side = p.resize === 'square' ? Math.min(width, height) : (s * Math.min(width, height)) / (p.resizeTo ?? s);
-    sx = (width - side) / 2;
-    sy = (height - side) / 2;
-    sw = sh = side;
-  }
-  const c = new OffscreenCanvas(s, s);
+/** The image's pixels at its own size, HWC RGB, alpha over white (decoded by the browser, not resampled). */
+function pixels(src: CanvasImageSource, width: number, height: number): Uint8Array {
+  const c = new OffscreenCanvas(width, height);
   const ctx = c.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('no 2D canvas context');
   ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, s, s);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(src, sx, sy, sw, sh, 0, 0, s, s);
-  const rgba = ctx.getImageData(0, 0, s, s).data;
-  const hwc = new Uint8Array(3 * s * s);
-  for (let i = 0; i < s * s; i++) {
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(src, 0, 0);
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const hwc = new Uint8Array(3 * width * height);
+  for (let i = 0; i < width * height; i++) {
     hwc[3 * i] = rgba[4 * i];
     hwc[3 * i + 1] = rgba[4 * i + 1];
     hwc[3 * i + 2] = rgba[4 * i + 2];
   }
   return hwc;
+}
+
+/**
+ * The image as the preprocessing's S×S HWC RGB square, resized as the Node
+ * platform resizes with sharp (data/image.ts): 'shorter' (torchvision) the
+ * shorter side to resizeTo with the linear filter, then the centre crop at
+ * torchvision's offsets; 'square' the shorter side to S (lanczos3, sharp's
+ * default) and the central square; 'warp' both sides to S (linear).
+ */
+async function square(image: BrowserImage, p: Preprocessing): Promise<Uint8Array> {
+  const { src, width, height } = await drawable(image);
+  if (!width || !height) throw new Error('the image has no size (not loaded yet?)');
+  const rgb = pixels(src, width, height);
+  const s = p.size;
+  if (p.resize === 'warp') return width === s && height === s ? rgb : resampleRgb(rgb, width, height, s, s, 'linear');
+  const target = p.resize === 'shorter' ? (p.resizeTo ?? s) : s;
+  const short = Math.min(width, height), long = Math.max(width, height);
+  const newLong = p.resize === 'shorter' ? Math.floor((target * long) / short) : Math.round((target * long) / short);
+  const [w, h] = width <= height ? [target, newLong] : [newLong, target];
+  const resized = w === width && h === height ? rgb : resampleRgb(rgb, width, height, w, h, p.resize === 'shorter' ? 'linear' : 'lanczos3');
+  const crop = p.resize === 'shorter' ? p.cropSize : s;
+  if (w < crop || h < crop) throw new Error(`resized to ${w}×${h}, smaller than the ${crop}×${crop} crop`);
+  const [x, y] = p.resize === 'shorter' ? [roundHalfEven((w - crop) / 2), roundHalfEven((h - crop) / 2)] : [Math.floor((w - crop) / 2), Math.floor((h - crop) / 2)];
+  return cropRgb(resized, w, x, y, crop, crop);
 }
 
 function describe(image: BrowserImage): string {

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { Metadata, OutputInfo, Sharp } from 'sharp';
 import type { ImageEncoding } from './types.js';
 import { hwcToChw } from './render.js';
+import { roundHalfEven } from './resample.js';
 
 export { hwcToChw } from './render.js';
 
@@ -76,12 +77,6 @@ export async function toSquareRgb(input: ImageInput, size: number, fit: 'cover' 
     img = fit === 'cover' ? img.resize(size, size, { fit: 'cover', position: 'centre' }) : img.resize(size, size, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });
   }
   return rawRgb(img, size * size);
-}
-
-/** Python's round(): halves to even (torchvision's CenterCrop offsets use it). */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**

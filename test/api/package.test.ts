@@ -1,0 +1,56 @@
+// The package as a user's import sees it: one entry per platform through the
+// exports map, internals not importable by path, the native kernels chosen
+// when a network is made whatever was imported first, and a published
+// tarball without tests, fixtures or scratch files.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativeOrSkip } from '../helpers/native.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Runs an ES module placed inside the package (so 'alexnet-ts' resolves to this package, as for a user), returning its stdout. */
+function runInPackage(name: string, code: string): string {
+  const file = path.join(ROOT, 'dist', `${name}.mjs`);
+  writeFileSync(file, code);
+  return execFileSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, ALEXNET_BACKEND: '' } });
+}
+
+describe('the alexnet-ts package', () => {
+  it('exposes its API, and no internals, by the package name', () => {
+    const out = runInPackage('package-probe', `
+      const api = await import('alexnet-ts');
+      let deep = 'importable';
+      try { await import('alexnet-ts/dist/src/models/alexnet.js'); } catch (e) { deep = e.code; }
+      console.log(JSON.stringify({ names: Object.keys(api).sort(), deep }));
+    `);
+    const r = JSON.parse(out) as { names: string[]; deep: string };
+    assert.equal(r.deep, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
+    for (const n of ['createNetwork', 'loadNetwork', 'train', 'fineTune', 'evaluate', 'Network', 'prepareDataset', 'convertWeights', 'OptionError', 'VERSION']) assert.ok(r.names.includes(n), n);
+    assert.ok(!r.names.includes('conv2dBackward') && !r.names.includes('registerKernels'), 'kernels are not part of the API');
+  });
+
+  it('runs a network made first thing on the native kernels', { skip: nativeOrSkip() ? false : 'no native addon' }, () => {
+    const out = runInPackage('package-backend', `
+      const { createNetwork } = await import('alexnet-ts');
+      const net = await createNetwork({ preset: 'mini' });
+      const ref = await createNetwork({ preset: 'mini', backend: 'reference' });
+      const again = await createNetwork({ preset: 'mini' });
+      console.log(JSON.stringify([net.backend, ref.backend, again.backend]));
+    `);
+    assert.deepEqual(JSON.parse(out), ['native', 'reference', 'native']);
+  });
+
+  it('packs what users need and nothing else', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as [{ files: { path: string }[]; size: number }];
+    const files = pack.files.map((f) => f.path);
+    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/browser.js', 'dist/src/browser.d.ts', 'binding.gyp', 'tools/build-native.mjs', 'examples/classify.ts', 'README.md', 'package.json']) assert.ok(files.includes(f), f);
+    assert.ok(files.some((f) => f.startsWith('native/src/')), 'native sources (built on install)');
+    assert.ok(files.some((f) => f.startsWith('data/fashion-mnist-mini/')), 'the embedded dataset');
+    const unwanted = files.filter((f) => /^(test|dist\/test|dist\/bench|bench|scratch|dist\/examples)\//.test(f) || f.includes('fixtures'));
+    assert.deepEqual(unwanted, []);
+  });
+});
