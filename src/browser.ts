@@ -26,6 +26,10 @@ export { browserBackendReport } from './api/browser-platform.js';
 export type { CreateNetworkOptions, LoadNetworkOptions } from './api/create.js';
 export { IMAGENET_MEAN } from './api/create.js';
 export type { ModelOptions } from './config/config.js';
+export type { Activation, InputRule } from './models/presets.js';
+export type { DropoutScaling } from './ops/dropout.js';
+export type { LrnAlphaConvention } from './ops/lrn.js';
+export type { ClassInfo } from './data/types.js';
 export { ilsvrc2012Classes, FASHION_MNIST_CLASSES, type IlsvrcClass } from './data/classes.js';
 export { VERSION } from './version.js';
 
