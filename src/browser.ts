@@ -14,11 +14,11 @@
  * @packageDocumentation
  */
 import { BROWSER_PLATFORM, type BrowserImage } from './api/browser-platform.js';
-import { createNetworkOn, loadNetworkOn, type CreateNetworkOptions, type LoadNetworkOptions } from './api/create.js';
+import { createNetworkOn, describeNetworkOn, loadNetworkOn, type CreateNetworkOptions, type LoadNetworkOptions } from './api/create.js';
 import type { Network } from './api/network.js';
-import { OptionError } from './api/types.js';
+import { OptionError, type NetworkInfo } from './api/types.js';
 
-export { Network } from './api/network.js';
+export { Network, Ensemble, type ClassifyOutcome } from './api/network.js';
 export { OptionError, PRESET_NAMES, BACKEND_NAMES } from './api/types.js';
 export type { PresetName, BackendName, RawImage, ClassLabel, Classification, ClassifyOptions, FeatureOptions, NetworkInfo, Views, InputSpec } from './api/types.js';
 export type { BrowserImage } from './api/browser-platform.js';
@@ -32,6 +32,11 @@ export type { LrnAlphaConvention } from './ops/lrn.js';
 export type { ClassInfo } from './data/types.js';
 export { ilsvrc2012Classes, FASHION_MNIST_CLASSES, type IlsvrcClass } from './data/classes.js';
 export { VERSION } from './version.js';
+
+/** What a preset's network is — layers and their shapes, parameters, multiply-adds, the resolved config — without making its weights. */
+export function describeNetwork(options: Omit<CreateNetworkOptions, 'backend' | 'seed' | 'mean'> = {}): Promise<NetworkInfo> {
+  return describeNetworkOn(BROWSER_PLATFORM, options);
+}
 
 /** A network of `preset` with freshly initialised weights (seeded: the same seed gives the same weights as in Node). */
 export function createNetwork(options: CreateNetworkOptions = {}): Promise<Network<BrowserImage>> {

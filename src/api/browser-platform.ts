@@ -9,7 +9,7 @@ import { REFERENCE_BACKEND } from '../ops/registry.js';
 import type { Preprocessing } from '../eval/input.js';
 import type { OpenedBackend, Platform } from './platform.js';
 import { OptionError, type BackendName, type RawImage } from './types.js';
-import { cropRgb, resampleRgb, roundHalfEven } from '../data/resample.js';
+import { cropRgb, resampleRgb, rgbaToRgb, roundHalfEven } from '../data/resample.js';
 
 /**
  * An image in a browser: an element or bitmap the page already has, pixels,
@@ -116,14 +116,7 @@ function pixels(src: CanvasImageSource, width: number, height: number): Uint8Arr
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(src, 0, 0);
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const hwc = new Uint8Array(3 * width * height);
-  for (let i = 0; i < width * height; i++) {
-    hwc[3 * i] = rgba[4 * i];
-    hwc[3 * i + 1] = rgba[4 * i + 1];
-    hwc[3 * i + 2] = rgba[4 * i + 2];
-  }
-  return hwc;
+  return rgbaToRgb(ctx.getImageData(0, 0, width, height).data, width * height);
 }
 
 /**

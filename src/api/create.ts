@@ -2,21 +2,21 @@
 // training starts), or weights from a file's bytes (safetensors, a torch.save
 // .pth, a .caffemodel) with the preset, classes and input normalisation the
 // file records. Platform-neutral: the entries add files and defaults.
-import { configuredPreset, resolveConfig, type Config, type Json, type ModelOptions } from '../config/config.js';
+import { applyOverrides, configuredPreset, resolveConfig, type Config, type Json, type ModelOptions } from '../config/config.js';
 import { buildAlexNet, initAlexNet, type AlexNet } from '../models/alexnet.js';
 import { Rng } from '../tensor/random.js';
 import { RNG_STREAMS } from '../train/session.js';
 import { FASHION_MNIST_CLASSES, ilsvrc2012Classes } from '../data/classes.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from '../io/safetensors.js';
 import { applyWeights } from '../io/weights.js';
-import { decodePublishedWeights } from '../io/published.js';
+import { decodePublishedWeights, type PublishedWeights } from '../io/published.js';
 import { nameIds, weightsConfig } from '../eval/weights-config.js';
 import { fixedPreprocessing, preprocessingFromDataset, type Preprocessing } from '../eval/input.js';
 import type { DatasetInfo, InputSpec } from '../data/types.js';
 import type { Preset } from '../models/presets.js';
 import { Network } from './network.js';
 import type { Platform } from './platform.js';
-import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRESET_NAMES, type BackendName, type ClassLabel, type PresetName } from './types.js';
+import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRESET_NAMES, type BackendName, type ClassLabel, type NetworkInfo, type PresetName } from './types.js';
 
 /** ImageNet's per-channel mean (RGB, 0–255): the input mean of a fresh network whose preset has no fixed one. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485 * 255, 0.456 * 255, 0.406 * 255];
@@ -38,6 +38,11 @@ export interface CreateNetworkOptions {
    * lacks). Default: ImageNet's per-channel mean.
    */
   readonly mean?: readonly [number, number, number];
+  /**
+   * A whole resolved configuration (resolveConfig; a run's config.json):
+   * its preset, seed and model keys. Other options, if given, override it.
+   */
+  readonly config?: Config;
 }
 
 export interface LoadNetworkOptions {
@@ -87,36 +92,46 @@ async function onBackend<I>(platform: Platform<I>, where: string, backend: Backe
 }
 
 /** A network of a preset with initialised weights (docs/paper.md §3: the preset's Gaussian weights and constant biases). */
-export async function createNetworkOn<I>(platform: Platform<I>, options: CreateNetworkOptions = {}): Promise<Network<I>> {
-  const where = 'createNetwork';
+export async function createNetworkOn<I>(platform: Platform<I>, options: CreateNetworkOptions = {}, initialise = true, where = 'createNetwork'): Promise<Network<I>> {
   checkCommon(where, options);
-  const seed = checkInteger(where, 'seed', options.seed ?? 1, 0);
+  const seed = checkInteger(where, 'seed', options.seed ?? options.config?.seed ?? 1, 0);
   const labels = typeof options.classes === 'object' ? options.classes : null;
   const count = typeof options.classes === 'number' ? checkInteger(where, 'classes', options.classes, 1) : labels?.length;
   const pairs: [string, Json][] = [['seed', seed], ...Object.entries(options.model ?? {}).map(([k, v]) => [`model.${k}`, v as Json] as [string, Json])];
   if (count !== undefined) pairs.push(['model.classes', count]);
-  const config = resolveConfig(options.preset ?? 'paper', pairs);
+  const base = options.config;
+  if (base && options.preset !== undefined && options.preset !== base.preset) throw new OptionError('preset', `${where}: option 'preset' (${options.preset}) differs from the config's (${base.preset})`);
+  const config = base ? applyOverrides(base, options.seed === undefined ? pairs.slice(1) : pairs) : resolveConfig(options.preset ?? 'paper', pairs);
   const preset = configuredPreset(config);
   const { model, backend } = await onBackend(platform, where, options.backend, preset);
-  initAlexNet(model, new Rng(seed, RNG_STREAMS.init));
+  if (initialise) initAlexNet(model, new Rng(seed, RNG_STREAMS.init));
   return new Network({
     model, backend, config, platform,
     classes: classLabels(where, preset.classes, labels, preset.inputSize),
     preprocessing: inputPreprocessing(preset.input, preset.inputSize, options.mean ?? IMAGENET_MEAN),
-    source: `preset ${preset.name}, initialised with seed ${seed}`,
+    source: initialise ? `preset ${preset.name}, initialised with seed ${seed}` : `preset ${preset.name}, not initialised`,
   });
 }
 
+/** What a preset's network is (layers, shapes, parameters, multiply-adds, config) without drawing its weights. */
+export async function describeNetworkOn<I>(platform: Platform<I>, options: Omit<CreateNetworkOptions, 'backend' | 'seed' | 'mean'> = {}): Promise<NetworkInfo> {
+  return (await createNetworkOn(platform, { ...options, backend: 'reference' }, false, 'describeNetwork')).info();
+}
+
 /** True for bytes that start like a safetensors file (an 8-byte header length, then a JSON object). */
-function looksLikeSafetensors(bytes: Uint8Array): boolean {
+export function looksLikeSafetensors(bytes: Uint8Array): boolean {
   return bytes.length >= 9 && bytes[8] === 0x7b && bytes[6] === 0 && bytes[7] === 0;
 }
 
 /** A weights file's bytes as a parsed safetensors file: published formats are converted first. */
 export function weightsFileFromBytes(bytes: Uint8Array, name: string, preset: PresetName | undefined, platform: Platform<unknown>): SafetensorsFile {
-  if (looksLikeSafetensors(bytes)) return decodeSafetensors(bytes, name);
+  return readWeightsBytes(bytes, name, preset, platform).file;
+}
+
+function readWeightsBytes(bytes: Uint8Array, name: string, preset: PresetName | undefined, platform: Platform<unknown>): { file: SafetensorsFile; published: PublishedWeights | null } {
+  if (looksLikeSafetensors(bytes)) return { file: decodeSafetensors(bytes, name), published: null };
   const w = decodePublishedWeights(bytes, name, { preset, inflateRaw: platform.inflateRaw });
-  return decodeSafetensors(encodeSafetensors([...w.tensorData], { ...w.metadata }), name);
+  return { file: decodeSafetensors(encodeSafetensors([...w.tensorData], { ...w.metadata }), name), published: w };
 }
 
 /**
@@ -127,21 +142,21 @@ export async function loadNetworkOn<I>(platform: Platform<I>, bytes: Uint8Array,
   const where = 'loadNetwork';
   checkCommon(where, options);
   const name = options.name ?? 'weights';
-  const parsed = weightsFileFromBytes(bytes, name, options.preset, platform as Platform<unknown>);
+  const { file: parsed, published } = readWeightsBytes(bytes, name, options.preset, platform as Platform<unknown>);
   const { config, ids } = weightsConfig(parsed, name, { preset: options.preset, withData: options.dataset !== undefined });
   const preset = configuredPreset(config, ids?.length);
   const dataset = options.dataset;
-  let preprocessing: Preprocessing;
+  let preprocessing: Preprocessing | Error;
   if (dataset) preprocessing = preprocessingFromDataset(dataset, preset.inputSize, config.data.mean, config.data.input);
   else {
     const input = config.data.input ?? preset.input;
-    if (!input.mean && !options.mean) {
-      throw new OptionError('mean', `${where}: ${name} holds ${preset.name} weights, which expect their training set's mean subtracted; pass option 'data' (the prepared dataset they were trained on) or 'mean' ([r, g, b], 0–255)`);
-    }
-    preprocessing = inputPreprocessing(input, preset.inputSize, options.mean);
+    preprocessing = !input.mean && !options.mean
+      // Only images need the mean: run, save and toOnnx work without it.
+      ? new OptionError('mean', `${name} holds ${preset.name} weights, which expect their training set's mean subtracted: load them with option 'data' (the prepared dataset they were trained on) or 'mean' ([r, g, b], 0–255)`)
+      : inputPreprocessing(input, preset.inputSize, options.mean);
   }
   const { model, backend } = await onBackend(platform, where, options.backend, preset);
-  applyWeights(model, parsed, name);
+  const report = applyWeights(model, parsed, name);
   const wordnet = ids?.some((id) => /^n\d{8}$/.test(id)) ?? false;
   const classes = options.classes
     ? classLabels(where, preset.classes, options.classes, preset.inputSize)
@@ -149,5 +164,7 @@ export async function loadNetworkOn<I>(platform: Platform<I>, bytes: Uint8Array,
       : dataset && dataset.classes.length === preset.classes ? dataset.classes.map((c) => ({ id: c.id, name: c.name }))
         : classLabels(where, preset.classes, null, preset.inputSize);
   if (classes.length !== preset.classes) throw new Error(`${name}: records ${classes.length} classes but fc8 has ${preset.classes} outputs`);
-  return new Network({ model, backend, config: config as Config, platform, classes, preprocessing, source: name });
+  // A converted .pth reports its own dtype changes (decodePublishedWeights); safetensors ones come from applyWeights.
+  const converted = new Map<string, string>([...(published?.converted ?? []), ...report.converted]);
+  return new Network({ model, backend, config: config as Config, platform, classes, preprocessing, source: name, converted });
 }

@@ -14,6 +14,7 @@ import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { prepareDataset } from '../data/prepare.js';
 import { testLoaderOptions, trainLoaderOptions, validationBatchSize } from '../data/split-options.js';
 import { getPreset } from '../models/presets.js';
+import type { Part } from '../data/part.js';
 import { OptionError, type Views } from './types.js';
 
 export interface DataOptions {
@@ -62,14 +63,14 @@ export function datasetInfo(dir: string): DatasetInfo {
 }
 
 /** The training split's loader, as the run's config says (augmentation, seed, limit). */
-export function openTrainSplit(dir: string, config: Config, cropSize: number, deviceViews: boolean): Promise<DataLoader> {
-  return openLoader(dir, 'train', trainLoaderOptions(config, { batchSize: config.train.batchSize, cropSize, limit: config.data.limit ?? undefined, deviceViews }));
+export function openTrainSplit(dir: string, config: Config, cropSize: number, deviceViews: boolean, part?: Part): Promise<DataLoader> {
+  return openLoader(dir, 'train', trainLoaderOptions(config, { batchSize: config.train.batchSize, cropSize, limit: config.data.limit ?? undefined, deviceViews, part }));
 }
 
 /** An evaluation split's loader (no augmentation, every image), null when the dataset has no such split. */
-export async function openEvalSplit(dir: string, split: SplitName, config: Config, o: { readonly cropSize: number; readonly views: Views; readonly limit?: number; readonly deviceViews: boolean }): Promise<DataLoader | null> {
+export async function openEvalSplit(dir: string, split: SplitName, config: Config, o: { readonly cropSize: number; readonly views: Views; readonly limit?: number; readonly workers?: number; readonly deviceViews: boolean; readonly part?: Part }): Promise<DataLoader | null> {
   if (!readDatasetInfo(dir).splits[split]) return null;
   return openLoader(dir, split, testLoaderOptions(config, {
-    mode: o.views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(o.views), cropSize: o.cropSize, limit: o.limit, deviceViews: o.deviceViews,
+    mode: o.views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(o.views), cropSize: o.cropSize, limit: o.limit, workers: o.workers, deviceViews: o.deviceViews, part: o.part,
   }));
 }

@@ -67,16 +67,16 @@ export const NODE_PLATFORM: Platform<NodeImage> = {
   name: 'Node.js',
   openBackend,
   async square(image, p) {
-    let input: ImageInput;
     try {
-      input = await imageInput(image);
+      const input = await imageInput(image);
+      return await (p.resize === 'shorter' ? toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover'));
     } catch (e) {
+      if (e instanceof OptionError) throw e;
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ENOENT') throw new Error('no such file');
-      if (err.code === 'EISDIR') throw new Error('is a folder, not an image');
-      throw e;
+      // libvips repeats its messages line by line: one line each, once.
+      const message = [...new Set(err.message.split('\n').map((l) => l.trim()).filter(Boolean))].join('; ');
+      throw new Error(err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder, not an image' : err.code ? `${err.code} (${message})` : message);
     }
-    return p.resize === 'shorter' ? toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover');
   },
   describe,
   readFile: async (path) => readFile(path),

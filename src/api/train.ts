@@ -9,18 +9,24 @@ import { applyOverrides, resolveConfig, configuredPreset, type Config, type Json
 import type { ScheduleConfig } from '../models/presets.js';
 import { train as runTrainer, type StepReport } from '../train/trainer.js';
 import { findCheckpoint } from '../train/checkpoint.js';
+import { joinJob, type JoinedJob } from '../parallel/launch.js';
+import { DataParallel } from '../parallel/data-parallel.js';
+import { partRange } from '../data/part.js';
 import type { EpochMetrics } from '../train/position.js';
-import { evaluate as evaluateModels } from '../eval/evaluate.js';
+import { evaluate as evaluateModels, rendersOnDevice } from '../eval/evaluate.js';
+import { mostConfused, perClassAccuracy } from '../eval/metrics.js';
+import { getPreset } from '../models/presets.js';
+import { EMBEDDED_SIZE } from '../data/embedded.js';
 import { preprocessingFromDataset } from '../eval/input.js';
 import { hostDevice } from '../tensor/device.js';
 import { INPUT_KEY, PRESET_KEY } from '../io/weights.js';
 import type { SafetensorsFile } from '../io/safetensors.js';
 import type { SplitName } from '../data/types.js';
-import { Network, networkParts } from './network.js';
+import { Ensemble, Network, networkParts } from './network.js';
 import type { Platform } from './platform.js';
 import { weightsFileFromBytes } from './create.js';
 import { datasetInfo, openEvalSplit, openTrainSplit, resolveDataset, type DataOptions } from './data.js';
-import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRESET_NAMES, type BackendName, type PresetName, type Views } from './types.js';
+import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRESET_NAMES, type BackendName, type ClassLabel, type PresetName, type Views } from './types.js';
 
 /** Config keys beyond the common options, as the run's config.json spells them (docs/paper.md §7). */
 export interface ConfigOverrides {
@@ -51,8 +57,8 @@ export interface TrainOptions extends DataOptions {
   readonly workers?: number;
   /** Model ambiguities and ablations (docs/paper.md §7). */
   readonly model?: Partial<ModelOptions>;
-  /** Any other config key (augmentation, momentum form, …), as config.json spells it. */
-  readonly config?: ConfigOverrides;
+  /** Any other config key (augmentation, momentum form, …), as config.json spells it; or a whole resolved config (resolveConfig, a run's config.json), which the other options then override. */
+  readonly config?: ConfigOverrides | Config;
   readonly backend?: BackendName;
   /** A run folder: config.json, metrics files, checkpoints, model.safetensors. Default: none, nothing written. */
   readonly runDir?: string;
@@ -70,6 +76,16 @@ export interface TrainOptions extends DataOptions {
   readonly signal?: AbortSignal;
   /** Lines for a person (what the command line prints); default: none. */
   readonly log?: (line: string) => void;
+  /** A progress bar on stderr (redrawn on a terminal, a line a tenth of an epoch otherwise). Default false. */
+  readonly progress?: boolean;
+  /**
+   * 'auto' (default): under an MPI launcher (mpirun, srun) every rank calls
+   * train and the run is data-parallel, rank 0 alone writing; 'none': a
+   * single process whatever launched it.
+   */
+  readonly parallel?: 'auto' | 'none';
+  /** How the caller continues a stopped run, for messages (default: `train({ resume: '<runDir>' })`). */
+  readonly resumeHint?: (runDir: string, learningRate?: number) => string;
 }
 
 export interface FineTuneOptions extends TrainOptions {
@@ -109,6 +125,8 @@ export interface TrainResult<I> {
   /** The last checkpoint written, if any. */
   readonly checkpoint: string | null;
   readonly runDir: string | null;
+  /** This process's rank in a data-parallel run (0 alone, and the one that writes), else 0. */
+  readonly rank: number;
   /** What happened, in a sentence. */
   readonly message: string;
 }
@@ -118,11 +136,17 @@ export interface EvaluateOptions extends Pick<DataOptions, 'data' | 'preparedDir
   readonly split?: SplitName;
   /** 1 (centre crop) or 10 (§4.1); default 1. */
   readonly views?: Views;
-  /** The first n images of the split only. */
+  /** The first n images of the split only (class-balanced order). */
   readonly limit?: number;
+  /** Loader threads (default: the network's config's). */
+  readonly workers?: number;
+  /** Confused class pairs listed (default 10). */
+  readonly topConfusions?: number;
+  /** Images done so far, of `total`. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Error rates as the paper reports them (§6: top-1 and top-5). */
+/** Error rates as the paper reports them (§6: top-1 and top-5), and where the errors are. */
 export interface EvaluationResult {
   readonly images: number;
   readonly views: Views;
@@ -130,6 +154,13 @@ export interface EvaluationResult {
   readonly loss: number;
   readonly top1Error: number;
   readonly top5Error: number;
+  /** The prepared dataset evaluated on, and its split. */
+  readonly data: string;
+  readonly split: SplitName;
+  /** Top-1 accuracy of each class, in output order. */
+  readonly perClass: readonly { readonly id: string; readonly name: string; readonly images: number; readonly accuracy: number }[];
+  /** The most frequent confusions, most frequent first (rate: share of the true class's images). */
+  readonly confusions: readonly { readonly actual: ClassLabel; readonly predicted: ClassLabel; readonly count: number; readonly rate: number }[];
 }
 
 const where = 'train';
@@ -139,9 +170,12 @@ function optionPairs(o: TrainOptions): [string, Json][] {
   const flat = (prefix: string, obj: object | undefined) => {
     for (const [k, v] of Object.entries(obj ?? {})) if (v !== undefined) pairs.push([`${prefix}.${k}`, v as Json]);
   };
-  flat('model', o.config?.model);
-  flat('train', o.config?.train);
-  flat('data', o.config?.data);
+  // A whole config is the base itself (trainProcess), not overrides.
+  if (o.config && !('preset' in o.config)) {
+    flat('model', o.config.model);
+    flat('train', o.config.train);
+    flat('data', o.config.data);
+  }
   flat('model', o.model);
   const direct: [keyof TrainOptions, string][] = [
     ['seed', 'seed'], ['epochs', 'train.epochs'], ['batchSize', 'train.batchSize'], ['learningRate', 'train.learningRate'],
@@ -164,48 +198,91 @@ function configFrom(preset: string, pairs: [string, Json][], base?: Config): Con
   }
 }
 
-/** Trains a network (docs/paper.md §4); see TrainOptions. */
-export async function trainOn<I>(platform: Platform<I>, o: TrainOptions, initial?: { file: SafetensorsFile; name: string; freeze: readonly string[] }): Promise<TrainResult<I>> {
+/** Trains a network (docs/paper.md §4); see TrainOptions. Under an MPI launcher (mpirun, srun) every rank calls it and the run is data-parallel (docs/cluster.md). */
+export async function trainOn<I>(platform: Platform<I>, o: TrainOptions, initial?: InitialWeights): Promise<TrainResult<I>> {
   if (o.preset !== undefined) checkChoice(where, 'preset', o.preset, PRESET_NAMES);
   if (o.backend !== undefined) checkChoice(where, 'backend', o.backend, BACKEND_NAMES);
+  if (o.parallel !== undefined) checkChoice(where, 'parallel', o.parallel, ['auto', 'none'] as const);
   if (o.checkpointEvery !== undefined) checkInteger(where, 'checkpointEvery', o.checkpointEvery, 0);
   if (o.keep !== undefined) checkInteger(where, 'keep', o.keep, 1);
-  const log = o.log ?? (() => undefined);
+  const job = o.parallel === 'none' ? null : joinJob();
+  if (!job) return trainProcess(platform, o, initial, null);
+  try {
+    const r = await trainProcess(platform, o, initial, job);
+    job.finish();
+    return r;
+  } catch (e) {
+    return job.fail(e);
+  }
+}
+
+interface InitialWeights {
+  readonly file: SafetensorsFile;
+  readonly name: string;
+  readonly freeze: readonly string[];
+  /** Recorded as the config's train.initFrom (a file path; null for a network). */
+  readonly path: string | null;
+}
+
+async function trainProcess<I>(platform: Platform<I>, o: TrainOptions, initial: InitialWeights | undefined, job: JoinedJob | null): Promise<TrainResult<I>> {
+  const root = !job || job.rank === 0;
+  const log = root ? o.log ?? (() => undefined) : () => undefined;
   let config: Config;
   let runDir = o.runDir ? resolve(o.runDir) : null;
   let resume = null;
   if (o.resume) {
     resume = findCheckpoint(o.resume, (m) => log(`warning: ${m}`));
-    config = configFrom(resume.meta.config.preset, o.epochs === undefined ? [] : [['train.epochs', o.epochs]], resume.meta.config);
+    const extra: [string, Json][] = [];
+    if (o.epochs !== undefined) extra.push(['train.epochs', o.epochs]);
+    if (o.workers !== undefined) extra.push(['data.workers', o.workers]);
+    config = configFrom(resume.meta.config.preset, extra, resume.meta.config);
     runDir = existsSync(join(o.resume, 'checkpoints')) ? resolve(o.resume) : resolve(resume.path, '..', '..');
   } else {
     const pairs = optionPairs(o);
-    let preset: string = o.preset ?? 'mini';
+    const full = o.config && 'preset' in o.config ? o.config as Config : undefined;
+    let preset: string = o.preset ?? full?.preset ?? 'mini';
     if (initial) {
       // Fine-tuning: the weights' preset and input normalisation, unless the options name another preset.
       const meta = initial.file.metadata;
-      if (o.preset === undefined && meta[PRESET_KEY]) preset = meta[PRESET_KEY];
+      if (o.preset === undefined && !full && meta[PRESET_KEY]) preset = meta[PRESET_KEY];
       if (meta[INPUT_KEY] && preset === meta[PRESET_KEY]) pairs.push(['data.input', JSON.parse(meta[INPUT_KEY]) as Json]);
-      pairs.push(['train.freeze', [...initial.freeze]]);
+      pairs.push(['train.initFrom', initial.path], ['train.freeze', [...initial.freeze]]);
     }
-    config = configFrom(preset, pairs);
+    if (full && preset !== full.preset) throw new OptionError('preset', `${where}: option 'preset' (${preset}) differs from the config's (${full.preset})`);
+    config = configFrom(preset, pairs, full);
     if (runDir && existsSync(join(runDir, 'checkpoints'))) throw new OptionError('runDir', `${where}: ${runDir} already holds a run; continue it with option 'resume', or choose another 'runDir'`);
   }
+  if (runDir) log(`run ${runDir}`);
+  log(`config ${JSON.stringify(config)}`);
+  const dist = job ? new DataParallel(job, config.train.batchSize) : undefined;
+  if (job && dist) {
+    dist.checkText(JSON.stringify(config), `rank ${job.rank}'s config differs from rank 0's: start every rank with the same options`);
+    const [a, b] = partRange(config.train.batchSize, { index: 0, count: job.size });
+    log(`data-parallel: ${job.size} processes (${job.library}${job.progressThread ? ', progress thread' : ''}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
+  }
   const opened = await platform.openBackend(o.backend, where);
+  // Rank 0 first: the data may have to be prepared, and into one folder only once.
+  if (job && job.rank !== 0) job.mpi.barrier();
   const dataDir = await resolveDataset(where, { ...o, data: o.data ?? resume?.meta.data }, config, runDir, log);
+  if (job && job.rank === 0) job.mpi.barrier();
   const preset = configuredPreset(config);
   const deviceViews = opened.device !== hostDevice;
-  const trainData = await openTrainSplit(dataDir, config, preset.inputSize, deviceViews);
+  const trainData = await openTrainSplit(dataDir, config, preset.inputSize, deviceViews, dist?.part);
   const views = config.data.valViews;
-  const valData = await openEvalSplit(dataDir, 'val', config, { cropSize: preset.inputSize, views, limit: config.data.valLimit ?? undefined, deviceViews });
-  log(`data ${dataDir}: ${trainData.size} training images${valData ? `, ${valData.size} validation images` : ' (no validation split)'}, ${trainData.classes.length} classes`);
+  const valData = await openEvalSplit(dataDir, 'val', config, { cropSize: preset.inputSize, views, limit: config.data.valLimit ?? undefined, deviceViews, part: dist?.part }).catch(async (e) => {
+    await trainData.close();
+    throw e;
+  });
+  if (!valData) log('no validation split; the plateau schedule needs one');
+  log(`data ${dataDir}: ${trainData.size} training images${valData ? `, ${valData.size} validation images` : ''}, ${trainData.classes.length} classes`);
   try {
     const r = await runTrainer({
       config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
-      checkpointEvery: o.checkpointEvery ?? 0, keep: o.keep ?? 3, progress: false, log,
-      shouldStop: () => o.signal?.aborted ?? false, device: opened.device, hostBackend: opened.hostKernels,
+      learningRate: resume ? o.learningRate : undefined,
+      checkpointEvery: o.checkpointEvery ?? 0, keep: o.keep ?? 3, progress: root && (o.progress ?? false), log,
+      shouldStop: () => o.signal?.aborted ?? false, device: opened.device, hostBackend: opened.hostKernels, distributed: dist,
       initialWeights: initial ? { file: initial.file, name: initial.name } : undefined,
-      howToResume: (dir) => `train({ resume: '${dir}' })`,
+      howToResume: o.resumeHint ?? ((dir) => `train({ resume: '${dir}' })`),
       onStep: o.onStep && ((s: StepReport) => o.onStep!({
         epoch: s.position.epoch + 1, step: s.position.stepInEpoch, stepsPerEpoch: s.stepsPerEpoch, globalStep: s.position.globalStep,
         loss: s.loss, error: 1 - s.correct / s.images, learningRate: s.learningRate, imagesPerSecond: s.imagesPerSecond, etaSeconds: s.etaSeconds,
@@ -214,11 +291,11 @@ export async function trainOn<I>(platform: Platform<I>, o: TrainOptions, initial
     });
     const info = datasetInfo(dataDir);
     const network = new Network<I>({
-      model: r.model.eval(), backend: opened.backend, config, platform, source: runDir ?? `training on ${dataDir}`,
+      model: r.model.eval(), backend: opened.backend, config, platform, source: runDir ?? `training on ${dataDir}`, dataDir,
       classes: trainData.classes.map((c) => ({ id: c.id, name: c.name })),
       preprocessing: preprocessingFromDataset(info, preset.inputSize, config.data.mean, config.data.input),
     });
-    return { status: r.status, network, history: r.history, checkpoint: r.checkpoint, runDir, message: r.message };
+    return { status: r.status, network, history: r.history, checkpoint: r.checkpoint, runDir, rank: job?.rank ?? 0, message: r.message };
   } finally {
     await trainData.close();
     await valData?.close();
@@ -234,9 +311,11 @@ export async function fineTuneOn<I>(platform: Platform<I>, o: FineTuneOptions): 
   if (o.resume) return trainOn(platform, o);
   let file: SafetensorsFile;
   let name: string;
+  let path: string | null = null;
   if (typeof o.from === 'string') {
     if (!platform.readFile) throw new OptionError('from', `fineTune: option 'from' must be a network here (there are no files)`);
     name = o.from;
+    path = o.from;
     file = weightsFileFromBytes(await platform.readFile(o.from).catch((e: Error) => {
       throw new OptionError('from', `fineTune: option 'from': cannot read ${o.from} (${e.message})`);
     }), name, o.preset, platform as Platform<unknown>);
@@ -246,26 +325,42 @@ export async function fineTuneOn<I>(platform: Platform<I>, o: FineTuneOptions): 
   } else {
     throw new OptionError('from', `fineTune: option 'from' must be a network or a weights file path, got ${typeof o.from}`);
   }
-  return trainOn(platform, o, { file, name, freeze: o.freeze ?? [] });
+  return trainOn(platform, o, { file, name, freeze: o.freeze ?? [], path });
 }
 
-/** Top-1 and top-5 error on a prepared split (docs/paper.md §6), with the centre crop or the paper's 10 views. */
-export async function evaluateOn<I>(platform: Platform<I>, network: Network<I>, o: EvaluateOptions): Promise<EvaluationResult> {
+/** Top-1 and top-5 error on a prepared split (docs/paper.md §6), with the centre crop or the paper's 10 views; an ensemble's softmax outputs averaged. */
+export async function evaluateOn<I>(platform: Platform<I>, target: Network<I> | Ensemble<I>, o: EvaluateOptions): Promise<EvaluationResult> {
   const w = 'evaluate';
-  if (!(network instanceof Network)) throw new OptionError('network', `${w}: the first argument must be a network (createNetwork, loadNetwork, train)`);
+  const members = target instanceof Ensemble ? target.networks : target instanceof Network ? [target] : null;
+  if (!members) throw new OptionError('network', `${w}: the first argument must be a network (createNetwork, loadNetwork, train) or an ensemble`);
   const views = o.views ?? 1;
   if (views !== 1 && views !== 10) throw new OptionError('views', `${w}: option 'views' must be 1 or 10, got ${JSON.stringify(views)}`);
   const split = checkChoice(w, 'split', o.split ?? 'val', ['train', 'val', 'test'] as const);
   if (o.limit !== undefined) checkInteger(w, 'limit', o.limit, 1);
-  const p = networkParts(network);
-  const dataDir = await resolveDataset(w, o, p.config, null, () => undefined);
-  const classes = datasetInfo(dataDir).classes.length;
-  if (classes !== network.classes.length) throw new OptionError('data', `${w}: ${dataDir} has ${classes} classes but the network ${network.classes.length} outputs; evaluate on the dataset it was trained on`);
-  const loader = await openEvalSplit(dataDir, split, p.config, { cropSize: network.inputSize, views, limit: o.limit, deviceViews: p.model.device !== hostDevice });
+  if (o.workers !== undefined) checkInteger(w, 'workers', o.workers, 0);
+  const parts = members.map((m) => networkParts(m));
+  const p = parts[0];
+  const recorded = p.dataDir ?? undefined;
+  if (!o.data && !recorded && getPreset(p.config.preset).inputSize !== EMBEDDED_SIZE) {
+    throw new OptionError('data', `${w}: no dataset to evaluate on: pass option 'data' (the prepared dataset the network was trained on)`);
+  }
+  const dataDir = await resolveDataset(w, { ...o, data: o.data ?? recorded }, p.config, null, () => undefined);
+  const models = parts.map((q) => q.model);
+  const classes = members[0].classes;
+  // The trainer's validation batch size and loader settings, so the figures match its log bit for bit.
+  const loader = await openEvalSplit(dataDir, split, p.config, { cropSize: members[0].inputSize, views, limit: o.limit, workers: o.workers, deviceViews: rendersOnDevice(models) });
   if (!loader) throw new OptionError('split', `${w}: ${dataDir} has no '${split}' split (it has ${Object.keys(datasetInfo(dataDir).splits).join(', ')})`);
   try {
-    const r = await evaluateModels([p.model], loader, views);
-    return { images: r.images, views, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error };
+    if (loader.classes.map((c) => c.id).join('\n') !== classes.map((c) => c.id).join('\n')) {
+      throw new OptionError('data', `${w}: ${dataDir}: its ${loader.classes.length} classes are not the network's ${classes.length} (in the same order); evaluate on the dataset the network was trained on`);
+    }
+    const r = await evaluateModels(models, loader, views, o.onProgress && ((done) => o.onProgress!(done, loader.size)));
+    const k = classes.length;
+    return {
+      images: r.images, views, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error, data: dataDir, split,
+      perClass: perClassAccuracy(r.tally.confusion, k).map((c, i) => ({ ...classes[i], images: c.images, accuracy: c.accuracy })),
+      confusions: mostConfused(r.tally.confusion, k, o.topConfusions ?? 10).map((q) => ({ actual: classes[q.actual], predicted: classes[q.predicted], count: q.count, rate: q.rate })),
+    };
   } finally {
     await loader.close();
   }

@@ -1,6 +1,7 @@
 // The public API's vocabulary: what a user names, passes and gets back.
 // Platform-neutral (no Node or DOM types), so both entries share it.
 import type { InputSpec } from '../data/types.js';
+import type { Config } from '../config/config.js';
 
 /** The network variants (docs/paper.md §1, §7): the paper's, Caffe's, torchvision's, and the 28×28 ones for small images. */
 export type PresetName = 'paper' | 'caffe' | 'torchvision' | 'mini' | 'convnet4';
@@ -81,10 +82,18 @@ export interface NetworkInfo {
   readonly inputSize: number;
   /** How an image becomes the input: channel order, mean and std, resize rule. */
   readonly input: InputSpec;
-  /** The layers, input to output, with each one's output shape for one image. */
-  readonly layers: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  /** The layers, input to output: each one's output shape, weights and multiply-adds for one image. */
+  readonly layers: readonly { readonly name: string; readonly shape: readonly number[]; readonly parameters: number; readonly multiplyAdds: number }[];
+  /** Forward multiply-adds for one image (the paper network: 724,406,816, docs/paper.md §1). */
+  readonly multiplyAdds: number;
+  /** The preset's one-line description. */
+  readonly description: string;
+  /** The resolved configuration (preset, seed, model, train and data keys: what config.json records). */
+  readonly config: Config;
   /** Where the weights came from (a file, a preset's initialisation, a training run). */
   readonly source: string;
+  /** Tensors the file stored in another float type (F16, BF16, F64), widened or rounded to float32, by name. */
+  readonly converted: Readonly<Record<string, string>>;
 }
 
 export type { InputSpec } from '../data/types.js';

@@ -2,11 +2,10 @@
 // config file and `--set key=value` overrides (src/config/config.ts).
 import { readFileSync } from 'node:fs';
 import type { OptionSpec, Parsed } from './args.js';
-import { parseAssignment, parseConfigJson, resolveConfig, type Config, type Json } from '../config/config.js';
-import { PRESETS } from '../models/presets.js';
+import { parseAssignment, parseConfigJson, PRESET_NAMES, resolveConfig, type Config, type Json } from '../index.js';
 
 export const PRESET_OPTION: OptionSpec = {
-  name: 'preset', alias: 'p', type: 'string', value: '<name>', choices: Object.keys(PRESETS), default: 'mini',
+  name: 'preset', alias: 'p', type: 'string', value: '<name>', choices: PRESET_NAMES, default: 'mini',
   help: 'network and recipe',
 };
 

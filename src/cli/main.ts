@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `alexnet`: the command-line entry. Each sub-command lives in its own file
 // under commands/ and declares its options (args.ts parses and documents them).
-import { VERSION } from '../version.js';
-import { BACKENDS, closeBackendDevice, openBackendDevice, selectDefaultBackend } from '../backend/select.js';
+import { VERSION } from '../index.js';
 import { formatHelp, parseArgs, suggest, UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
+import { BACKEND_NAMES, OptionError, releaseDevices } from '../index.js';
 
 /** The commands whose networks --backend webgpu puts on the GPU. */
 const NETWORK_COMMANDS = new Set(['train', 'finetune', 'eval', 'predict', 'features', 'neighbors', 'filters', 'report', 'demo']);
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     if (a === '--backend' || a.startsWith('--backend=')) {
       backend = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[i + 1];
       if (backend === undefined || backend.startsWith('-')) {
-        console.error(`alexnet: --backend needs a value: ${BACKENDS.join(', ')}`);
+        console.error(`alexnet: --backend needs a value: ${BACKEND_NAMES.join(', ')}`);
         return 2;
       }
       rest.splice(i, a.includes('=') ? 1 : 2);
@@ -70,14 +70,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const parsed = parseArgs(cmd.spec, rest);
-    const chosen = selectDefaultBackend(process.env, backend ?? process.env.ALEXNET_BACKEND);
-    // Only commands that run a network open a GPU; the others (info, export, convert, prepare,
-    // and backends, which reports on the adapter itself) work on the host whatever --backend says.
-    if (NETWORK_COMMANDS.has(cmd.spec.name)) await openBackendDevice(chosen);
+    const want = backend ?? process.env.ALEXNET_BACKEND;
+    if (want && !(BACKEND_NAMES as readonly string[]).includes(want)) {
+      throw new Error(`backend '${want}' is not one of ${BACKEND_NAMES.join(', ')} (from ${backend === undefined ? 'ALEXNET_BACKEND' : '--backend'})`);
+    }
+    // The library makes each network on the backend ALEXNET_BACKEND names. Only commands that
+    // run a network open a GPU; the others (info, export, convert, prepare, and backends, which
+    // reports on the adapter itself) work on the host whatever --backend says.
+    if (want === 'webgpu' && !NETWORK_COMMANDS.has(cmd.spec.name)) delete process.env.ALEXNET_BACKEND;
+    else if (want) process.env.ALEXNET_BACKEND = want;
     try {
       return await cmd.run(parsed);
     } finally {
-      await closeBackendDevice();
+      await releaseDevices();
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -88,11 +93,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Flags where the library's option is spelt otherwise (the rest are the option in kebab case). */
+const FLAG_OF: Record<string, string> = { meanFile: 'mean', runDir: 'run', learningRate: 'lr', topK: 'top', validationLimit: 'val-limit', validationViews: 'val-views' };
+
+/** A library message in the command line's words: "option 'data'" → "--data". */
+export function inFlags(message: string): string {
+  return message.replace(/(?:option|argument) '(\w+)'/g, (_, o: string) => `--${FLAG_OF[o] ?? o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     // Errors we expect (bad files, bad configs) carry a message meant for the user.
-    console.error(`alexnet: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`alexnet: ${e instanceof Error ? (e instanceof OptionError ? inFlags(e.message) : e.message) : String(e)}`);
     if (process.env.ALEXNET_DEBUG) console.error(e);
     process.exitCode = 1;
   },

@@ -76,6 +76,17 @@ export function resampleRgb(src: Uint8Array, width: number, height: number, outW
   return out;
 }
 
+/** RGBA bytes (a canvas's ImageData) → RGB bytes, alpha dropped. */
+export function rgbaToRgb(rgba: ArrayLike<number>, pixels: number): Uint8Array {
+  const rgb = new Uint8Array(3 * pixels);
+  for (let i = 0; i < pixels; i++) {
+    rgb[3 * i] = rgba[4 * i];
+    rgb[3 * i + 1] = rgba[4 * i + 1];
+    rgb[3 * i + 2] = rgba[4 * i + 2];
+  }
+  return rgb;
+}
+
 /** The `cw`×`ch` region at (x, y) of an HWC RGB image `width` wide. */
 export function cropRgb(src: Uint8Array, width: number, x: number, y: number, cw: number, ch: number): Uint8Array {
   const out = new Uint8Array(cw * ch * 3);

@@ -14,6 +14,7 @@ import { readSafetensors } from '../io/safetensors-file.js';
 import { applyWeights } from '../io/weights.js';
 import { metadataClassIds, nameIds, weightsConfig } from './weights-config.js';
 import { findCheckpoint, checkpointDir } from '../train/checkpoint.js';
+import type { Device } from '../tensor/device.js';
 
 export interface ModelSource {
   /** Weight files; more than one is an ensemble whose softmax outputs are averaged (§6). */
@@ -26,6 +27,10 @@ export interface ModelSource {
   readonly data?: string;
   /** Notes for the user (e.g. "no model.safetensors: using the newest checkpoint"). */
   readonly log?: (line: string) => void;
+  /** Where the networks are built (default: the process's default device). */
+  readonly device?: Device;
+  /** Their host kernel set (Sequential.hostBackend); default: the active one. */
+  readonly hostBackend?: string | null;
 }
 
 export interface LoadedModels {
@@ -116,7 +121,8 @@ export function loadModels(source: ModelSource): LoadedModels {
   const preset = configuredPreset(config, ids?.length ?? dataInfo?.classes.length);
 
   const models = files.map((f, i) => {
-    const m = buildAlexNet(preset);
+    const m = buildAlexNet(preset, source.device);
+    m.net.hostBackend = source.hostBackend ?? null;
     if (checkpointWeights) m.loadStateDict(checkpointWeights, { source: f });
     else {
       const fileIds = metadataClassIds(parsed[i]);

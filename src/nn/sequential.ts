@@ -36,8 +36,13 @@ export class Sequential {
     return out;
   }
 
-  forward(x: Tensor, ctx: ForwardContext): Tensor {
+  /** Makes this network's host kernel set the active one (forward and backward do; so must code that runs its layers one by one). */
+  useHostKernels(): void {
     if (this.hostBackend) setBackend(this.hostBackend);
+  }
+
+  forward(x: Tensor, ctx: ForwardContext): Tensor {
+    this.useHostKernels();
     this.inputShapes = [];
     let h = x;
     for (const l of this.layers) {
@@ -55,7 +60,7 @@ export class Sequential {
    */
   backward(dOut: Tensor, layerDone?: (index: number) => void): void {
     if (this.inputShapes.length !== this.layers.length) throw new Error('Sequential.backward: call forward first');
-    if (this.hostBackend) setBackend(this.hostBackend);
+    this.useHostKernels();
     const need = Math.max(dOut.size, ...this.inputShapes.map(shapeSize));
     if (this.arena[0].size < need) this.arena = [this.device.zeros([need]), this.device.zeros([need])];
     // The caller's dOut is copied so the layers may work in place.

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadModels } from '../eval/model-source.js';
 import { evaluateModels, type EvalReport } from '../eval/run-eval.js';
+import type { Device } from '../tensor/device.js';
 import { nearestNeighbors, validationQueries, type NeighborResult } from '../eval/neighbors.js';
 import { resolvePreprocessing } from '../eval/preprocess.js';
 import { curvesSvg, readEpochMetrics } from './curves.js';
@@ -17,7 +18,8 @@ import { contactSheet } from './contact-sheet.js';
 import { dataUri } from './png.js';
 import type { ClassInfo } from '../data/types.js';
 
-export interface ReportOptions {
+/** What a run's report holds and where it goes. */
+export interface ReportContent {
   /** Prepared dataset; default: the one the run's checkpoints record. */
   readonly data?: string;
   /** Evaluations to run (default [1, 10]: centre crop and the paper's 10 views). */
@@ -31,6 +33,12 @@ export interface ReportOptions {
   readonly out?: string;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+}
+
+export interface ReportOptions extends ReportContent {
+  /** Where the run's network computes (default: the process's default device and host kernels). */
+  readonly device?: Device;
+  readonly hostBackend?: string | null;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -64,7 +72,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   const log = options.log ?? (() => {});
   const dir = resolve(runDir);
   const out = options.out ?? join(dir, 'report.html');
-  const loaded = loadModels({ run: dir, data: options.data, log });
+  const loaded = loadModels({ run: dir, data: options.data, log, device: options.device, hostBackend: options.hostBackend });
   const model = loaded.models[0];
   const sections: string[] = [];
 

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeOrSkip } from '../helpers/native.js';
@@ -42,6 +42,29 @@ describe('the alexnet-ts package', () => {
       console.log(JSON.stringify([net.backend, ref.backend, again.backend]));
     `);
     assert.deepEqual(JSON.parse(out), ['native', 'reference', 'native']);
+  });
+
+  it("builds the command line on the public API: src/cli imports only the package's entry (and its own files)", () => {
+    const cli = path.join(ROOT, 'src', 'cli');
+    const files = readdirSync(cli, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(cli, f));
+    assert.ok(files.length > 15, 'the command files');
+    const wrong: string[] = [];
+    for (const file of files) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)) {
+        const spec = m[1];
+        if (spec.startsWith('node:')) continue;
+        const target = path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
+        // The entry, the command line's own files, and string helpers (did-you-mean suggestions).
+        if (target === path.join(ROOT, 'src', 'index.ts') || target.startsWith(cli + path.sep) || target.startsWith(path.join(ROOT, 'src', 'util') + path.sep)) continue;
+        wrong.push(`${path.relative(ROOT, file)}: ${spec}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('has an API reference that TypeDoc builds from the TSDoc comments without a warning', () => {
+    // Every type a public signature mentions is exported and documented; --emit none: checked, not written.
+    execFileSync(path.join(ROOT, 'node_modules/.bin/typedoc'), ['--emit', 'none'], { cwd: ROOT, encoding: 'utf8' });
   });
 
   it('packs what users need and nothing else', () => {

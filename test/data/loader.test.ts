@@ -57,7 +57,12 @@ describe('loader: views, augmentation and determinism (docs/paper.md §5)', () =
 
   it("torchvision's normalisation in training and evaluation alike (fine-tuning its weights), caffe's BGR", async () => {
     const { applyOverrides, defaultConfig } = await import('../../src/config/config.js');
-    const { openSplit } = await import('../../src/cli/data-options.js');
+    const { openLoader } = await import('../../src/data/loader.js');
+    const { testLoaderOptions, trainLoaderOptions } = await import('../../src/data/split-options.js');
+    type Config = Parameters<typeof trainLoaderOptions>[0];
+    // A split opened as training (augmentation per the config) or evaluation (centre crop) reads it.
+    const openSplit = (d: string, split: 'train', config: Config, o: { mode: 'train' | 'center'; batchSize: number; cropSize: number }) =>
+      openLoader(d, split, o.mode === 'train' ? trainLoaderOptions(config, o) : testLoaderOptions(config, { ...o, mode: 'center' }));
     const tv = applyOverrides(defaultConfig('torchvision'), [['data.randomCrop', false], ['data.flip', false], ['data.workers', 0]]);
     const m = [0.485, 0.456, 0.406], s = [0.229, 0.224, 0.225];
     for (const mode of ['train', 'center'] as const) {

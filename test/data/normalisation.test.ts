@@ -117,13 +117,13 @@ describe('finetune from converted weights', () => {
     const input = getPreset('torchvision').input;
     writeFileSync(file, encodeSafetensors([['x', { shape: [1], data: new Float32Array(1) }]], { preset: 'torchvision', input: JSON.stringify(input) }));
     const args = parseArgs(finetuneCommand.spec, ['--weights', file, '--data', 'd']);
-    const config = configFromArgs(args, initialWeightsOverrides(args));
+    const config = configFromArgs(args, await initialWeightsOverrides(args));
     assert.equal(config.preset, 'torchvision');
     assert.equal(config.data.mean, 'fixed');
     assert.deepEqual(config.data.input, input);
     assert.equal(config.train.initFrom, file);
     const other = parseArgs(finetuneCommand.spec, ['--weights', file, '--preset', 'caffe']);
-    assert.equal(configFromArgs(other, initialWeightsOverrides(other)).preset, 'caffe');
-    assert.deepEqual(configFromArgs(other, initialWeightsOverrides(other)).data.input, getPreset('caffe').input);
+    assert.equal(configFromArgs(other, await initialWeightsOverrides(other)).preset, 'caffe');
+    assert.deepEqual(configFromArgs(other, await initialWeightsOverrides(other)).data.input, getPreset('caffe').input);
   });
 });

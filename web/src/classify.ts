@@ -9,6 +9,7 @@ import type { AlexNet } from '../../src/models/alexnet.js';
 import { squareToInput, type Preprocessing } from '../../src/eval/input.js';
 import { ensembleProbabilities, topClasses, type ClassScore } from '../../src/eval/predict.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { rgbaToRgb } from '../../src/data/resample.js';
 
 export interface Classifier {
   readonly model: AlexNet;
@@ -36,14 +37,7 @@ export function toSquare(src: CanvasImageSource, width: number, height: number, 
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(src, sx, sy, sw, sh, 0, 0, s, s);
-  const rgba = ctx.getImageData(0, 0, s, s).data;
-  const hwc = new Uint8Array(3 * s * s);
-  for (let i = 0; i < s * s; i++) {
-    hwc[3 * i] = rgba[4 * i];
-    hwc[3 * i + 1] = rgba[4 * i + 1];
-    hwc[3 * i + 2] = rgba[4 * i + 2];
-  }
-  return hwc;
+  return rgbaToRgb(ctx.getImageData(0, 0, s, s).data, s * s);
 }
 
 /** Top-k of one S×S square. */

@@ -1,7 +1,5 @@
 import type { Command } from '../args.js';
-import { activeBackend, backendOps, registeredBackends } from '../../ops/registry.js';
-import { loadAddon } from '../../backend/native/addon.js';
-import { loadMpi } from '../../parallel/mpi.js';
+import { backendReport } from '../../index.js';
 
 export const backends: Command = {
   spec: {
@@ -12,30 +10,22 @@ export const backends: Command = {
     examples: ['alexnet backends', 'ALEXNET_BACKEND=reference alexnet backends', 'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json alexnet backends'],
   },
   async run(args) {
-    console.log(`active host backend: ${activeBackend()}`);
-    const addon = loadAddon();
-    if (!(addon instanceof Error)) {
-      const i = addon.info();
-      console.log(`native: ${i.isa} (detected ${i.detectedIsa}), micro-kernel ${i.microKernel}, ${i.threads} threads`);
-    } else {
-      console.log(`native: unavailable (${addon.message})`);
-    }
-    for (const b of registeredBackends()) console.log(`  ${b}: ${backendOps(b).join(', ')}`);
-    // Loading the addon does not initialise MPI, so this works outside mpirun too.
-    const mpi = loadMpi();
-    console.log(mpi instanceof Error ? `mpi: unavailable (${mpi.message})` : 'mpi: available (data-parallel training with mpirun -np N alexnet train …; docs/cluster.md)');
+    const r = await backendReport();
+    console.log(`active host backend: ${r.defaultHost}`);
+    const n = r.native;
+    console.log(n.available ? `native: ${n.isa} (detected ${n.detectedIsa}), micro-kernel ${n.microKernel}, ${n.threads} threads` : `native: unavailable (${n.reason})`);
+    for (const [b, ops] of Object.entries(r.ops)) console.log(`  ${b}: ${ops.join(', ')}`);
+    console.log(r.mpi.available ? 'mpi: available (data-parallel training with mpirun -np N alexnet train …; docs/cluster.md)' : `mpi: unavailable (${r.mpi.reason})`);
     // WebGPU: the adapter, or exactly why there is none.
-    const { describeAdapter } = await import('../../backend/webgpu/gpu.js');
-    try {
-      const a = await describeAdapter();
-      if (args.options.json) console.log(JSON.stringify(a, null, 2));
-      else {
-        console.log(`webgpu: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')} (--backend webgpu)`);
-        console.log(`  features: ${a.features.join(', ')}`);
-        console.log(`  limits: ${Object.entries(a.limits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      }
-    } catch (e) {
-      console.log(`webgpu: unavailable — ${(e as Error).message}`);
+    const a = r.webgpu;
+    if (!a.available) console.log(`webgpu: unavailable — ${a.reason}`);
+    else if (args.options.json) {
+      const { available: _a, ...report } = a;
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      console.log(`webgpu: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')} (--backend webgpu)`);
+      console.log(`  features: ${a.features.join(', ')}`);
+      console.log(`  limits: ${Object.entries(a.limits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
     return 0;
   },

@@ -1,8 +1,7 @@
 // `alexnet convert`: published AlexNet weights (torch.save, .caffemodel) to a
 // safetensors weights file that records its preset and input normalisation.
 import type { Command } from '../args.js';
-import { PRESETS } from '../../models/presets.js';
-import { convertWeights } from '../../io/convert.js';
+import { convertWeights, PRESET_NAMES } from '../../index.js';
 
 export const convertCommand: Command = {
   spec: {
@@ -24,7 +23,7 @@ export const convertCommand: Command = {
     ].join('\n'),
     positionals: { min: 2, max: 2, name: '<in> <out.safetensors>' },
     options: [
-      { name: 'preset', alias: 'p', type: 'string', value: '<name>', choices: Object.keys(PRESETS), help: "network of the weights where the file does not tell (conv1 … names in a .pth: paper or caffe) [default: torchvision names → torchvision; .caffemodel → caffe]" },
+      { name: 'preset', alias: 'p', type: 'string', value: '<name>', choices: PRESET_NAMES, help: "network of the weights where the file does not tell (conv1 … names in a .pth: paper or caffe) [default: torchvision names → torchvision; .caffemodel → caffe]" },
       { name: 'no-shape-check', type: 'boolean', help: 'check only the tensor names, not their shapes (shrunken test networks)', advanced: true },
     ],
     examples: [

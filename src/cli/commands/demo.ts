@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Command } from '../args.js';
 import { parseArgs } from '../args.js';
 import { timestamp, trainCommand } from './train.js';
-import { evaluateRun, formatEvalReport } from '../../eval/run-eval.js';
-import { writeReport } from '../../viz/report.js';
+import { evaluationReport, formatEvalReport } from '../eval-report.js';
+import { loadRun, writeRunReport } from '../../index.js';
 
 export const demoCommand: Command = {
   spec: {
@@ -33,9 +33,9 @@ the conv1 kernels, nearest neighbours in fc7 and the evaluation tables.`,
     const code = await trainCommand.run(parseArgs(trainCommand.spec, trainArgs));
     if (code !== 0) return code;
     console.log('\nevaluating (centre crop and 10 views)…');
-    const report = await evaluateRun(run, { views: [1, 10] });
-    console.log(formatEvalReport(report));
-    const html = await writeReport(run, { views: [1, 10], log: (l) => console.log(l) });
+    const net = await loadRun(run);
+    console.log(formatEvalReport(await evaluationReport(net, [net], [1, 10], {})));
+    const html = await writeRunReport(run, { views: [1, 10], log: (l) => console.log(l) });
     console.log(`\nreport: ${html}\nnext: open it in a browser; 'alexnet --help' lists every command.`);
     return 0;
   },

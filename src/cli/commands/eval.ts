@@ -1,8 +1,9 @@
 // `alexnet eval`: top-1/top-5 error of a network or an ensemble (docs/paper.md §6)
 // with the centre crop and the paper's 10 views (§5).
 import type { Command } from '../args.js';
-import { MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
-import { evaluateModels, formatEvalReport } from '../../eval/run-eval.js';
+import { MODEL_OPTIONS, networksFromArgs } from '../model-options.js';
+import { evaluationReport, formatEvalReport } from '../eval-report.js';
+import type { SplitName } from '../../index.js';
 
 const VIEWS: Record<string, (1 | 10)[]> = { '1': [1], '10': [10], both: [1, 10] };
 
@@ -37,11 +38,10 @@ export const evalCommand: Command = {
     ],
   },
   async run(args) {
-    const loaded = await modelsFromArgs('eval', args);
+    const { target, networks } = await networksFromArgs('eval', args);
     const json = args.options.json === true;
-    const report = await evaluateModels(loaded, {
-      views: VIEWS[args.options.views as string],
-      split: args.options.split as 'val' | 'train' | 'test',
+    const report = await evaluationReport(target, networks, VIEWS[args.options.views as string], {
+      split: args.options.split as SplitName, data: args.options.data as string | undefined,
       limit: args.options.limit as number | undefined,
       topConfusions: args.options['top-confusions'] as number,
       workers: args.options.workers as number | undefined,

@@ -1,15 +1,10 @@
 // `alexnet export`: writes a preset's inference graph, with its weights, in
 // a format other tools run. Only ONNX so far; the option names the format so
 // others can join it.
+import { statSync } from 'node:fs';
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { buildAlexNet, initAlexNet } from '../../models/alexnet.js';
-import { getPreset, PRESETS } from '../../models/presets.js';
-import { readSafetensors } from '../../io/safetensors-file.js';
-import { applyWeights, PRESET_KEY } from '../../io/weights.js';
-import { writeFileAtomic } from '../../io/atomic.js';
-import { encodeOnnx, ONNX_OPSET } from '../../export/onnx.js';
-import { Rng } from '../../tensor/random.js';
+import { createNetwork, loadNetwork, ONNX_OPSET, PRESET_NAMES, type PresetName } from '../../index.js';
 
 function parseBatch(raw: string): number | 'dynamic' {
   if (raw === 'dynamic') return raw;
@@ -36,7 +31,7 @@ export const exportCommand: Command = {
     options: [
       { name: 'onnx', type: 'string', value: '<file>', help: 'write the ONNX model to <file>' },
       { name: 'weights', alias: 'w', type: 'string', value: '<file>', help: 'safetensors weights to export' },
-      { name: 'preset', alias: 'p', type: 'string', value: '<name>', help: 'network preset', choices: Object.keys(PRESETS) },
+      { name: 'preset', alias: 'p', type: 'string', value: '<name>', help: 'network preset', choices: PRESET_NAMES },
       { name: 'batch', alias: 'b', type: 'string', value: '<n>|dynamic', help: 'batch dimension of the input and output', default: 'dynamic' },
     ],
     examples: [
@@ -50,19 +45,18 @@ export const exportCommand: Command = {
     if (out === undefined) throw new UsageError('export', 'missing --onnx <file> (the only output format so far)');
     const batch = parseBatch(args.options.batch as string);
     const weightsFile = args.options.weights as string | undefined;
-    const weights = weightsFile === undefined ? null : readSafetensors(weightsFile);
-    const presetName = (args.options.preset as string | undefined) ?? weights?.metadata[PRESET_KEY] ?? 'paper';
-    const model = buildAlexNet(getPreset(presetName));
-    if (weights && weightsFile) {
-      const r = applyWeights(model, weights, weightsFile);
-      if (r.converted.size) console.error(`alexnet export: widened ${r.converted.size} tensor(s) to float32 (${[...new Set(r.converted.values())].join(', ')})`);
+    const preset = args.options.preset as PresetName | undefined;
+    let net;
+    if (weightsFile) {
+      net = await loadNetwork(weightsFile, { preset });
+      const converted = Object.values(net.info().converted);
+      if (converted.length) console.error(`alexnet export: widened ${converted.length} tensor(s) to float32 (${[...new Set(converted)].join(', ')})`);
     } else {
-      console.error(`alexnet export: no --weights given; writing the '${presetName}' preset's random initialisation`);
-      initAlexNet(model, new Rng(0));
+      console.error(`alexnet export: no --weights given; writing the '${preset ?? 'paper'}' preset's random initialisation`);
+      net = await createNetwork({ preset: preset ?? 'paper', seed: 0 });
     }
-    const bytes = Buffer.concat(encodeOnnx(model, { batch }));
-    writeFileAtomic(out, bytes);
-    console.log(`wrote ${out}: preset ${presetName}, batch ${batch}, ${(bytes.length / 1e6).toFixed(1)} MB`);
+    await net.exportOnnx(out, { batch });
+    console.log(`wrote ${out}: preset ${net.preset}, batch ${batch}, ${(statSync(out).size / 1e6).toFixed(1)} MB`);
     return 0;
   },
 };

@@ -3,15 +3,11 @@
 // already preprocessed input tensor.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { imagesFromArgs, MEAN_OPTION, MODEL_OPTIONS, modelsFromArgs, requireOneNetwork } from '../model-options.js';
-import { batchedActivations, layerNames } from '../../eval/features.js';
-import { loadModels } from '../../eval/model-source.js';
-import { resolvePreprocessing } from '../../eval/preprocess.js';
-import { readNpy, writeNpy } from '../../io/npy.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { imageError, MEAN_OPTION, MODEL_OPTIONS, networksFromArgs, requireOneNetwork } from '../model-options.js';
+import { readNpy, writeNpy, type Network, type NodeImage } from '../../index.js';
 
 /** An input .npy as float32 NCHW, with errors that name the file and the fix. */
-function readInput(file: string, channels: number, size: number): Tensor {
+function readInput(file: string, channels: number, size: number): { data: Float32Array; shape: number[] } {
   const a = readNpy(file);
   const want = `[N, ${channels}, ${size}, ${size}]`;
   if (a.shape.length !== 4 || a.shape[1] !== channels || a.shape[2] !== size || a.shape[3] !== size) {
@@ -19,7 +15,20 @@ function readInput(file: string, channels: number, size: number): Tensor {
   }
   if (a.dtype !== 'f4' && a.dtype !== 'f8') throw new Error(`${file}: dtype ${a.dtype}; give float32 (np.float32) values, preprocessed and mean subtracted`);
   const data = a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as Float64Array);
-  return new Tensor(data, a.shape);
+  return { data, shape: [...a.shape] };
+}
+
+/** A layer's activations in batches of 64 images, so large inputs need one batch of activations at a time. */
+async function batchedActivations(net: Network<NodeImage>, x: Float32Array, n: number, layer: string): Promise<{ data: Float32Array; shape: number[] }> {
+  const per = n ? x.length / n : 0;
+  const shape = net.info().layers.find((l) => l.name === layer)?.shape ?? [];
+  const width = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n * width);
+  for (let i = 0; i < n; i += 64) {
+    const m = Math.min(64, n - i);
+    out.set(await net.activations(x.subarray(i * per, (i + m) * per), m, layer), i * width);
+  }
+  return { data: out, shape: [n, ...shape] };
 }
 
 export const featuresCommand: Command = {
@@ -59,29 +68,35 @@ export const featuresCommand: Command = {
     if (input && args.positionals.length) throw new UsageError('features', 'give either --input <x.npy> or images, not both');
     if (!input && !args.positionals.length && !list) throw new UsageError('features', 'nothing to run: give images or --input <x.npy>');
     requireOneNetwork('features', args);
-    // An input tensor is already preprocessed: no dataset needed.
-    const loaded = input || list ? loadModels({
-      run: args.options.run as string | undefined, weights: args.options.weights as string[] | undefined, preset: args.options.preset as string | undefined,
-    }) : await modelsFromArgs('features', args);
-    const model = loaded.models[0];
+    const { networks: [net] } = await networksFromArgs('features', args);
     if (list) {
-      const shapes = model.net.shapes([1, loaded.preset.inputChannels, loaded.preset.inputSize, loaded.preset.inputSize]);
-      layerNames(model).forEach((name, i) => console.log(`${name.padEnd(8)} [N, ${shapes[i].slice(1).join(', ')}]`));
+      for (const l of net.info().layers) console.log(`${l.name.padEnd(8)} [N, ${l.shape.join(', ')}]`);
       return 0;
     }
-    let x: Tensor;
+    let x: { data: Float32Array; shape: number[] };
     let failed = 0;
     if (input) {
-      x = readInput(input, loaded.preset.inputChannels, loaded.preset.inputSize);
+      x = readInput(input, 3, net.inputSize);
     } else {
-      const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input, meanFile: args.options.mean as string | undefined });
-      const b = await imagesFromArgs('features', args.positionals, prep);
-      failed = b.failed.length;
-      if (b.files.length === 0) return 1;
-      if (failed) console.error(`alexnet features: rows of ${out} are, in order: ${b.files.join(', ')}`);
-      x = b.x;
+      const rows: Float32Array[] = [];
+      const files: string[] = [];
+      for (const file of args.positionals) {
+        try {
+          rows.push(await net.preprocess(file));
+          files.push(file);
+        } catch (e) {
+          failed++;
+          console.error(`alexnet features: ${file}: ${imageError(((e as Error).cause as Error | undefined)?.message ?? (e as Error).message)}`);
+        }
+      }
+      if (files.length === 0) return 1;
+      if (failed) console.error(`alexnet features: rows of ${out} are, in order: ${files.join(', ')}`);
+      const plane = rows[0].length;
+      const data = new Float32Array(rows.length * plane);
+      rows.forEach((r, i) => data.set(r, i * plane));
+      x = { data, shape: [rows.length, 3, net.inputSize, net.inputSize] };
     }
-    const y = await batchedActivations(model, x, layer);
+    const y = await batchedActivations(net, x.data, x.shape[0], layer);
     writeNpy(out!, { shape: y.shape, data: y.data });
     console.log(`wrote ${out}: ${layer} [${y.shape.join(', ')}] float32`);
     return failed ? 1 : 0;

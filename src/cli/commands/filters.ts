@@ -2,10 +2,7 @@
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
 import { MODEL_OPTIONS, requireOneNetwork } from '../model-options.js';
-import { loadModels } from '../../eval/model-source.js';
-import type { FilterScaling } from '../../viz/filters.js';
-import { filterGrid } from '../../viz/filters-png.js';
-import { writePng } from '../../viz/png.js';
+import { filterFigure, loadNetwork, loadRun, writeFileAtomic, type FilterScaling, type PresetName } from '../../index.js';
 
 export const filtersCommand: Command = {
   spec: {
@@ -37,11 +34,13 @@ export const filtersCommand: Command = {
     const weights = args.options.weights as string[] | undefined;
     if (!run && !weights?.length) throw new UsageError('filters', 'no network: give --run <dir> or --weights <file> [--preset <name>]');
     requireOneNetwork('filters', args);
-    const loaded = loadModels({ run, weights, preset: args.options.preset as string | undefined, log: (l) => console.error(l) });
-    const g = await filterGrid(loaded.models[0], {
+    if (run && weights?.length) throw new UsageError('filters', 'give --run <dir> or --weights <file>, not both');
+    const o = { preset: args.options.preset as PresetName | undefined, log: (l: string) => console.error(l) };
+    const net = run ? await loadRun(run, o) : await loadNetwork(weights![0], o);
+    const g = await filterFigure(net, {
       scaling: args.options.scaling as FilterScaling, zoom: args.options.zoom as number | undefined, perRow: args.options['per-row'] as number | undefined,
     });
-    writePng(out, g.png);
+    writeFileAtomic(out, g.png);
     console.log(`wrote ${out}: ${g.layout.kernels} kernels ${g.layout.kernelSize}×${g.layout.kernelSize}, ${g.layout.width}×${g.layout.height} px`);
     return 0;
   },

@@ -1,9 +1,6 @@
 import type { Command } from '../args.js';
 import { CONFIG_OPTIONS, configFromArgs } from '../config-options.js';
-import { configuredPreset } from '../../config/config.js';
-import { buildAlexNet } from '../../models/alexnet.js';
-import { forwardMacs } from '../../models/cost.js';
-import type { Shape } from '../../tensor/shape.js';
+import { describeNetwork } from '../../index.js';
 
 export const info: Command = {
   spec: {
@@ -21,25 +18,18 @@ export const info: Command = {
   async run(args) {
     const extra: [string, number][] = args.options.classes === undefined ? [] : [['model.classes', args.options.classes as number]];
     const config = configFromArgs(args, extra);
-    const preset = configuredPreset(config);
-    const model = buildAlexNet(preset);
-    const input: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
-    let shape = input;
-    const rows = model.net.layers.map((layer) => {
-      const macs = forwardMacs(layer, shape);
-      shape = layer.outputShape(shape);
-      const params = layer.params().reduce((a, p) => a + p.value.size, 0);
-      return { name: layer.name, output: shape.slice(1), params, macs };
-    });
-    const params = rows.reduce((a, r) => a + r.params, 0);
-    const macs = rows.reduce((a, r) => a + r.macs, 0);
+    const i = await describeNetwork({ config });
+    const input = [3, i.inputSize, i.inputSize];
+    const rows = i.layers.map((l) => ({ name: l.name, output: l.shape, params: l.parameters, macs: l.multiplyAdds }));
+    const params = i.parameters;
+    const macs = i.multiplyAdds;
     if (args.options.json) {
-      console.log(JSON.stringify({ preset: preset.name, input: input.slice(1), layers: rows, params, macs, config }, null, 2));
+      console.log(JSON.stringify({ preset: i.preset, input, layers: rows, params, macs, config }, null, 2));
       return 0;
     }
     const fmt = (n: number) => n.toLocaleString('en-US');
-    console.log(`${preset.name}: ${preset.description}`);
-    console.log(`input ${input.slice(1).join('×')}\n`);
+    console.log(`${i.preset}: ${i.description}`);
+    console.log(`input ${input.join('×')}\n`);
     const head = ['layer', 'output', 'params', 'multiply-adds'];
     const body = rows.map((r) => [r.name, r.output.join('×'), r.params ? fmt(r.params) : '', r.macs ? fmt(r.macs) : '']);
     body.push(['total', '', fmt(params), fmt(macs)]);

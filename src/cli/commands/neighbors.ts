@@ -2,15 +2,8 @@
 // (docs/paper.md §6.1, Figure 4 right), as a contact sheet and JSON.
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { imagesFromArgs, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
-import { resolvePreprocessing } from '../../eval/preprocess.js';
-import { nearestNeighbors, neighborsJson, validationQueries, type NeighborQuery } from '../../eval/neighbors.js';
-import { ensembleProbabilities } from '../../eval/predict.js';
-import { topK } from '../../eval/metrics.js';
-import { contactSheet } from '../../viz/contact-sheet.js';
-import { writePng } from '../../viz/png.js';
-import { writeFileAtomic } from '../../io/atomic.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { imageError, MODEL_OPTIONS, networksFromArgs } from '../model-options.js';
+import { neighboursFigure, writeFileAtomic } from '../../index.js';
 
 export const neighborsCommand: Command = {
   spec: {
@@ -44,40 +37,23 @@ export const neighborsCommand: Command = {
   async run(args) {
     const out = args.options.out as string | undefined;
     if (!out) throw new UsageError('neighbors', 'missing --out <sheet.png>');
-    const loaded = await modelsFromArgs('neighbors', args);
-    const model = loaded.models[0];
-    const dataDir = loaded.dataDir;
-    if (!dataDir) throw new UsageError('neighbors', 'no training images: pass --data <prepared dataset the network was trained on>');
-    const crop = loaded.preset.inputSize;
-    const prep = resolvePreprocessing({ dataDir, runDir: loaded.runDir, cropSize: crop, mean: loaded.config.data.mean, input: loaded.config.data.input });
-    let queries: NeighborQuery[];
-    let failed = 0;
-    if (args.positionals.length) {
-      const b = await imagesFromArgs('neighbors', args.positionals, prep);
-      failed = b.failed.length;
-      const per = 3 * crop * crop;
-      queries = b.files.map((file, i) => ({ name: file, x: b.x.data.slice(i * per, (i + 1) * per), label: null }));
-    } else {
-      queries = await validationQueries(dataDir, loaded.config, crop, args.options.queries as number);
-    }
-    if (queries.length === 0) return 1;
-    const results = await nearestNeighbors(model, queries, dataDir, loaded.config, prep, {
-      k: args.options.k as number, layer: args.options.layer as string, limit: args.options.limit as number | undefined,
+    const { networks: [net] } = await networksFromArgs('neighbors', args);
+    const images = args.positionals.length ? args.positionals : undefined;
+    const layer = args.options.layer as string;
+    const f = await neighboursFigure(net, {
+      images, queries: args.options.queries as number, k: args.options.k as number, layer,
+      limit: args.options.limit as number | undefined, data: args.options.data as string | undefined,
     });
-    // Files have no label: compare the neighbours with the class the network predicts.
-    const qx = new Float32Array(queries.flatMap((q) => Array.from(q.x)));
-    const probs = await ensembleProbabilities([model], new Tensor(qx, [queries.length, 3, crop, crop]));
-    const k = loaded.classes.length;
-    const queryClass = queries.map((q, i) => q.label ?? topK(probs, i * k, k, 1)[0]);
-    const sheet = await contactSheet(results, crop, queryClass);
-    writePng(out, sheet.png);
-    console.error(`wrote ${out}: ${results.length} queries × ${args.options.k as number} neighbours (${sheet.layout.width}×${sheet.layout.height})`);
+    for (const x of f.failed) console.error(`alexnet neighbors: ${x.image as string}: ${imageError(x.error)}`);
+    if (f.json.queries.length === 0) return 1;
+    writeFileAtomic(out, f.png);
+    console.error(`wrote ${out}: ${f.json.queries.length} queries × ${args.options.k as number} neighbours (${f.layout.width}×${f.layout.height})`);
     const json = args.options.json as string | undefined;
     if (json) {
-      const text = JSON.stringify(neighborsJson(results, loaded.classes, args.options.layer as string), null, 2) + '\n';
+      const text = JSON.stringify(f.json, null, 2) + '\n';
       if (json === '-') process.stdout.write(text);
       else writeFileAtomic(json, text);
     }
-    return failed ? 1 : 0;
+    return f.failed.length ? 1 : 0;
   },
 };

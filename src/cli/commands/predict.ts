@@ -1,8 +1,6 @@
 // `alexnet predict`: the top-5 classes of image files (docs/paper.md §6.1, Figure 4 left).
 import type { Command } from '../args.js';
-import { MEAN_OPTION, MODEL_OPTIONS, modelsFromArgs } from '../model-options.js';
-import { predictFiles } from '../../eval/predict-files.js';
-import { resolvePreprocessing } from '../../eval/preprocess.js';
+import { imageError, MEAN_OPTION, MODEL_OPTIONS, networksFromArgs } from '../model-options.js';
 
 export const predictCommand: Command = {
   spec: {
@@ -34,9 +32,13 @@ export const predictCommand: Command = {
     ],
   },
   async run(args) {
-    const loaded = await modelsFromArgs('predict', args);
-    const prep = resolvePreprocessing({ dataDir: loaded.dataDir, runDir: loaded.runDir, cropSize: loaded.preset.inputSize, mean: loaded.config.data.mean, input: loaded.config.data.input, meanFile: args.options.mean as string | undefined });
-    const r = await predictFiles(loaded.models, loaded.classes, args.positionals, prep, args.options.top as number);
+    const { target } = await networksFromArgs('predict', args);
+    // Batches of 64, as evaluation reads them.
+    const outcomes = await target.classifyEach(args.positionals, { topK: args.options.top as number, batchSize: 64 });
+    const r = {
+      predictions: outcomes.flatMap((o) => ('top' in o ? [{ file: o.image as string, top: o.top.map((c) => ({ id: c.id, name: c.label, index: c.index, probability: c.probability })) }] : [])),
+      failed: outcomes.flatMap((o) => ('error' in o ? [{ file: o.image as string, error: imageError(o.error) }] : [])),
+    };
     for (const f of r.failed) console.error(`alexnet predict: ${f.file}: ${f.error}`);
     if (args.options.json) {
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');

@@ -1,6 +1,5 @@
 import type { Command } from '../args.js';
-import { prepareDataset, PrepareInterrupted } from '../../data/prepare.js';
-import type { ImageEncoding } from '../../data/types.js';
+import { prepareDataset, PrepareInterrupted, type ImageEncoding } from '../../index.js';
 
 export const prepare: Command = {
   spec: {

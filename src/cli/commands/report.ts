@@ -2,9 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { writeReport } from '../../viz/report.js';
-import { curvesSvg, readEpochMetrics } from '../../viz/curves.js';
-import { svgToPng, writePng } from '../../viz/png.js';
+import { trainingCurves, writeFileAtomic, writeRunReport } from '../../index.js';
 
 export const reportCommand: Command = {
   spec: {
@@ -38,14 +36,13 @@ export const reportCommand: Command = {
     if (!run) throw new UsageError('report', 'missing --run <dir> (a folder alexnet train wrote)');
     const curves = args.options.curves as string | undefined;
     if (curves) {
-      const svg = curvesSvg(readEpochMetrics(run), run);
-      if (curves.endsWith('.png')) writePng(curves, await svgToPng(svg));
-      else writeFileSync(curves, svg);
+      if (curves.endsWith('.png')) writeFileAtomic(curves, await trainingCurves(run, 'png') as Uint8Array);
+      else writeFileSync(curves, await trainingCurves(run, 'svg') as string);
       console.log(`wrote ${curves}`);
       return 0;
     }
     const views = { '1': [1], '10': [10], both: [1, 10] }[args.options.views as '1' | '10' | 'both'] as (1 | 10)[];
-    const path = await writeReport(run, {
+    const path = await writeRunReport(run, {
       data: args.options.data as string | undefined, out: args.options.out as string | undefined, views,
       evalLimit: args.options.limit as number | undefined, neighbors: args.options.neighbors ? {} : false,
       log: (l) => console.error(l),

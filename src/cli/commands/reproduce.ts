@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from '../args.js';
 import { timestamp } from './train.js';
-import { reproduce } from '../../reproduce/reproduce.js';
-import { formatGain, formatSummary } from '../../reproduce/report.js';
-import { formatDuration } from '../../train/progress.js';
+import { formatDuration, formatGain, formatSummary, reproduce } from '../../index.js';
 
 export const reproduceCommand: Command = {
   spec: {

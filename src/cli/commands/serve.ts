@@ -2,9 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
-import { appServer } from '../../serve/server.js';
-import { ensureEmbeddedDataset } from '../../data/embedded.js';
-import { EMBEDDED_PREPARED } from '../data-options.js';
+import { createAppServer } from '../../index.js';
 
 export const serveCommand: Command = {
   spec: {
@@ -24,8 +22,7 @@ that run's weights (and its report). Only this machine can connect unless --host
   async run(args) {
     const port = args.options.port as number;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('serve', `--port ${port} is not a TCP port (0–65535)`);
-    const dataDir = await ensureEmbeddedDataset(EMBEDDED_PREPARED);
-    const server = appServer({ dataDir, runDir: args.options.run as string | undefined, log: (l) => console.error(l) });
+    const server = await createAppServer({ runDir: args.options.run as string | undefined, log: (l) => console.error(l) });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port (0: any free port)` : `cannot listen on ${args.options.host}:${port}: ${e.message}`)));
       server.listen(port, args.options.host as string, () => resolve());

@@ -3,17 +3,7 @@ import { join } from 'node:path';
 import type { Command, OptionSpec, Parsed } from '../args.js';
 import { UsageError } from '../args.js';
 import { CONFIG_OPTIONS, configFromArgs } from '../config-options.js';
-import { applyOverrides, configuredPreset, type Config, type Json } from '../../config/config.js';
-import { findCheckpoint } from '../../train/checkpoint.js';
-import { train } from '../../train/trainer.js';
-import { openSplit, resolveDataDir } from '../data-options.js';
-import type { DataLoader } from '../../data/types.js';
-import { readSafetensors } from '../../io/safetensors-file.js';
-import { INPUT_KEY, PRESET_KEY } from '../../io/weights.js';
-import { partRange } from '../../data/part.js';
-import { validationBatchSize } from '../../data/split-options.js';
-import { DataParallel } from '../../parallel/data-parallel.js';
-import { joinJob, type JoinedJob } from '../../parallel/launch.js';
+import { fineTune, inspectWeights, train, type Config, type Json, type TrainOptions } from '../../index.js';
 
 /** Flags that map onto config keys (the rest go through --set). */
 const SHORTCUTS: readonly [flag: string, key: string][] = [
@@ -104,11 +94,11 @@ dataset has another number of classes, and trains with the usual trainer, checkp
       'alexnet finetune --resume runs/finetune-20261127-101500',
     ],
   },
-  run(args) {
+  async run(args) {
     const extra: [string, Json][] = [];
     if (!args.options.resume) {
       if (!args.options.weights) throw new UsageError('finetune', 'missing --weights <file> (the trained weights to start from)');
-      extra.push(...initialWeightsOverrides(args));
+      extra.push(...await initialWeightsOverrides(args));
     }
     if (args.given.has('freeze')) extra.push(['train.freeze', args.options.freeze as string[]]);
     return runTraining('finetune', args, extra);
@@ -120,98 +110,59 @@ dataset has another number of classes, and trains with the usual trainer, checkp
  * weights record (converted torchvision or Caffe weights do), with the input
  * normalisation they were trained with.
  */
-export function initialWeightsOverrides(args: Parsed): [string, Json][] {
+export async function initialWeightsOverrides(args: Parsed): Promise<[string, Json][]> {
   const file = args.options.weights as string;
   const out: [string, Json][] = [['train.initFrom', file]];
-  const meta = readSafetensors(file).metadata;
-  if (!args.given.has('preset') && meta[PRESET_KEY]) out.push(['preset', meta[PRESET_KEY]]);
-  const samePreset = args.given.has('preset') ? args.options.preset === meta[PRESET_KEY] : meta[PRESET_KEY] !== undefined;
-  if (meta[INPUT_KEY] && samePreset) out.push(['data.input', JSON.parse(meta[INPUT_KEY]) as Json]);
+  const meta = (await inspectWeights(file)).metadata;
+  if (!args.given.has('preset') && meta.preset) out.push(['preset', meta.preset]);
+  const samePreset = args.given.has('preset') ? args.options.preset === meta.preset : meta.preset !== undefined;
+  if (meta.input && samePreset) out.push(['data.input', JSON.parse(meta.input) as Json]);
   return out;
 }
 
 async function runTraining(command: string, args: Parsed, extraOverrides: [string, Json][]): Promise<number> {
-  // Under mpirun/srun: one rank of a data-parallel job (src/parallel); rank 0 alone prints and writes.
-  const job = joinJob();
-  if (!job) return trainProcess(command, args, extraOverrides, null);
-  try {
-    const code = await trainProcess(command, args, extraOverrides, job);
-    job.finish();
-    return code;
-  } catch (e) {
-    return job.fail(e);
-  }
-}
-
-async function trainProcess(command: string, args: Parsed, extraOverrides: [string, Json][], job: JoinedJob | null): Promise<number> {
-  const root = !job || job.rank === 0;
-  const log = root ? (l: string) => console.log(l) : () => undefined;
   const resumeTarget = args.options.resume as string | undefined;
-  let config: Config;
-  let resume = null;
-  let runDir: string;
+  let config: Config | undefined;
+  let runDir: string | undefined;
   if (resumeTarget) {
     const allowed = new Set(['resume', 'lr', 'epochs', 'workers', 'progress', 'data', 'checkpoint-every', 'keep']);
     const bad = [...args.given].filter((g) => !allowed.has(g));
     if (bad.length) throw new UsageError(command, `--${bad[0]} cannot change a run being resumed (its config is stored in the checkpoint); start a new run instead`);
-    resume = findCheckpoint(resumeTarget, (m) => console.error(`warning: ${m}`));
-    const stored = resume.meta.config;
-    const extra: [string, Json][] = [];
-    if (args.given.has('epochs')) extra.push(['train.epochs', args.options.epochs as number]);
-    if (args.given.has('workers')) extra.push(['data.workers', args.options.workers as number]);
-    config = applyOverrides(stored, extra);
-    runDir = existsSync(join(resumeTarget, 'checkpoints')) ? resumeTarget : join(resume.path, '..', '..');
   } else {
     config = configFromArgs(args, [...overridesFrom(args), ...(args.given.has('lr') ? [['train.learningRate', args.options.lr as number] as [string, Json]] : []), ...extraOverrides]);
     runDir = (args.options.run as string | undefined) ?? join('runs', `${command === 'train' ? config.preset : 'finetune'}-${timestamp()}`);
     if (existsSync(join(runDir, 'checkpoints'))) throw new UsageError(command, `${runDir} already holds a run; continue it with --resume ${runDir}, or choose another --run`);
   }
-  log(`run ${runDir}\nconfig ${JSON.stringify(config)}`);
-  const dist = job ? new DataParallel(job, config.train.batchSize) : undefined;
-  if (job && dist) {
-    dist.checkText(JSON.stringify(config), `rank ${job.rank}'s config differs from rank 0's: start every rank with the same arguments`);
-    const [a, b] = partRange(config.train.batchSize, { index: 0, count: job.size });
-    log(`data-parallel: ${job.size} processes (${job.library}${job.progressThread ? ', progress thread' : ''}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
-  }
-  // Rank 0 first: the embedded dataset may have to be prepared, and into one folder only once.
-  if (job && job.rank !== 0) job.mpi.barrier();
-  const dataDir = await resolveDataDir((args.options.data as string | undefined) ?? resume?.meta.data, config, log);
-  if (job && job.rank === 0) job.mpi.barrier();
-  const preset = configuredPreset(config);
-  const loaders: DataLoader[] = [];
-  try {
-    const trainData = await openSplit(dataDir, 'train', config, { mode: 'train', batchSize: config.train.batchSize, cropSize: preset.inputSize, limit: config.data.limit ?? undefined, part: dist?.part });
-    loaders.push(trainData);
-    const views = config.data.valViews;
-    const valData = await openSplit(dataDir, 'val', config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: preset.inputSize, limit: config.data.valLimit ?? undefined, part: dist?.part }).catch((e: Error) => {
-      log(`no validation split (${e.message}); the plateau schedule needs one`);
-      return null;
-    });
-    if (valData) loaders.push(valData);
-    log(`data ${dataDir}: ${trainData.size} training images${valData ? `, ${valData.size} validation images` : ''}, ${trainData.classes.length} classes`);
-    let stopping = false;
-    const onSigint = () => {
-      if (stopping) {
-        console.error('\nsecond Ctrl-C: quitting without a checkpoint');
-        process.exit(130);
-      }
-      stopping = true;
-      console.error('\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to quit at once)');
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const r = await train({
-        config, runDir, dataDir, train: trainData, val: valData, valViews: views, resume,
-        learningRate: resume && args.given.has('lr') ? args.options.lr as number : undefined,
-        checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
-        progress: root && (args.options.progress as boolean), shouldStop: () => stopping, log, distributed: dist,
-      });
-      if (root) (r.status === 'diverged' ? console.error : console.log)(r.message);
-      return r.status === 'diverged' ? 1 : 0;
-    } finally {
-      process.off('SIGINT', onSigint);
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) {
+      console.error('\nsecond Ctrl-C: quitting without a checkpoint');
+      process.exit(130);
     }
+    abort.abort();
+    console.error('\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to quit at once)');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const o: TrainOptions = {
+      data: args.options.data as string | undefined,
+      checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
+      progress: args.options.progress as boolean, log: (l) => console.log(l), signal: abort.signal,
+      resumeHint: (dir, lr) => `alexnet train --resume ${dir}${lr === undefined ? '' : ` --lr ${lr}`}`,
+    };
+    const r = resumeTarget
+      ? await train({
+        ...o, resume: resumeTarget,
+        epochs: args.given.has('epochs') ? args.options.epochs as number : undefined,
+        workers: args.given.has('workers') ? args.options.workers as number : undefined,
+        learningRate: args.given.has('lr') ? args.options.lr as number : undefined,
+      })
+      : config!.train.initFrom
+        ? await fineTune({ ...o, config, runDir, from: config!.train.initFrom, freeze: config!.train.freeze })
+        : await train({ ...o, config, runDir });
+    if (r.rank === 0) (r.status === 'diverged' ? console.error : console.log)(r.message);
+    return r.status === 'diverged' ? 1 : 0;
   } finally {
-    await Promise.all(loaders.map((l) => l.close()));
+    process.off('SIGINT', onSigint);
   }
 }
