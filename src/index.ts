@@ -57,7 +57,7 @@ export { ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './export/onnx.js';
 export { filterFigure, neighboursFigure, type FilterFigureOptions, type NeighboursOptions, type NeighboursFigure, type FilterScaling, type FilterGridLayout, type ContactSheetLayout, type NeighborsJson } from './api/figures.js';
 export { writeRunReport, trainingCurves, createAppServer, embeddedDataset, reproduce, formatGain, formatSummary, formatDuration, type RunReportOptions, type ReportContent, type ReproduceOptions, type ReproduceResult, type SuiteMode, type ClaimResult, type Measure, type Summary, type Verdict, type Difference } from './api/runs.js';
 export { backendReport, type BackendReport, type Availability } from './api/backends.js';
-export type { AdapterReport } from './backend/webgpu/open.js';
+export type { AdapterReport } from './backend/webgpu/adapter-report.js';
 
 /** What a preset's network is — layers and their shapes, parameters, multiply-adds, the resolved config — without making its weights. */
 export function describeNetwork(options: Omit<CreateNetworkOptions, 'backend' | 'seed' | 'mean'> = {}): Promise<NetworkInfo> {

@@ -5,7 +5,7 @@
 import { backendOps, registeredBackends } from '../ops/registry.js';
 import { registerNative } from '../backend/select.js';
 import { loadMpi } from '../parallel/mpi.js';
-import type { AdapterReport } from '../backend/webgpu/open.js';
+import type { AdapterReport } from '../backend/webgpu/adapter-report.js';
 
 export type Availability<T> = ({ readonly available: true } & T) | { readonly available: false; readonly reason: string };
 

@@ -4,15 +4,9 @@
 import { WebGpuDevice, type WebGpuOptions } from './device.js';
 import { WebGpuError } from './errors.js';
 import { attachKernels } from './kernels.js';
+import type { AdapterReport } from './adapter-report.js';
 
-export interface AdapterReport {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly device: string;
-  readonly description: string;
-  readonly features: string[];
-  readonly limits: Record<string, number>;
-}
+export type { AdapterReport } from './adapter-report.js';
 
 /** The adapter of `gpu`; `help` says how to get one when there is none. */
 export async function requestAdapter(gpu: GPU, help: string): Promise<GPUAdapter> {
