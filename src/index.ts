@@ -51,6 +51,7 @@ export type { DatasetInfo, ImageEncoding, ClassInfo, SplitName, SplitInfo, Datas
 export { convertWeights, ConvertError, type ConvertOptions, type ConvertResult } from './io/convert.js';
 export { ilsvrc2012Classes, FASHION_MNIST_CLASSES, type IlsvrcClass } from './data/classes.js';
 export { VERSION } from './version.js';
+export { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafetensorsFile, type SafetensorsEntry, type SafetensorsDtype, type TensorToWrite, type TensorData } from './io/safetensors.js';
 export { writeFileAtomic } from './io/atomic.js';
 export { readNpy, writeNpy, decodeNpy, encodeNpy, type NpyArray, type NpyToWrite, type NpyDtype, type NpyData } from './io/npy.js';
 export { ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './export/onnx.js';

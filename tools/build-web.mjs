@@ -1,6 +1,7 @@
 // Bundles the browser app (web/) into dist/web with esbuild: web/src/main.ts
-// and the library code it imports (model, trainer, kernels: the same modules
-// the CLI runs) as one ES module, plus the page and its stylesheet. The web
+// and the library it imports as 'alexnet-ts' (the package's browser entry,
+// resolved by name: the same modules the CLI runs) as one ES module, plus
+// the page and its stylesheet. The web
 // tsconfig type-checks it first with browser types only (no @types/node), so
 // a Node-only global in that code fails the build; esbuild's browser
 // platform fails on any Node module it would have to bundle.

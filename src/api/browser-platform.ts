@@ -22,6 +22,8 @@ const HELP = 'Chrome and Edge 113+ and Safari 26 ship WebGPU; on Linux Chrome ne
 interface Gpu {
   readonly device: Device;
   readonly label: string;
+  /** A CPU implementation of WebGPU (SwiftShader): correct, slow. */
+  readonly cpu: boolean;
 }
 
 let gpuDevice: Promise<Gpu> | null = null;
@@ -36,7 +38,7 @@ function openGpu(): Promise<Gpu> {
     const adapter = await requestAdapter(nav.gpu as Parameters<typeof requestAdapter>[0], HELP);
     const r = adapterReport(adapter);
     const device = await openWebGpuDevice(adapter);
-    return { device, label: [r.vendor, r.architecture, r.device, r.description].filter(Boolean).join(' / ') || 'unnamed adapter' };
+    return { device, label: [r.vendor, r.architecture, r.device, r.description].filter(Boolean).join(' / ') || 'unnamed adapter', cpu: device.gemmVariant === 'direct' };
   })();
   gpuDevice.catch(() => (gpuDevice = null));
   return gpuDevice;
@@ -87,7 +89,8 @@ async function drawable(image: BrowserImage): Promise<{ src: CanvasImageSource; 
   if (typeof Blob !== 'undefined' && image instanceof Blob) {
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(image);
+      // No colour-space conversion: the pixels a decoder without colour management (sharp in Node) gives.
+      bitmap = await createImageBitmap(image, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
     } catch (e) {
       throw new Error(`cannot decode: ${(e as Error).message}; give a JPEG, PNG or WebP image`);
     }
@@ -139,7 +142,8 @@ async function square(image: BrowserImage, p: Preprocessing): Promise<Uint8Array
   const resized = w === width && h === height ? rgb : resampleRgb(rgb, width, height, w, h, p.resize === 'shorter' ? 'linear' : 'lanczos3');
   const crop = p.resize === 'shorter' ? p.cropSize : s;
   if (w < crop || h < crop) throw new Error(`resized to ${w}×${h}, smaller than the ${crop}×${crop} crop`);
-  const [x, y] = p.resize === 'shorter' ? [roundHalfEven((w - crop) / 2), roundHalfEven((h - crop) / 2)] : [Math.floor((w - crop) / 2), Math.floor((h - crop) / 2)];
+  // torchvision's CenterCrop offsets; sharp's 'cover' crop rounds half up (measured against it on the test photos).
+  const [x, y] = p.resize === 'shorter' ? [roundHalfEven((w - crop) / 2), roundHalfEven((h - crop) / 2)] : [Math.round((w - crop) / 2), Math.round((h - crop) / 2)];
   return cropRgb(resized, w, x, y, crop, crop);
 }
 
@@ -155,7 +159,8 @@ export const BROWSER_PLATFORM: Platform<BrowserImage> = { name: 'browser', openB
 /** Which backend the page's networks get by default, and why (for a status line). */
 export async function browserBackendReport(): Promise<{ readonly backend: BackendName; readonly detail: string }> {
   try {
-    return { backend: 'webgpu', detail: `WebGPU on ${(await openGpu()).label}` };
+    const g = await openGpu();
+    return { backend: 'webgpu', detail: `WebGPU on ${g.label}${g.cpu ? ' (a CPU implementation: correct, slow)' : ''}` };
   } catch (e) {
     return { backend: 'reference', detail: (e as Error).message };
   }

@@ -11,8 +11,8 @@ import { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from '../i
 import { applyWeights } from '../io/weights.js';
 import { decodePublishedWeights, type PublishedWeights } from '../io/published.js';
 import { nameIds, weightsConfig } from '../eval/weights-config.js';
-import { fixedPreprocessing, preprocessingFromDataset, type Preprocessing } from '../eval/input.js';
-import type { DatasetInfo, InputSpec } from '../data/types.js';
+import { fixedPreprocessing, preprocessingFromDataset, type DatasetMean, type Preprocessing } from '../eval/input.js';
+import type { InputSpec } from '../data/types.js';
 import type { Preset } from '../models/presets.js';
 import { Network } from './network.js';
 import type { Platform } from './platform.js';
@@ -138,12 +138,15 @@ function readWeightsBytes(bytes: Uint8Array, name: string, preset: PresetName | 
  * A network with the weights of a file's bytes. `preprocessing` is the
  * dataset's, where the caller has the dataset the weights were trained on.
  */
-export async function loadNetworkOn<I>(platform: Platform<I>, bytes: Uint8Array, options: LoadNetworkOptions & { readonly dataset?: Pick<DatasetInfo, 'dir' | 'size' | 'stats' | 'classes'> } = {}): Promise<Network<I>> {
+export async function loadNetworkOn<I>(platform: Platform<I>, bytes: Uint8Array, options: LoadNetworkOptions & { readonly dataset?: DatasetMean & { readonly classes: readonly ClassLabel[] }; readonly config?: Config } = {}): Promise<Network<I>> {
   const where = 'loadNetwork';
   checkCommon(where, options);
   const name = options.name ?? 'weights';
   const { file: parsed, published } = readWeightsBytes(bytes, name, options.preset, platform as Platform<unknown>);
-  const { config, ids } = weightsConfig(parsed, name, { preset: options.preset, withData: options.dataset !== undefined });
+  const derived = weightsConfig(parsed, name, { preset: options.preset, withData: options.dataset !== undefined });
+  const ids = derived.ids;
+  // A run's own config, where the caller has it (its mean mode, input): else what the file implies.
+  const config = options.config ?? derived.config;
   const preset = configuredPreset(config, ids?.length);
   const dataset = options.dataset;
   let preprocessing: Preprocessing | Error;

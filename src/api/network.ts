@@ -16,7 +16,7 @@ import { encodeOnnx } from '../export/onnx.js';
 import type { Config } from '../config/config.js';
 import { forwardMacs, networkMacs } from '../models/cost.js';
 import type { Platform } from './platform.js';
-import { checkChoice, checkInteger, OptionError, type BackendName, type ClassLabel, type Classification, type ClassifyOptions, type FeatureOptions, type NetworkInfo, type PresetName, type Views } from './types.js';
+import { checkChoice, checkInteger, OptionError, type BackendName, type ClassLabel, type Classification, type ClassifyOptions, type FeatureOptions, type NetworkInfo, type PresetName, type RawImage, type Views } from './types.js';
 
 /** The parts a network is made of (built by createNetwork, loadNetwork and train). */
 export interface NetworkParts<I> {
@@ -152,6 +152,15 @@ export class Network<I> {
       out.set(squareToViews(square, p, crops), i * plane);
     }
     return out;
+  }
+
+  /**
+   * An image as this network's preprocessing resizes it, before the crop
+   * and the mean: the S×S RGB square it is shown.
+   */
+  async square(image: I): Promise<RawImage> {
+    const p = preprocessingOf(this);
+    return { data: await this.p.platform.square(image, p), width: p.size, height: p.size, channels: 3 };
   }
 
   /**

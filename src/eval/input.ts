@@ -27,7 +27,14 @@ export class PreprocessError extends Error {
   }
 }
 
-export function preprocessingFromDataset(info: Pick<DatasetInfo, 'dir' | 'size' | 'stats'>, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing {
+/** A dataset's side and mean, as preprocessing needs them (a prepared dataset, or labelled images in memory). */
+export interface DatasetMean {
+  readonly dir: string;
+  readonly size: number;
+  readonly stats: Pick<DatasetInfo['stats'], 'meanImage' | 'meanChannel'>;
+}
+
+export function preprocessingFromDataset(info: DatasetMean, cropSize: number, mode: MeanMode, input?: InputSpec): Preprocessing {
   if (cropSize > info.size) throw new PreprocessError(`${info.dir}: images are ${info.size}×${info.size} but the network crops ${cropSize}; use the dataset the network was trained on`);
   if (mode === 'fixed' && input) return fixedPreprocessing(input, cropSize);
   // Files are made like the dataset's images (prepare's shorter side + central square).

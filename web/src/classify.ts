@@ -1,60 +1,35 @@
-// Classifying one image in the page (docs/paper.md §6.1, Figure 4 left): the
-// browser decodes and resizes it to the network's square as `alexnet
-// predict` does with sharp (shorter side to S and the central square; Caffe's
-// warp; torchvision's resize-then-crop), then the CLI's own code makes the
-// input (eval/input.ts: centre crop minus the mean) and the top-5.
-import type { Config } from '../../src/config/config.js';
-import type { ClassInfo } from '../../src/data/types.js';
-import type { AlexNet } from '../../src/models/alexnet.js';
-import { squareToInput, type Preprocessing } from '../../src/eval/input.js';
-import { ensembleProbabilities, topClasses, type ClassScore } from '../../src/eval/predict.js';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { rgbaToRgb } from '../../src/data/resample.js';
+// Classifying one image in the page (docs/paper.md §6.1, Figure 4 left): a
+// network of the browser entry resizes it as `alexnet predict` does with
+// sharp (shorter side to S and the central square; Caffe's warp;
+// torchvision's resize-then-crop), then gives the top-5.
+import type { BrowserImage, Network } from 'alexnet-ts';
+
+/** One class of a result as the page's state records it (alexnet predict --json's fields). */
+export interface Scored {
+  readonly id: string;
+  readonly name: string;
+  readonly index: number;
+  readonly probability: number;
+}
 
 export interface Classifier {
-  readonly model: AlexNet;
-  /** The config it was trained with (evaluation reads the split as it says). */
-  readonly config: Config;
-  readonly classes: readonly ClassInfo[];
-  readonly prep: Preprocessing;
+  readonly network: Network<BrowserImage>;
   /** Where the weights came from, for the page. */
   readonly label: string;
 }
 
-/** The image as the network's S×S HWC RGB square (S = prep.size), drawn at `view` too if given. */
-export function toSquare(src: CanvasImageSource, width: number, height: number, p: Preprocessing): Uint8Array {
-  const s = p.size;
-  let sx = 0, sy = 0, sw = width, sh = height;
-  if (p.resize === 'square' || p.resize === 'shorter') {
-    // 'square': the central square, scaled to S. 'shorter': the shorter side to resizeTo, then the central crop (S = the crop).
-    const side = p.resize === 'square' ? Math.min(width, height) : (s * Math.min(width, height)) / (p.resizeTo ?? s);
-    sx = (width - side) / 2;
-    sy = (height - side) / 2;
-    sw = sh = side;
-  }
-  const c = new OffscreenCanvas(s, s);
-  const ctx = c.getContext('2d', { willReadFrequently: true })!;
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(src, sx, sy, sw, sh, 0, 0, s, s);
-  return rgbaToRgb(ctx.getImageData(0, 0, s, s).data, s * s);
+/** Top-k of an image, as the page's state records them (alexnet predict's fields). */
+export async function classifyImage(c: Classifier, image: BrowserImage, k = 5): Promise<Scored[]> {
+  const top = await c.network.classify(image, { topK: k });
+  return top.map((t) => ({ id: t.id, name: t.label, index: t.index, probability: t.probability }));
 }
 
-/** Top-k of one S×S square. */
-export async function classifySquare(c: Classifier, hwc: Uint8Array, k = 5): Promise<ClassScore[]> {
-  const input = squareToInput(hwc, c.prep);
-  const x = new Tensor(input, [1, 3, c.prep.cropSize, c.prep.cropSize]);
-  const probs = await ensembleProbabilities([c.model], x);
-  return topClasses(probs, 0, c.classes, k);
-}
-
-/** Draws the square (what the network sees before the crop) into a canvas, scaled up. */
-export function showSquare(canvas: HTMLCanvasElement, hwc: Uint8Array, size: number): void {
-  const img = new ImageData(size, size);
-  for (let i = 0; i < size * size; i++) {
-    img.data.set([hwc[3 * i], hwc[3 * i + 1], hwc[3 * i + 2], 255], 4 * i);
-  }
-  const tmp = new OffscreenCanvas(size, size);
+/** Draws what the network is shown of the image (its S×S square, before the crop) into a canvas, scaled up. */
+export async function showSquare(canvas: HTMLCanvasElement, c: Classifier, image: BrowserImage): Promise<void> {
+  const sq = await c.network.square(image);
+  const img = new ImageData(sq.width, sq.height);
+  for (let i = 0; i < sq.width * sq.height; i++) img.data.set([sq.data[3 * i], sq.data[3 * i + 1], sq.data[3 * i + 2], 255], 4 * i);
+  const tmp = new OffscreenCanvas(sq.width, sq.height);
   tmp.getContext('2d')!.putImageData(img, 0, 0);
   const ctx = canvas.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;

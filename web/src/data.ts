@@ -1,6 +1,6 @@
-// The embedded Fashion-MNIST subset, fetched from `alexnet serve` as image
-// bytes (data/pixels.ts) and decoded once.
-import { decodePixelSplit, type PixelSplit } from '../../src/data/pixels.js';
+// The embedded Fashion-MNIST subset, fetched from `alexnet serve` as an image
+// set (labelled images in memory) and decoded once.
+import { decodeImageSet, type ImageSet } from 'alexnet-ts';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -8,8 +8,8 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-export async function fetchSplit(name: 'train' | 'val'): Promise<PixelSplit> {
-  return decodePixelSplit(await fetchBytes(`data/${name}`), `the ${name} split from the server`);
+export async function fetchSplit(name: 'train' | 'val'): Promise<ImageSet> {
+  return decodeImageSet(await fetchBytes(`data/${name}`), `the ${name} split from the server`);
 }
 
 export { fetchBytes };

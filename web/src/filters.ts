@@ -1,19 +1,12 @@
-// Figure 3 in the page: the conv1 kernels drawn by the CLI's own code
-// (viz/filters.ts drawFilterGrid) into the canvas, 4× for the 5×5 kernels of mini.
-import type { AlexNet } from '../../src/models/alexnet.js';
-import { conv1Weights, drawFilterGrid } from '../../src/viz/filters.js';
+// Figure 3 in the page: the conv1 kernels as the library draws them
+// (filterPixels), 4× for the 5×5 kernels of mini.
+import { filterPixels, type BrowserImage, type Network } from 'alexnet-ts';
 
-export async function drawFilters(canvas: HTMLCanvasElement, model: AlexNet): Promise<void> {
-  const { data, shape } = await conv1Weights(model);
-  const { canvas: c } = drawFilterGrid(data, shape, { zoom: Math.max(4, Math.ceil(40 / shape[2])) });
-  canvas.width = c.width;
-  canvas.height = c.height;
-  const img = new ImageData(c.width, c.height);
-  for (let p = 0; p < c.width * c.height; p++) {
-    img.data[4 * p] = c.data[3 * p];
-    img.data[4 * p + 1] = c.data[3 * p + 1];
-    img.data[4 * p + 2] = c.data[3 * p + 2];
-    img.data[4 * p + 3] = 255;
-  }
+export async function drawFilters(canvas: HTMLCanvasElement, network: Network<BrowserImage>): Promise<void> {
+  const g = await filterPixels(network);
+  canvas.width = g.width;
+  canvas.height = g.height;
+  const img = new ImageData(g.width, g.height);
+  for (let p = 0; p < g.width * g.height; p++) img.data.set([g.data[3 * p], g.data[3 * p + 1], g.data[3 * p + 2], 255], 4 * p);
   canvas.getContext('2d')!.putImageData(img, 0, 0);
 }

@@ -2,21 +2,15 @@
 // library. Everything that computes is the library's (src/): this file only
 // reads the form, draws, and keeps `window.alexnetApp`, the page's state
 // that the browser test (test/browser) reads.
-import type { ClassInfo } from '../../src/data/types.js';
-import type { PixelSplit } from '../../src/data/pixels.js';
-import { openPixelLoader } from '../../src/data/pixels.js';
-import { testLoaderOptions, validationBatchSize } from '../../src/data/split-options.js';
-import { evaluate, rendersOnDevice } from '../../src/eval/evaluate.js';
-import { preprocessingFromDataset } from '../../src/eval/input.js';
-import type { ClassScore } from '../../src/eval/predict.js';
+import { createTrainer, evaluateImages, type ImageSet, type Trainer, type BrowserImage } from 'alexnet-ts';
 import type { RunInfo } from '../../src/serve/run-info.js';
 import { chooseBackend, type Backend } from './backend.js';
-import { classifySquare, showSquare, toSquare, type Classifier } from './classify.js';
+import { classifyImage, showSquare, type Classifier, type Scored } from './classify.js';
 import { drawCurves, type CurvePoints } from './curves.js';
 import { fetchBytes, fetchSplit } from './data.js';
 import { drawFilters } from './filters.js';
-import { PageTrainer, trainConfig, type TrainSettings } from './train.js';
-import { download, fileClassifier, runClassifier, weightsBlob, type Embedded } from './weights.js';
+import { trainerSettings, type TrainSettings } from './train.js';
+import { download, fileClassifier, runClassifier, weightsBlob } from './weights.js';
 
 import type { AppState } from '../../src/serve/app-state.js';
 
@@ -42,13 +36,11 @@ const fail = (where: string, e: unknown) => {
 
 const params = new URLSearchParams(location.search);
 let backend: Backend;
-let train: PixelSplit;
-let val: PixelSplit;
-let embedded: Embedded;
-let trainer: PageTrainer | null = null;
+let train: ImageSet;
+let val: ImageSet;
+let trainer: Trainer<BrowserImage> | null = null;
+let trainerEpochs = 0;
 let classifier: Classifier | null = null;
-let ilsvrcTable: Promise<ClassInfo[]> | null = null;
-const ilsvrc = () => (ilsvrcTable ??= fetch('api/classes/ilsvrc2012').then((r) => r.json() as Promise<ClassInfo[]>));
 const curves: CurvePoints = { loss: [], trainError: [], valError: [] };
 
 const FIELDS = ['limit', 'valLimit', 'epochs', 'batchSize', 'learningRate', 'seed'] as const;
@@ -72,8 +64,8 @@ function setClassifier(c: Classifier): void {
   el<HTMLButtonElement>('classify-drawing').disabled = false;
 }
 
-function showTop(source: string, top: ClassScore[]): void {
-  app.top5 = { source, top };
+function showTop(source: string, top: readonly Scored[]): void {
+  app.top5 = { source, top: [...top] };
   const list = el('top5');
   list.replaceChildren(...top.map((c) => {
     const li = document.createElement('li');
@@ -86,20 +78,18 @@ function showTop(source: string, top: ClassScore[]): void {
   }));
 }
 
-function trainedClassifier(t: PageTrainer): Classifier {
-  const s = t.session;
-  return {
-    model: s.model, config: t.config, classes: train.classes,
-    prep: preprocessingFromDataset({ dir: 'the embedded Fashion-MNIST subset', size: train.size, stats: train.stats }, s.preset.inputSize, t.config.data.mean, t.config.data.input),
-    label: `trained in this page (${s.position.globalStep} steps)`,
-  };
+function trainedClassifier(t: Trainer<BrowserImage>): Classifier {
+  return { network: t.network(), label: `trained in this page (${t.globalStep} steps)` };
 }
 
 async function runTraining(): Promise<void> {
   const button = el<HTMLButtonElement>('train');
   const pause = el<HTMLButtonElement>('pause');
   if (!trainer || trainer.state === 'done' || trainer.state === 'diverged') {
-    const config = trainConfig(settings());
+    const options = trainerSettings(settings());
+    const epochs = options.epochs!;
+    const batchSize = options.batchSize!;
+    trainerEpochs = epochs;
     curves.loss.length = curves.trainError.length = curves.valError.length = 0;
     app.steps.length = app.epochs.length = 0;
     el('epochs').querySelector('tbody')!.replaceChildren();
@@ -107,12 +97,12 @@ async function runTraining(): Promise<void> {
     let window0 = performance.now();
     let windowImages = 0;
     let rate = 0;
-    trainer = new PageTrainer(config, train, val, backend.device, {
-      step: async (r, s) => {
-        const p = s.position;
-        app.steps.push({ step: p.globalStep, epoch: p.epoch + 1, loss: r.loss, correct: r.correct, images: r.images });
+    trainer = await createTrainer({
+      ...options, backend: backend.name, train, validation: val,
+      onStep: async (r) => {
+        app.steps.push({ step: r.globalStep, epoch: r.epoch, loss: r.loss, correct: r.correct, images: r.images });
         curves.loss.push(r.loss);
-        curves.trainError.push(1 - s.accumulator.correct / Math.max(1, s.accumulator.images));
+        curves.trainError.push(r.runningError);
         const now = performance.now();
         windowImages += r.images;
         if (now - window0 > 2000 || !rate) {
@@ -120,19 +110,19 @@ async function runTraining(): Promise<void> {
           window0 = now;
           windowImages = 0;
         }
-        const perEpoch = Math.floor(trainer!.trainImages / config.train.batchSize);
-        const left = (config.train.epochs * perEpoch - p.globalStep) * config.train.batchSize / Math.max(rate, 1e-9);
-        setStatus('train-status', `epoch ${p.epoch + 1}/${config.train.epochs}, step ${p.stepInEpoch}/${perEpoch}: loss ${r.loss.toFixed(4)}, ${rate.toFixed(1)} img/s, about ${Math.ceil(left / 60)} min left`);
-        if (now - lastDraw > 1500 || p.stepInEpoch === perEpoch) {
+        const perEpoch = r.stepsPerEpoch;
+        const left = (epochs * perEpoch - r.globalStep) * batchSize / Math.max(rate, 1e-9);
+        setStatus('train-status', `epoch ${r.epoch}/${epochs}, step ${r.step}/${perEpoch}: loss ${r.loss.toFixed(4)}, ${rate.toFixed(1)} img/s, about ${Math.ceil(left / 60)} min left`);
+        if (now - lastDraw > 1500 || r.step === perEpoch) {
           lastDraw = now;
-          drawCurves(el('curves'), curves, config.train.epochs * perEpoch);
-          await drawFilters(el('filters'), s.model);
+          drawCurves(el('curves'), curves, epochs * perEpoch);
+          await drawFilters(el('filters'), trainer!.network());
         }
       },
-      validating: (done, total) => setStatus('train-status', `validating: ${done}/${total} images`),
-      epoch: (m, decision, s) => {
+      onValidating: (done, total) => setStatus('train-status', `validating: ${done}/${total} images`),
+      onEpoch: (m, decision) => {
         app.epochs.push(m);
-        curves.valError.push([s.position.globalStep, m.valTop1Error ?? 0]);
+        curves.valError.push([trainer!.globalStep, m.valTop1Error ?? 0]);
         const row = document.createElement('tr');
         const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
         for (const v of [String(m.epoch), m.trainLoss.toFixed(4), pct(m.trainTop1Error), m.valLoss?.toFixed(4) ?? '-', pct(m.valTop1Error), pct(m.valTop5Error), String(m.learningRate), (m.images / m.seconds).toFixed(1)]) {
@@ -155,23 +145,22 @@ async function runTraining(): Promise<void> {
   pause.disabled = true;
   button.disabled = false;
   button.textContent = state === 'paused' ? 'Resume' : 'Train';
-  drawCurves(el('curves'), curves, t.config.train.epochs * Math.floor(t.trainImages / t.config.train.batchSize));
-  await drawFilters(el('filters'), t.session.model);
+  drawCurves(el('curves'), curves, trainerEpochs * t.stepsPerEpoch);
+  await drawFilters(el('filters'), t.network());
   el<HTMLButtonElement>('download').disabled = state === 'diverged';
   if (state === 'diverged') setStatus('train-status', `the loss became ${app.steps.at(-1)?.loss}: lower the learning rate and train again`, 'error');
-  else setStatus('train-status', state === 'paused' ? `paused at epoch ${t.session.position.epoch + 1}, step ${t.session.position.stepInEpoch}` : `finished ${t.config.train.epochs} epochs (${t.session.position.globalStep} steps)`);
+  else setStatus('train-status', state === 'paused' ? `paused at epoch ${t.position.epoch + 1}, step ${t.position.stepInEpoch}` : `finished ${trainerEpochs} epochs (${t.globalStep} steps)`);
   if (state !== 'diverged') setClassifier(trainedClassifier(t));
 }
 
 async function evaluateModel(): Promise<void> {
   const c = classifier;
   if (!c) return;
-  if (c.prep.size !== val.size || c.classes.length !== val.classes.length) throw new Error(`${c.label} was not trained on 28×28 Fashion-MNIST; the page evaluates on that data only`);
+  if (c.network.inputSize > val.size || c.network.classes.length !== val.classes.length) throw new Error(`${c.label} was not trained on 28×28 Fashion-MNIST; the page evaluates on that data only`);
   const limit = settings().valLimit;
   const lines: string[] = [];
   for (const views of [1, 10] as const) {
-    const loader = openPixelLoader(val, testLoaderOptions(c.config, { mode: views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(views), cropSize: c.prep.cropSize, limit, deviceViews: rendersOnDevice([c.model]) }));
-    const r = await evaluate([c.model], loader, views, (done) => setStatus('eval-status', `${views === 10 ? '10 views' : 'centre crop'}: ${done}/${loader.size} images`));
+    const r = await evaluateImages(c.network, val, { views, limit, onProgress: (done, total) => setStatus('eval-status', `${views === 10 ? '10 views' : 'centre crop'}: ${done}/${total} images`) });
     app.evaluations.push({ model: c.label, views, images: r.images, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error });
     lines.push(`${views === 10 ? '10 views' : 'centre crop'}: top-1 error ${(100 * r.top1Error).toFixed(2)}%, top-5 error ${(100 * r.top5Error).toFixed(2)}%, loss ${r.loss.toFixed(4)}`);
   }
@@ -181,11 +170,8 @@ async function evaluateModel(): Promise<void> {
 async function classifyPhoto(file: File): Promise<void> {
   const c = classifier;
   if (!c) throw new Error('open or train a model first');
-  // No colour-space conversion: the pixels sharp decodes on the command line.
-  const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  const square = toSquare(bitmap, bitmap.width, bitmap.height, c.prep);
-  showSquare(el('photo-view'), square, c.prep.size);
-  showTop(file.name, await classifySquare(c, square));
+  await showSquare(el('photo-view'), c, file);
+  showTop(file.name, await classifyImage(c, file));
 }
 
 function setUpDrawing(): void {
@@ -222,7 +208,7 @@ function setUpDrawing(): void {
   el('classify-drawing').addEventListener('click', () => {
     const c = classifier;
     if (!c) return;
-    classifySquare(c, toSquare(canvas, canvas.width, canvas.height, c.prep)).then((top) => showTop('drawing', top), (e) => fail('model-status', e));
+    classifyImage(c, canvas).then((top) => showTop('drawing', top), (e) => fail('model-status', e));
   });
 }
 
@@ -241,14 +227,13 @@ async function start(): Promise<void> {
   }
   if (!backend.gpu && !params.has('limit')) (form.elements.namedItem('limit') as HTMLInputElement).value = '256';
   [train, val] = await Promise.all([fetchSplit('train'), fetchSplit('val')]);
-  embedded = { classes: train.classes, stats: train.stats, size: train.size };
   setStatus('train-status', `${train.labels.length} training and ${val.labels.length} validation images (Fashion-MNIST, ${train.size}×${train.size}). Choose the settings and press Train.`);
   el<HTMLButtonElement>('train').disabled = false;
   el('train').addEventListener('click', () => runTraining().catch((e) => fail('train-status', e)));
   el('pause').addEventListener('click', () => trainer?.pause());
   el('download').addEventListener('click', () => {
     const t = trainer;
-    if (t) weightsBlob(t.session.model, train.classes).then((b) => download(b, 'model.safetensors'), (e) => fail('train-status', e));
+    if (t) weightsBlob(trainedClassifier(t)).then((b) => download(b, 'model.safetensors'), (e) => fail('train-status', e));
   });
   el('evaluate').addEventListener('click', () => {
     el<HTMLButtonElement>('evaluate').disabled = true;
@@ -260,7 +245,7 @@ async function start(): Promise<void> {
   });
   el<HTMLInputElement>('weights-file').addEventListener('change', (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
-    if (f) f.arrayBuffer().then((b) => fileClassifier(new Uint8Array(b), f.name, backend.device, embedded, ilsvrc)).then(setClassifier, (err) => fail('model-status', err));
+    if (f) f.arrayBuffer().then((b) => fileClassifier(new Uint8Array(b), f.name, backend.name, train)).then(setClassifier, (err) => fail('model-status', err));
   });
   if (info.run) {
     const open = el<HTMLButtonElement>('open-run');
@@ -270,7 +255,7 @@ async function start(): Promise<void> {
       try {
         const runInfo = (await (await fetch('api/run')).json()) as RunInfo;
         const [w, m] = await Promise.all([fetchBytes('run/model.safetensors'), runInfo.preprocessing.mean.mode === 'pixel' ? fetchBytes('run/mean.safetensors') : Promise.resolve(null)]);
-        setClassifier(runClassifier(runInfo, w, m, backend.device));
+        setClassifier(await runClassifier(runInfo, w, m, backend.name));
         el('report-link').hidden = !runInfo.report;
       } catch (err) {
         fail('model-status', err);
