@@ -62,6 +62,21 @@ describe('the alexnet-ts package', () => {
     assert.deepEqual(wrong, []);
   });
 
+  it("builds the browser app on the browser entry: web/src imports the library only as 'alexnet-ts'", () => {
+    const web = path.join(ROOT, 'web', 'src');
+    const wrong: string[] = [];
+    for (const f of readdirSync(web).filter((x) => x.endsWith('.ts'))) {
+      for (const m of readFileSync(path.join(web, f), 'utf8').matchAll(/^(import|export)( type)?[^'"]*from '([^']+)'/gm)) {
+        const [, , typeOnly, spec] = m;
+        if (spec === 'alexnet-ts' || spec.startsWith('./')) continue;
+        // The app's contract with its own server and test: types only, erased from the bundle.
+        if (typeOnly && /^\.\.\/\.\.\/src\/serve\/(run-info|app-state)\.js$/.test(spec)) continue;
+        wrong.push(`web/src/${f}: ${spec}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it('has an API reference that TypeDoc builds from the TSDoc comments without a warning', () => {
     // Every type a public signature mentions is exported and documented; --emit none: checked, not written.
     execFileSync(path.join(ROOT, 'node_modules/.bin/typedoc'), ['--emit', 'none'], { cwd: ROOT, encoding: 'utf8' });
