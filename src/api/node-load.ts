@@ -4,7 +4,7 @@
 // files (several: an ensemble), a dataset's mean image or Caffe's mean file.
 import { existsSync, statSync } from 'node:fs';
 import { loadModels, type LoadedModels } from '../eval/model-source.js';
-import { resolvePreprocessing } from '../eval/preprocess.js';
+import { PreprocessError, resolvePreprocessing } from '../eval/preprocess.js';
 import { EMBEDDED_PREPARED } from './data.js';
 import { ensureEmbeddedDataset } from '../data/embedded.js';
 import { Network } from './network.js';
@@ -44,7 +44,15 @@ export async function loadSources(where: string, src: { readonly run?: string; r
   if (!loaded.dataDir && loaded.config.preset === 'mini') loaded = loadModels({ ...source, data: await ensureEmbeddedDataset(EMBEDDED_PREPARED) });
   const l = loaded;
   // Found on first use: only images need it (and it may store the dataset's mean in the run folder).
-  const preprocessing = () => resolvePreprocessing({ dataDir: l.dataDir, runDir: l.runDir, cropSize: l.preset.inputSize, mean: l.config.data.mean, input: l.config.data.input, meanFile: o.meanFile });
+  const preprocessing = () => {
+    try {
+      return resolvePreprocessing({ dataDir: l.dataDir, runDir: l.runDir, cropSize: l.preset.inputSize, mean: l.config.data.mean, input: l.config.data.input, meanFile: o.meanFile });
+    } catch (e) {
+      if (!(e instanceof PreprocessError)) throw e;
+      // In the library's words: the option to pass, not a flag.
+      throw new OptionError('data', e.message.replace(/--data <([^>]+)>/g, "option 'data' ($1)").replace(/--run <dir>/g, 'a run folder'));
+    }
+  };
   const networks = l.models.map((model, i) => new Network<NodeImage>({
     model, backend: opened.backend, config: l.config, platform: NODE_PLATFORM, preprocessing,
     classes: l.classes.map((c) => ({ id: c.id, name: c.name })), source: l.files[i] ?? l.runDir ?? 'weights', dataDir: l.dataDir,
