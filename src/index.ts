@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { NODE_PLATFORM, type NodeImage } from './api/node-platform.js';
 import type { Platform } from './api/platform.js';
@@ -91,14 +91,16 @@ export async function loadNetwork(source: string | Uint8Array, options: NodeLoad
   if (typeof source === 'string') {
     if (isRunFolder(source)) return loadRun(source, options);
     try {
+      // A safetensors path goes to the loader run folders use (the dataset's classes and mean, a mean file, the
+      // embedded subset for mini), which reads the file itself: only its first bytes are read here to tell.
+      if (options.classes === undefined && options.mean === undefined && looksLikeSafetensors(await readHead(source, 16))) {
+        return (await loadSources('loadNetwork', { weights: [source] }, options)).networks[0];
+      }
       bytes = await readFile(source);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (!code) throw e;
       throw new OptionError('source', code === 'ENOENT' ? `${source}: no such file; give a .safetensors weights file (alexnet train writes <run>/model.safetensors), a .pth, a .caffemodel or a run folder` : `loadNetwork: cannot read ${source} (${(e as Error).message})`);
-    }
-    if (looksLikeSafetensors(bytes) && options.classes === undefined && options.mean === undefined) {
-      // A safetensors path: the loader run folders use (the dataset's classes and mean, a mean file, the embedded subset for mini).
-      return (await loadSources('loadNetwork', { weights: [source] }, options)).networks[0];
     }
   } else if (source instanceof Uint8Array) bytes = source;
   else throw new OptionError('source', `loadNetwork: the source must be a file path or the file's bytes (Uint8Array), got ${typeof source}`);
@@ -118,6 +120,17 @@ export async function loadNetwork(source: string | Uint8Array, options: NodeLoad
  */
 export async function loadRun(runDir: string, options: Omit<NodeLoadNetworkOptions, 'classes' | 'mean' | 'name'> = {}): Promise<Network<NodeImage>> {
   return (await loadSources('loadRun', { run: runDir }, options)).networks[0];
+}
+
+/** The first `n` bytes of a file (fewer if it is shorter). */
+async function readHead(path: string, n: number): Promise<Uint8Array> {
+  const f = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await f.read(new Uint8Array(n), 0, n, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await f.close();
+  }
 }
 
 /**

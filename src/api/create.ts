@@ -7,7 +7,7 @@ import { buildAlexNet, initAlexNet, type AlexNet } from '../models/alexnet.js';
 import { Rng } from '../tensor/random.js';
 import { RNG_STREAMS } from '../train/session.js';
 import { FASHION_MNIST_CLASSES, ilsvrc2012Classes } from '../data/classes.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from '../io/safetensors.js';
+import { decodeSafetensors, type SafetensorsFile } from '../io/safetensors.js';
 import { applyWeights } from '../io/weights.js';
 import { decodePublishedWeights, type PublishedWeights } from '../io/published.js';
 import { nameIds, weightsConfig } from '../eval/weights-config.js';
@@ -131,7 +131,9 @@ export function weightsFileFromBytes(bytes: Uint8Array, name: string, preset: Pr
 function readWeightsBytes(bytes: Uint8Array, name: string, preset: PresetName | undefined, platform: Platform<unknown>): { file: SafetensorsFile; published: PublishedWeights | null } {
   if (looksLikeSafetensors(bytes)) return { file: decodeSafetensors(bytes, name), published: null };
   const w = decodePublishedWeights(bytes, name, { preset, inflateRaw: platform.inflateRaw });
-  return { file: decodeSafetensors(encodeSafetensors([...w.tensorData], { ...w.metadata }), name), published: w };
+  // The converted float32 tensors as a parsed file, as `alexnet convert` would write and read them back.
+  const tensors = new Map([...w.tensorData].map(([k, t]) => [k, { dtype: 'F32' as const, shape: t.shape, data: t.data }]));
+  return { file: { tensors, metadata: { ...w.metadata } }, published: w };
 }
 
 /**

@@ -12,7 +12,8 @@ import { openLoader } from '../data/loader.js';
 import { readDatasetInfo } from '../data/shards.js';
 import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { prepareDataset } from '../data/prepare.js';
-import { testLoaderOptions, trainLoaderOptions, validationBatchSize } from '../data/split-options.js';
+import { trainLoaderOptions, validationBatchSize } from '../data/split-options.js';
+import { openTestSplit } from '../eval/test-split.js';
 import { getPreset } from '../models/presets.js';
 import type { Part } from '../data/part.js';
 import { OptionError, type Views } from './types.js';
@@ -70,7 +71,7 @@ export function openTrainSplit(dir: string, config: Config, cropSize: number, de
 /** An evaluation split's loader (no augmentation, every image), null when the dataset has no such split. */
 export async function openEvalSplit(dir: string, split: SplitName, config: Config, o: { readonly cropSize: number; readonly views: Views; readonly limit?: number; readonly workers?: number; readonly deviceViews: boolean; readonly part?: Part }): Promise<DataLoader | null> {
   if (!readDatasetInfo(dir).splits[split]) return null;
-  return openLoader(dir, split, testLoaderOptions(config, {
+  return openTestSplit(dir, split, config, {
     mode: o.views === 10 ? 'tenViews' : 'center', batchSize: validationBatchSize(o.views), cropSize: o.cropSize, limit: o.limit, workers: o.workers, deviceViews: o.deviceViews, part: o.part,
-  }));
+  });
 }

@@ -7,8 +7,8 @@ import { buildAlexNet } from '../models/alexnet.js';
 import type { Preprocessing } from '../eval/input.js';
 import { squareToViews } from '../eval/input.js';
 import { centreView, tenViews } from '../data/augment.js';
-import { softmaxRows, topK } from '../eval/metrics.js';
-import { layerActivations, layerIndex, layerNames } from '../eval/features.js';
+import { averageViews, softmaxRows, topK } from '../eval/metrics.js';
+import { batchedActivations, layerIndex, layerNames } from '../eval/features.js';
 import { Tensor } from '../tensor/tensor.js';
 import { hostDevice } from '../tensor/device.js';
 import { encodeWeights } from '../io/weights.js';
@@ -182,13 +182,9 @@ export class Network<I> {
    */
   async probabilities(input: Float32Array, images: number, views: Views = 1): Promise<Float64Array[]> {
     const K = this.classes.length;
-    const probs = softmaxRows(await this.run(input, images * views), images * views, K);
-    return Array.from({ length: images }, (_, j) => {
-      // The views' softmax outputs averaged (§4.1).
-      const mean = new Float64Array(K);
-      for (let v = 0; v < views; v++) for (let c = 0; c < K; c++) mean[c] += probs[(j * views + v) * K + c] / views;
-      return mean;
-    });
+    // The views' softmax outputs averaged (§4.1), as evaluation averages them.
+    const mean = averageViews(softmaxRows(await this.run(input, images * views), images * views, K), images, views, K);
+    return Array.from({ length: images }, (_, j) => mean.subarray(j * K, (j + 1) * K));
   }
 
   /** The top-k classes of one image, best first. */
@@ -218,13 +214,15 @@ export class Network<I> {
 
   /**
    * Activations of a layer for preprocessed input (NCHW float32, `batch`
-   * images), [batch, …] flattened row by row; `fc8` gives the logits.
+   * images), [batch, …] flattened row by row; `fc8` gives the logits. The
+   * network runs `batchSize` images at a time (default 32).
    */
-  async activations(input: Float32Array, batch: number, layer: string): Promise<Float32Array> {
+  async activations(input: Float32Array, batch: number, layer: string, options: { readonly batchSize?: number } = {}): Promise<Float32Array> {
     layerIndex(this.p.model, layer);
+    const per = checkInteger('activations', 'batchSize', options.batchSize ?? 32, 1);
     const s = this.inputSize;
     if (input.length !== batch * 3 * s * s) throw new OptionError('input', `activations: input has ${input.length} values; batch ${batch} of [3, ${s}, ${s}] needs ${batch * 3 * s * s}`);
-    return (await layerActivations(this.p.model, new Tensor(input, [batch, 3, s, s]), layer)).data;
+    return (await batchedActivations(this.p.model, new Tensor(input, [batch, 3, s, s]), layer, per)).data;
   }
 
   /** One image's activations of a layer (default fc7), flattened. */
@@ -236,14 +234,12 @@ export class Network<I> {
     layerIndex(this.p.model, layer);
     const batch = checkInteger('features', 'batchSize', options.batchSize ?? 32, 1);
     const list = asList(images);
-    const s = this.inputSize;
     const out: Float32Array[] = [];
     for (let i = 0; i < list.length; i += batch) {
       const chunk = list.slice(i, i + batch);
-      const x = new Tensor(await this.preprocess(chunk), [chunk.length, 3, s, s]);
-      const t = await layerActivations(this.p.model, x, layer);
-      const per = t.size / chunk.length;
-      for (let j = 0; j < chunk.length; j++) out.push(t.data.slice(j * per, (j + 1) * per));
+      const a = await this.activations(await this.preprocess(chunk), chunk.length, layer, { batchSize: batch });
+      const per = a.length / chunk.length;
+      for (let j = 0; j < chunk.length; j++) out.push(a.slice(j * per, (j + 1) * per));
     }
     return Array.isArray(images) ? out : out[0];
   }

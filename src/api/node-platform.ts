@@ -7,7 +7,8 @@ import { inflateRawSync } from 'node:zlib';
 import { registerNative } from '../backend/select.js';
 import { REFERENCE_BACKEND } from '../ops/registry.js';
 import { hostDevice } from '../tensor/device.js';
-import { toCentreCropRgb, toSquareRgb, type ImageInput } from '../data/image.js';
+import type { ImageInput } from '../data/image.js';
+import { imageSquare } from '../eval/preprocess.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { OpenedBackend, Platform } from './platform.js';
 import { BACKEND_NAMES, checkChoice, OptionError, type BackendName, type RawImage } from './types.js';
@@ -69,7 +70,7 @@ export const NODE_PLATFORM: Platform<NodeImage> = {
   async square(image, p) {
     try {
       const input = await imageInput(image);
-      return await (p.resize === 'shorter' ? toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover'));
+      return await imageSquare(input, p);
     } catch (e) {
       if (e instanceof OptionError) throw e;
       const err = e as NodeJS.ErrnoException;

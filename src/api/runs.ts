@@ -13,7 +13,6 @@ import { NODE_PLATFORM } from './node-platform.js';
 import type { BackendName } from './types.js';
 
 import { reproduce as runSuite, type ReproduceOptions, type ReproduceResult } from '../reproduce/reproduce.js';
-import { setBackend } from '../ops/registry.js';
 
 export type { ReproduceOptions, ReproduceResult };
 export { formatGain, formatSummary } from '../reproduce/report.js';
@@ -44,11 +43,9 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
  * as an `alexnet train` child process, the test split read once, verdicts
  * in claims.json and report.html; a stopped suite continues where it was.
  */
-export async function reproduce(o: ReproduceOptions & { readonly backend?: BackendName }): Promise<ReproduceResult> {
+export async function reproduce(o: Omit<ReproduceOptions, 'hostBackend'> & { readonly backend?: BackendName }): Promise<ReproduceResult> {
   const opened = await NODE_PLATFORM.openBackend(o.backend, 'reproduce');
-  // The suite's own evaluations build their networks from run folders, on the process's host kernels.
-  if (opened.hostKernels) setBackend(opened.hostKernels);
-  return runSuite(o);
+  return runSuite({ ...o, hostBackend: opened.hostKernels });
 }
 
 /** A run's training curves (loss and error by epoch, learning-rate drops marked) as SVG, or PNG bytes. */

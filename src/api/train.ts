@@ -13,8 +13,8 @@ import { joinJob, type JoinedJob } from '../parallel/launch.js';
 import { DataParallel } from '../parallel/data-parallel.js';
 import { partRange } from '../data/part.js';
 import type { EpochMetrics } from '../train/position.js';
-import { evaluate as evaluateModels, rendersOnDevice } from '../eval/evaluate.js';
-import { mostConfused, perClassAccuracy } from '../eval/metrics.js';
+import { rendersOnDevice } from '../eval/evaluate.js';
+import { evaluateViews } from '../eval/run-eval.js';
 import { getPreset } from '../models/presets.js';
 import { EMBEDDED_SIZE } from '../data/embedded.js';
 import { preprocessingFromDataset } from '../eval/input.js';
@@ -354,13 +354,8 @@ export async function evaluateOn<I>(platform: Platform<I>, target: Network<I> | 
     if (loader.classes.map((c) => c.id).join('\n') !== classes.map((c) => c.id).join('\n')) {
       throw new OptionError('data', `${w}: ${dataDir}: its ${loader.classes.length} classes are not the network's ${classes.length} (in the same order); evaluate on the dataset the network was trained on`);
     }
-    const r = await evaluateModels(models, loader, views, o.onProgress && ((done) => o.onProgress!(done, loader.size)));
-    const k = classes.length;
-    return {
-      images: r.images, views, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error, data: dataDir, split,
-      perClass: perClassAccuracy(r.tally.confusion, k).map((c, i) => ({ ...classes[i], images: c.images, accuracy: c.accuracy })),
-      confusions: mostConfused(r.tally.confusion, k, o.topConfusions ?? 10).map((q) => ({ actual: classes[q.actual], predicted: classes[q.predicted], count: q.count, rate: q.rate })),
-    };
+    const r = await evaluateViews(models, classes, loader, views, { topConfusions: o.topConfusions, onProgress: o.onProgress && ((done) => o.onProgress!(done, loader.size)) });
+    return { ...r, data: dataDir, split };
   } finally {
     await loader.close();
   }

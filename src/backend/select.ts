@@ -1,10 +1,11 @@
-// Chooses the backend at start-up: native when its addon loads, else the
-// reference kernels with a one-line warning. ALEXNET_BACKEND=reference|native
+// Registering the native kernels (the library's Node platform does, when it
+// makes a network on them), and a process-wide host backend for scripts
+// that run ops directly (the bench, tests): native when its addon loads,
+// else the reference kernels with a one-line warning; ALEXNET_BACKEND
 // forces one (native then fails loudly if the addon is missing).
 import { registerKernels, setBackend, REFERENCE_BACKEND, type KernelSets, type OpName } from '../ops/registry.js';
 import { loadAddon, type NativeAddon } from './native/addon.js';
 import { nativeKernels, NATIVE_BACKEND } from './native/index.js';
-import { hostDevice, setDefaultDevice, type Device } from '../tensor/device.js';
 import { setLargeBufferAdvisor } from '../tensor/host-memory.js';
 
 let nativeRegistered = false;
@@ -52,24 +53,4 @@ export function selectDefaultBackend(env: NodeJS.ProcessEnv = process.env, want:
   }
   setBackend(NATIVE_BACKEND);
   return NATIVE_BACKEND;
-}
-
-/**
- * Opens the device networks are built on for `backend` and makes it the
- * default (host memory for native/reference; the shared WebGPU device, whose
- * failure to open is an error that says how to get an adapter).
- */
-export async function openBackendDevice(backend: string): Promise<Device> {
-  if (backend !== WEBGPU_BACKEND) return hostDevice;
-  const { sharedWebGpuDevice } = await import('./webgpu/gpu.js');
-  const dev = await sharedWebGpuDevice();
-  setDefaultDevice(dev);
-  return dev;
-}
-
-/** Releases the WebGPU device, if one was opened, so the process can exit. */
-export async function closeBackendDevice(): Promise<void> {
-  setDefaultDevice(hostDevice);
-  const { closeSharedWebGpuDevice } = await import('./webgpu/gpu.js');
-  await closeSharedWebGpuDevice();
 }

@@ -46,9 +46,7 @@ export async function layerActivations(model: AlexNet, x: Tensor, name: string):
   try {
     // Not training: dropout draws nothing from the generator.
     const ctx = { training: false, rng: new Rng(0) };
-    let t = model.onDevice(x);
-    model.net.useHostKernels();
-    for (let i = 0; i <= last; i++) t = model.net.layers[i].forward(t, ctx);
+    const t = model.net.forward(model.onDevice(x), ctx, last);
     // A copy: the layer's buffer is reused by the next call.
     return new Tensor(Float32Array.from(await model.device.read(t)), t.shape);
   } finally {

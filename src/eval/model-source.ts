@@ -27,7 +27,7 @@ export interface ModelSource {
   readonly data?: string;
   /** Notes for the user (e.g. "no model.safetensors: using the newest checkpoint"). */
   readonly log?: (line: string) => void;
-  /** Where the networks are built (default: the process's default device). */
+  /** Where the networks are built (default: host memory). */
   readonly device?: Device;
   /** Their host kernel set (Sequential.hostBackend); default: the active one. */
   readonly hostBackend?: string | null;

@@ -1,21 +1,15 @@
-// Top-k predictions for image files (docs/paper.md §6.1, Figure 4 left): the
-// centre crop of each image, preprocessed like the validation data, through
-// one network or an ensemble (softmax averaged, §6).
+// Predictions of one network or an ensemble (softmax averaged, §6) on
+// preprocessed images, and the shape of a scored class (docs/paper.md §6.1,
+// Figure 4 left).
 import type { ClassInfo } from '../data/types.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { Tensor } from '../tensor/tensor.js';
-import { softmaxRows, topK } from './metrics.js';
+import { softmaxRows } from './metrics.js';
 
 export interface ClassScore extends ClassInfo {
   /** Output index. */
   readonly index: number;
   readonly probability: number;
-}
-
-export interface Prediction {
-  readonly file: string;
-  /** Best first. */
-  readonly top: readonly ClassScore[];
 }
 
 /** Mean softmax of the models over x [N, C, S, S] → [N, K] (evaluation mode). */
@@ -34,10 +28,4 @@ export async function ensembleProbabilities(models: readonly AlexNet[], x: Tenso
     }
   }
   return out;
-}
-
-/** The k best classes of each row of probabilities. */
-export function topClasses(probs: Float64Array, row: number, classes: readonly ClassInfo[], k: number): ClassScore[] {
-  const K = classes.length;
-  return topK(probs, row * K, K, k).map((index) => ({ ...classes[index], index, probability: probs[row * K + index] }));
 }

@@ -6,11 +6,11 @@
 // Published weights bring their own: torchvision's Resize(256) +
 // CenterCrop(224) and ImageNet mean/std, Caffe's 256×256 warp and mean pixel
 // in BGR (the preset's InputSpec), which need no dataset.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetInfo, InputSpec, MeanMode } from '../data/types.js';
 import { readDatasetInfo } from '../data/shards.js';
-import { toCentreCropRgb, toSquareRgb } from '../data/image.js';
+import { toCentreCropRgb, toSquareRgb, type ImageInput } from '../data/image.js';
 import { meanSource } from '../data/augment.js';
 import { fixedPreprocessing, PreprocessError, preprocessingFromDataset, squareToInput, type Preprocessing } from './input.js';
 
@@ -21,7 +21,6 @@ import { readBlob } from '../io/caffemodel.js';
 import { readNpy } from '../io/npy.js';
 import { readWholeFile } from '../io/readfile.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { Tensor } from '../tensor/tensor.js';
 
 /** Where a run keeps its dataset's mean, so prediction still works once the dataset is gone. */
 export const RUN_MEAN_FILE = 'mean.safetensors';
@@ -92,43 +91,12 @@ export function resolvePreprocessing(o: { dataDir: string | null; runDir: string
   return preprocessingFromDataset(info, o.cropSize, o.mean, o.input);
 }
 
+/** An image → the preprocessing's S×S HWC RGB square, resized with sharp as the preprocessing says. */
+export function imageSquare(input: ImageInput, p: Preprocessing): Promise<Uint8Array> {
+  return p.resize === 'shorter' ? toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover');
+}
+
 /** One image file's bytes → the network's centre-crop input, CHW float32 minus the mean. */
 export async function preprocessImage(bytes: Uint8Array, p: Preprocessing): Promise<Float32Array> {
-  const input = { kind: 'encoded', bytes } as const;
-  const hwc = p.resize === 'shorter' ? await toCentreCropRgb(input, p.resizeTo ?? p.size, p.cropSize) : await toSquareRgb(input, p.size, p.resize === 'warp' ? 'fill' : 'cover');
-  return squareToInput(hwc, p);
+  return squareToInput(await imageSquare({ kind: 'encoded', bytes }, p), p);
 }
-
-export interface ImageBatch {
-  /** [N, 3, crop, crop] for the files that could be read, in order. */
-  readonly x: Tensor;
-  /** The files in x, in order. */
-  readonly files: readonly string[];
-  /** Files that could not be read, with the reason. */
-  readonly failed: readonly { readonly file: string; readonly error: string }[];
-}
-
-/** Reads and preprocesses files; a file that fails is reported, not fatal. */
-export async function loadImages(files: readonly string[], p: Preprocessing): Promise<ImageBatch> {
-  const ok: string[] = [];
-  const rows: Float32Array[] = [];
-  const failed: { file: string; error: string }[] = [];
-  for (const file of files) {
-    try {
-      const bytes = readFileSync(file);
-      rows.push(await preprocessImage(bytes, p));
-      ok.push(file);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      // libvips repeats its messages line by line: one line each, once.
-      const message = [...new Set(err.message.split('\n').map((l) => l.trim()).filter(Boolean))].join('; ');
-      const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder, not an image' : err.code ? `${err.code} (${message})` : message;
-      failed.push({ file, error: `${reason}; give a JPEG, PNG or WebP image` });
-    }
-  }
-  const plane = 3 * p.cropSize * p.cropSize;
-  const data = new Float32Array(rows.length * plane);
-  rows.forEach((r, i) => data.set(r, i * plane));
-  return { x: new Tensor(data, [rows.length, 3, p.cropSize, p.cropSize]), files: ok, failed };
-}
-

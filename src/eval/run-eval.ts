@@ -2,7 +2,8 @@
 // or an ensemble on a prepared split, with the centre crop and/or the paper's
 // 10 views (docs/paper.md §5, §6), per-class accuracy and the most confused pairs.
 import { resolve } from 'node:path';
-import type { ClassInfo, SplitName } from '../data/types.js';
+import type { ClassInfo, DataLoader, SplitName } from '../data/types.js';
+import type { AlexNet } from '../models/alexnet.js';
 import { openTestSplit } from './test-split.js';
 import { evaluate, rendersOnDevice } from './evaluate.js';
 import { mostConfused, perClassAccuracy } from './metrics.js';
@@ -53,6 +54,19 @@ export interface EvalReport {
   readonly results: readonly ViewsResult[];
 }
 
+/** One evaluation of networks (an ensemble: softmax averaged) over a loader's views: errors, per-class accuracy, the most confused pairs. */
+export async function evaluateViews(models: readonly AlexNet[], classes: readonly ClassInfo[], loader: DataLoader, views: 1 | 10, o: { readonly topConfusions?: number; readonly onProgress?: (done: number) => void } = {}): Promise<ViewsResult> {
+  const r = await evaluate(models, loader, views, o.onProgress);
+  const k = classes.length;
+  return {
+    views, images: r.images, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error,
+    perClass: perClassAccuracy(r.tally.confusion, k).map((c, i) => ({ ...classes[i], images: c.images, accuracy: c.accuracy })),
+    confusions: mostConfused(r.tally.confusion, k, o.topConfusions ?? 10).map((p) => ({
+      actual: classes[p.actual], predicted: classes[p.predicted], count: p.count, rate: p.rate,
+    })),
+  };
+}
+
 /** Evaluates networks already loaded (loadModels) on their dataset. */
 export async function evaluateModels(loaded: LoadedModels, options: EvalOptions = {}): Promise<EvalReport> {
   const split = options.split ?? 'val';
@@ -70,15 +84,7 @@ export async function evaluateModels(loaded: LoadedModels, options: EvalOptions 
       if (ids !== loaded.classes.map((c) => c.id).join('\n')) {
         throw new Error(`${dataDir}: its ${loader.classes.length} classes are not the network's ${loaded.classes.length} (in the same order); evaluate on the dataset the network was trained on`);
       }
-      const r = await evaluate(loaded.models, loader, views, (done) => options.onProgress?.(views, done, loader.size));
-      const k = loaded.classes.length;
-      results.push({
-        views, images: r.images, loss: r.loss, top1Error: r.top1Error, top5Error: r.top5Error,
-        perClass: perClassAccuracy(r.tally.confusion, k).map((c, i) => ({ ...loaded.classes[i], images: c.images, accuracy: c.accuracy })),
-        confusions: mostConfused(r.tally.confusion, k, options.topConfusions ?? 10).map((p) => ({
-          actual: loaded.classes[p.actual], predicted: loaded.classes[p.predicted], count: p.count, rate: p.rate,
-        })),
-      });
+      results.push(await evaluateViews(loaded.models, loaded.classes, loader, views, { topConfusions: options.topConfusions, onProgress: (done) => options.onProgress?.(views, done, loader.size) }));
     } finally {
       await loader.close();
     }

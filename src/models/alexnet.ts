@@ -13,7 +13,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
 import type { Param } from '../nn/layer.js';
 import { loadStateDict, stateDict, type LoadOptions, type LoadReport, type StateDict } from '../nn/state.js';
-import { defaultDevice, hostDevice, readTensor, type Device } from '../tensor/device.js';
+import { hostDevice, readTensor, type Device } from '../tensor/device.js';
 import { Buffer } from '../nn/layer.js';
 
 /**
@@ -99,7 +99,7 @@ export class AlexNet {
 }
 
 /** The network of `preset`, its weights and buffers on `device` (default: host memory). */
-export function buildAlexNet(preset: Preset, device: Device = defaultDevice()): AlexNet {
+export function buildAlexNet(preset: Preset, device: Device = hostDevice): AlexNet {
   const layers: Layer[] = [];
   let shape: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
   // §3.1: with tanh the layer's fused ReLU is off and a tanh layer follows it.

@@ -36,16 +36,16 @@ export class Sequential {
     return out;
   }
 
-  /** Makes this network's host kernel set the active one (forward and backward do; so must code that runs its layers one by one). */
-  useHostKernels(): void {
+  private useHostKernels(): void {
     if (this.hostBackend) setBackend(this.hostBackend);
   }
 
-  forward(x: Tensor, ctx: ForwardContext): Tensor {
+  /** The output of layer `last` (default: the network's output); backward needs a forward through every layer. */
+  forward(x: Tensor, ctx: ForwardContext, last = this.layers.length - 1): Tensor {
     this.useHostKernels();
     this.inputShapes = [];
     let h = x;
-    for (const l of this.layers) {
+    for (const l of this.layers.slice(0, last + 1)) {
       this.inputShapes.push(h.shape);
       h = l.forward(h, ctx);
     }

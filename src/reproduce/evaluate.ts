@@ -43,13 +43,13 @@ export interface EvalLimits {
   readonly trainEvalLimit: number;
 }
 
-export async function evaluateExperiment(dir: string, dataDir: string, limits: EvalLimits, tenViews: boolean): Promise<ExperimentEval> {
+export async function evaluateExperiment(dir: string, dataDir: string, limits: EvalLimits, tenViews: boolean, hostBackend?: string | null): Promise<ExperimentEval> {
   const cache = join(dir, 'eval.json');
   if (existsSync(cache)) {
     const c = JSON.parse(readFileSync(cache, 'utf8')) as ExperimentEval;
     if (!tenViews || c.test10) return c;
   }
-  const loaded = loadModels({ run: dir, data: dataDir });
+  const loaded = loadModels({ run: dir, data: dataDir, hostBackend });
   const r: ExperimentEval = {
     test: await errorsOn(loaded, dataDir, 'test', 1, limits.testLimit),
     test10: tenViews ? await errorsOn(loaded, dataDir, 'test', 10, limits.testLimit) : null,
@@ -60,11 +60,11 @@ export async function evaluateExperiment(dir: string, dataDir: string, limits: E
 }
 
 /** Softmax outputs of the networks averaged (§6), centre crop, on the test split; cached under `key` in `cacheFile`. */
-export async function evaluateEnsemble(dirs: readonly string[], dataDir: string, limits: EvalLimits, cacheFile: string): Promise<Errors> {
+export async function evaluateEnsemble(dirs: readonly string[], dataDir: string, limits: EvalLimits, cacheFile: string, hostBackend?: string | null): Promise<Errors> {
   const key = dirs.map((d) => d.split('/').pop()).join('+');
   const cache: Record<string, Errors> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Errors> : {};
   if (cache[key]) return cache[key];
-  const all = dirs.map((d) => loadModels({ run: d, data: dataDir }));
+  const all = dirs.map((d) => loadModels({ run: d, data: dataDir, hostBackend }));
   const loaded: LoadedModels = { ...all[0], models: all.flatMap((l) => l.models), files: all.flatMap((l) => l.files) };
   cache[key] = await errorsOn(loaded, dataDir, 'test', 1, limits.testLimit);
   writeFileAtomic(cacheFile, JSON.stringify(cache, null, 1) + '\n');

@@ -28,6 +28,8 @@ export interface ReproduceOptions {
   readonly log: (line: string) => void;
   readonly progress: boolean;
   readonly stopping: () => boolean;
+  /** The host kernel set its evaluations run on ('native', 'reference'; Sequential.hostBackend); default: the active one. */
+  readonly hostBackend?: string | null;
 }
 
 export interface ReproduceResult {
@@ -84,7 +86,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const data: Record<string, ExperimentData[]> = {};
   for (const e of exps) {
     const dir = join(suiteDir, e.id);
-    const ev = await evaluateExperiment(dir, dataDir, limits, e.variant === 'baseline');
+    const ev = await evaluateExperiment(dir, dataDir, limits, e.variant === 'baseline', o.hostBackend);
     const batch = getPreset(e.preset).recipe.batchSize;
     const threshold = e.preset === 'convnet4' ? s.speedThreshold : s.convergeThreshold;
     const toThreshold = timeToThreshold(readSteps(dir), threshold, batch, Math.floor(imagesPerEpoch(e, trainCount) / batch));
@@ -95,12 +97,12 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const ensembles: Record<number, Errors[]> = {};
   for (const n of s.ensembleSizes) {
     if (n === 1) ensembles[1] = data.baseline.map((d) => d.eval.test);
-    else if (n === baseDirs.length) ensembles[n] = [await evaluateEnsemble(baseDirs, dataDir, limits, join(suiteDir, 'ensembles.json'))];
+    else if (n === baseDirs.length) ensembles[n] = [await evaluateEnsemble(baseDirs, dataDir, limits, join(suiteDir, 'ensembles.json'), o.hostBackend)];
     else {
       ensembles[n] = [];
       for (let i = 0; i < baseDirs.length; i++) {
         const members = Array.from({ length: n }, (_, j) => baseDirs[(i + j) % baseDirs.length]);
-        ensembles[n].push(await evaluateEnsemble(members, dataDir, limits, join(suiteDir, 'ensembles.json')));
+        ensembles[n].push(await evaluateEnsemble(members, dataDir, limits, join(suiteDir, 'ensembles.json'), o.hostBackend));
       }
     }
   }

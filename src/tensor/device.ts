@@ -58,17 +58,6 @@ class HostDevice implements Device {
 
 export const hostDevice: Device = new HostDevice();
 
-let processDefault: Device = hostDevice;
-
-/** Where networks are built unless a caller says otherwise (`--backend webgpu` sets a GPU device). */
-export function defaultDevice(): Device {
-  return processDefault;
-}
-
-export function setDefaultDevice(d: Device): void {
-  processDefault = d;
-}
-
 /** The device a tensor lives on. */
 export function deviceOf(t: Tensor | DeviceArray): Device {
   const d = t instanceof Tensor ? t.deviceArray : t;

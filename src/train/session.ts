@@ -13,7 +13,7 @@ import type { Param } from '../nn/layer.js';
 import type { TensorLike } from '../nn/state.js';
 import { Rng, type RngState } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { defaultDevice, deviceOf, readTensor, type Device } from '../tensor/device.js';
+import { deviceOf, hostDevice, readTensor, type Device } from '../tensor/device.js';
 import { evaluate, type EvalResult } from '../eval/evaluate.js';
 import { Sgd } from './sgd.js';
 import { trainStepOn, type GradientReducer, type StepResult } from './step.js';
@@ -57,7 +57,7 @@ export class TrainSession {
   readonly history: EpochMetrics[] = [];
   private stepStart = performance.now();
 
-  constructor(readonly config: Config, classes: readonly ClassInfo[], viewShape: readonly [number, number, number], device: Device = defaultDevice()) {
+  constructor(readonly config: Config, classes: readonly ClassInfo[], viewShape: readonly [number, number, number], device: Device = hostDevice) {
     this.preset = configuredPreset(config, classes.length);
     const preset = this.preset;
     this.model = buildAlexNet(preset, device);

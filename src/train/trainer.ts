@@ -59,7 +59,7 @@ export interface TrainerOptions {
   readonly progress?: boolean;
   /** Checked between steps: when it returns true the run saves a checkpoint and stops. */
   readonly shouldStop?: () => boolean;
-  /** Where the network trains (default: the process's default device, see --backend). */
+  /** Where the network trains (default: host memory). */
   readonly device?: Device;
   /** The host kernel set the network runs on ('native', 'reference'; Sequential.hostBackend); default: the active one. */
   readonly hostBackend?: string | null;

@@ -36,7 +36,7 @@ export interface ReportContent {
 }
 
 export interface ReportOptions extends ReportContent {
-  /** Where the run's network computes (default: the process's default device and host kernels). */
+  /** Where the run's network computes (default: host memory and the active host kernels). */
   readonly device?: Device;
   readonly hostBackend?: string | null;
 }

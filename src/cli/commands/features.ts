@@ -4,7 +4,7 @@
 import type { Command } from '../args.js';
 import { UsageError } from '../args.js';
 import { imageError, MEAN_OPTION, MODEL_OPTIONS, networksFromArgs, requireOneNetwork } from '../model-options.js';
-import { readNpy, writeNpy, type Network, type NodeImage } from '../../index.js';
+import { readNpy, writeNpy } from '../../index.js';
 
 /** An input .npy as float32 NCHW, with errors that name the file and the fix. */
 function readInput(file: string, channels: number, size: number): { data: Float32Array; shape: number[] } {
@@ -16,19 +16,6 @@ function readInput(file: string, channels: number, size: number): { data: Float3
   if (a.dtype !== 'f4' && a.dtype !== 'f8') throw new Error(`${file}: dtype ${a.dtype}; give float32 (np.float32) values, preprocessed and mean subtracted`);
   const data = a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as Float64Array);
   return { data, shape: [...a.shape] };
-}
-
-/** A layer's activations in batches of 64 images, so large inputs need one batch of activations at a time. */
-async function batchedActivations(net: Network<NodeImage>, x: Float32Array, n: number, layer: string): Promise<{ data: Float32Array; shape: number[] }> {
-  const per = n ? x.length / n : 0;
-  const shape = net.info().layers.find((l) => l.name === layer)?.shape ?? [];
-  const width = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n * width);
-  for (let i = 0; i < n; i += 64) {
-    const m = Math.min(64, n - i);
-    out.set(await net.activations(x.subarray(i * per, (i + m) * per), m, layer), i * width);
-  }
-  return { data: out, shape: [n, ...shape] };
 }
 
 export const featuresCommand: Command = {
@@ -96,7 +83,9 @@ export const featuresCommand: Command = {
       rows.forEach((r, i) => data.set(r, i * plane));
       x = { data, shape: [rows.length, 3, net.inputSize, net.inputSize] };
     }
-    const y = await batchedActivations(net, x.data, x.shape[0], layer);
+    // Batches of 64 images, so large inputs need one batch of activations at a time.
+    const data = await net.activations(x.data, x.shape[0], layer, { batchSize: 64 });
+    const y = { data, shape: [x.shape[0], ...(net.info().layers.find((l) => l.name === layer)?.shape ?? [])] };
     writeNpy(out!, { shape: y.shape, data: y.data });
     console.log(`wrote ${out}: ${layer} [${y.shape.join(', ')}] float32`);
     return failed ? 1 : 0;
