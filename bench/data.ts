@@ -4,6 +4,7 @@
 // image; docs/paper.md §5) streaming and decoding those shards, with all worker
 // threads and with the default count that leaves the trainer its cores.
 // Prints one JSON object.
+import '../src/backend/reference/index.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';

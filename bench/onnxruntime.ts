@@ -4,6 +4,7 @@
 // intra-op threads as our kernels use and every graph optimisation on. The
 // ops it ran (after its fusions) are read from one profiled run, so the
 // table can say which optimisations took effect. Prints one JSON object.
+import '../src/backend/reference/index.js';
 import * as ort from 'onnxruntime-node';
 import { buildAlexNet, initAlexNet } from '../src/models/alexnet.js';
 import { getPreset } from '../src/models/presets.js';

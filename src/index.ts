@@ -18,6 +18,8 @@
 import { resolve } from 'node:path';
 import { open, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+// The reference kernels register themselves on import: every platform has them.
+import './backend/reference/index.js';
 import { NODE_PLATFORM, type NodeImage } from './api/node-platform.js';
 import type { Platform } from './api/platform.js';
 import { createNetworkOn, describeNetworkOn, loadNetworkOn, looksLikeSafetensors, weightsFileFromBytes, type CreateNetworkOptions, type LoadNetworkOptions } from './api/create.js';

@@ -2,6 +2,7 @@
 // training starts), or weights from a file's bytes (safetensors, a torch.save
 // .pth, a .caffemodel) with the preset, classes and input normalisation the
 // file records. Platform-neutral: the entries add files and defaults.
+import '../backend/reference/index.js';
 import { applyOverrides, configuredPreset, resolveConfig, type Config, type Json, type ModelOptions } from '../config/config.js';
 import { buildAlexNet, initAlexNet, type AlexNet } from '../models/alexnet.js';
 import { Rng } from '../tensor/random.js';

@@ -7,6 +7,10 @@ import { registerKernels, setBackend, REFERENCE_BACKEND, type KernelSets, type O
 import { loadAddon, type NativeAddon } from './native/addon.js';
 import { nativeKernels, NATIVE_BACKEND } from './native/index.js';
 import { setLargeBufferAdvisor } from '../tensor/host-memory.js';
+import { WEBGPU_BACKEND } from './webgpu/device.js';
+import './reference/index.js';
+
+export { WEBGPU_BACKEND };
 
 let nativeRegistered = false;
 
@@ -23,7 +27,6 @@ export function registerNative(): NativeAddon | Error {
   return addon;
 }
 
-export const WEBGPU_BACKEND = 'webgpu';
 export const BACKENDS = [NATIVE_BACKEND, REFERENCE_BACKEND, WEBGPU_BACKEND] as const;
 
 /**

@@ -9,7 +9,7 @@ import type { MeanSource, View } from '../ops/render-views.js';
 
 // The view and mean types and renderView belong to the renderViews op (its
 // reference kernel is renderView), so host loading and the GPU kernel share one definition.
-export { renderView } from '../backend/reference/render-view.js';
+export { renderView } from './render-view.js';
 export type { MeanSource, View } from '../ops/render-views.js';
 
 export interface Augmentation extends View {

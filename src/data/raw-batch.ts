@@ -3,7 +3,7 @@
 // upload is 3·S·S bytes an image instead of 4·3·crop·crop per view, and the
 // loader's threads only copy bytes. The host rendering of the same batch
 // (renderRaw) is the one BatchBuilder.build writes, value for value.
-import { renderViewRows } from '../backend/reference/render-view.js';
+import { renderViewRows } from './render-view.js';
 import { batchViews, type ViewSpec } from './views.js';
 import type { RawViews } from './types.js';
 

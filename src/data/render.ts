@@ -5,7 +5,7 @@
 // it, so a batch's values never depend on where it was built. The views are
 // drawn as a table (views.ts) that a GPU can also render from (raw batches).
 import { meanSource, type MeanSource } from './augment.js';
-import { renderViewRow } from '../backend/reference/render-view.js';
+import { renderViewRow } from './render-view.js';
 import { batchViews, type ViewSpec } from './views.js';
 import type { ViewMode } from './types.js';
 

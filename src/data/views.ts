@@ -4,7 +4,7 @@
 // images' uint8 bytes are uploaded and rendered there (the renderViews op).
 // Either way a row holds the same numbers, so both paths see the same views.
 import { centreView, drawAugmentation, tenViews } from './augment.js';
-import { VIEW_FIELDS } from '../backend/reference/render-view.js';
+import { VIEW_FIELDS } from '../ops/render-views.js';
 import type { AugmentConfig, DatasetStats, ViewMode } from './types.js';
 
 export interface ViewSpec {

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { fail, formatShape, requireNonNegativeInt, requirePositiveInt, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
@@ -49,6 +49,13 @@ export interface Conv2dKernels<M extends Memory = HostMemory> {
   /** dw[O,C/g,KH,KW] and db[O] from x and dy */
   backwardWeights(g: Conv2dGeometry, x: M['f32'], dy: M['f32'], dw: M['f32'], db: M['f32'] | null): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    conv2d: Conv2dKernels<M>;
+  }
+}
+declareOp('conv2d');
 
 const OP = 'conv2d';
 

@@ -1,7 +1,7 @@
 // §4 objective: mean cross-entropy of the softmax, L = −(1/N) Σ_n log softmax(x_n)[label_n].
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import { isDeviceArray, type IndexArray } from '../tensor/storage.js';
 import type { HostMemory, Memory } from './memory.js';
@@ -16,6 +16,13 @@ export interface CrossEntropyKernels<M extends Memory = HostMemory> {
   /** dlogits = dLoss · (probs − onehot(labels)) / N */
   backward(N: number, K: number, probs: M['f32'], labels: M['i32'], dLoss: number, dlogits: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    crossEntropy: CrossEntropyKernels<M>;
+  }
+}
+declareOp('crossEntropy');
 
 const OP = 'crossEntropy';
 

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';
 import { fail, formatShape } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
@@ -24,6 +24,13 @@ export interface DropoutKernels<M extends Memory = HostMemory> {
   /** y = x · mask · scale (mask null: all ones). Used for forward and, on gradients, backward. */
   apply(n: number, x: M['f32'], mask: M['f32'] | null, scale: number, y: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    dropout: DropoutKernels<M>;
+  }
+}
+declareOp('dropout');
 
 const OP = 'dropout';
 

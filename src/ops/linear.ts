@@ -1,7 +1,7 @@
 // §1 fully connected layers fc6–fc8: y = x·Wᵀ + b, weights in PyTorch's [out, in] layout.
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
@@ -20,6 +20,13 @@ export interface LinearKernels<M extends Memory = HostMemory> {
   /** dw[O,I] = dyᵀ·x, db[O] = Σ_n dy */
   backwardWeights(g: LinearGeometry, x: M['f32'], dy: M['f32'], dw: M['f32'], db: M['f32'] | null): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    linear: LinearKernels<M>;
+  }
+}
+declareOp('linear');
 
 const OP = 'linear';
 

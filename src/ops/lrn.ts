@@ -4,7 +4,7 @@
 // channel group (the paper normalises within each column).
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireFinite, requirePositiveInt, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
@@ -45,6 +45,13 @@ export interface LrnKernels<M extends Memory = HostMemory> {
   /** dx_m = dy_m·scale_m^−β − 2·alphaEff·β·x_m·Σ_{i: m ∈ window(i)} dy_i·y_i / scale_i */
   backward(g: LrnGeometry, x: M['f32'], y: M['f32'], scale: M['f32'], dy: M['f32'], dx: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    lrn: LrnKernels<M>;
+  }
+}
+declareOp('lrn');
 
 const OP = 'lrn';
 

@@ -1,7 +1,7 @@
 // §3.4 overlapping max pooling (z = 3, s = 2 in the paper).
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireNonNegativeInt, requirePositiveInt, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { IndexArray } from '../tensor/storage.js';
 import type { HostMemory, Memory } from './memory.js';
@@ -39,6 +39,13 @@ export interface MaxPool2dKernels<M extends Memory = HostMemory> {
   /** dx[N,C,H,W] = Σ of dy routed to argmax (dx is overwritten). */
   backward(g: MaxPool2dGeometry, dy: M['f32'], argmax: M['i32'], dx: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    maxpool2d: MaxPool2dKernels<M>;
+  }
+}
+declareOp('maxpool2d');
 
 const OP = 'maxpool2d';
 

@@ -1,73 +1,84 @@
 /**
- * Kernel dispatch by op name (STYLE.md: one name per op, TensorFlow.js-style).
+ * Kernel dispatch by op name, one name per op (as TensorFlow.js dispatches).
  *
- * Every op has a readable reference kernel set in plain TypeScript
- * (`src/backend/reference`). A faster backend registers kernel sets under
- * the same op names; `kernelsFor(op)` returns the active backend's set, or
- * the reference set where that backend has none. Tests compare each
- * registered set with the reference.
+ * Each op file declares itself here: it adds its kernel interface to
+ * `KernelSets` (declaration merging) and its name with `declareOp`, so an op
+ * is one file and this module imports none of them. Backends register
+ * kernel sets under the op names: host backends (the reference and native
+ * kernels) one set each (`registerKernels`), device backends (WebGPU) a
+ * factory that builds the set for each device they open
+ * (`registerDeviceKernels`). Host tensors run on the active host backend's
+ * kernels, or the reference kernels where it has none; device tensors run
+ * on their device's. The reference kernels register themselves when
+ * src/backend/reference is imported (the library's entries do).
  */
-import type { Conv2dKernels } from './conv2d.js';
-import type { LinearKernels } from './linear.js';
-import type { ReluKernels } from './relu.js';
-import type { TanhKernels } from './tanh.js';
-import type { LrnKernels } from './lrn.js';
-import type { MaxPool2dKernels } from './maxpool2d.js';
-import type { DropoutKernels } from './dropout.js';
-import type { SoftmaxKernels } from './softmax.js';
-import type { CrossEntropyKernels } from './crossentropy.js';
-import type { SgdKernels } from './sgd.js';
-import type { TopKKernels } from './topk.js';
-import type { RenderViewsKernels } from './render-views.js';
-import { referenceKernels } from '../backend/reference/index.js';
 import type { DeviceMemory, HostMemory, Memory } from './memory.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isDeviceArray, type DeviceArray, type IndexArray } from '../tensor/storage.js';
 import type { Device } from '../tensor/device.js';
 import { fail } from './errors.js';
 
-export interface KernelSets<M extends Memory = HostMemory> {
-  conv2d: Conv2dKernels<M>;
-  linear: LinearKernels<M>;
-  relu: ReluKernels<M>;
-  tanh: TanhKernels<M>;
-  lrn: LrnKernels<M>;
-  maxpool2d: MaxPool2dKernels<M>;
-  dropout: DropoutKernels<M>;
-  softmax: SoftmaxKernels<M>;
-  crossEntropy: CrossEntropyKernels<M>;
-  sgd: SgdKernels<M>;
-  topk: TopKKernels<M>;
-  renderViews: RenderViewsKernels<M>;
-}
+/** Every op's kernel interface under its name; each op file adds its own entry. */
+export interface KernelSets<M extends Memory = HostMemory> {}
 
 export type OpName = keyof KernelSets;
-export const OP_NAMES: readonly OpName[] = ['conv2d', 'linear', 'relu', 'tanh', 'lrn', 'maxpool2d', 'dropout', 'softmax', 'crossEntropy', 'sgd', 'topk', 'renderViews'];
+
+const declaredOps: OpName[] = [];
+
+/** Declares an op (called once by its file, src/ops/<op>.ts); returns the name. */
+export function declareOp<K extends OpName>(op: K): K {
+  if (!declaredOps.includes(op)) declaredOps.push(op);
+  return op;
+}
+
+/** The ops declared so far (every op file the program imports). */
+export function opNames(): readonly OpName[] {
+  return declaredOps;
+}
 
 export const REFERENCE_BACKEND = 'reference';
 
-const backends = new Map<string, Partial<KernelSets>>([[REFERENCE_BACKEND, referenceKernels]]);
+type HostKernels = { [K in OpName]?: KernelSets[K] };
+type DeviceKernelFactories = { [K in OpName]?: (device: Device) => KernelSets<DeviceMemory>[K] };
+
+const hostBackends = new Map<string, HostKernels>();
+const deviceBackends = new Map<string, DeviceKernelFactories>();
+const deviceKernels = new WeakMap<Device, { [K in OpName]?: KernelSets<DeviceMemory>[K] }>();
 let active = REFERENCE_BACKEND;
 
+/** Registers a host backend's kernels for `op` (plain arrays in this process's memory). */
 export function registerKernels<K extends OpName>(backend: string, op: K, kernels: KernelSets[K]): void {
-  let set = backends.get(backend);
-  if (!set) backends.set(backend, (set = {}));
+  let set = hostBackends.get(backend);
+  if (!set) hostBackends.set(backend, (set = {}));
   set[op] = kernels;
 }
 
+/**
+ * Registers a device backend's kernels for `op`: `make` builds them for one
+ * device of that backend (its pipelines, its buffers), once per device. The
+ * backend's devices carry the backend's name (`Device.name`).
+ */
+export function registerDeviceKernels<K extends OpName, D extends Device>(backend: string, op: K, make: (device: D) => KernelSets<DeviceMemory>[K]): void {
+  let set = deviceBackends.get(backend);
+  if (!set) deviceBackends.set(backend, (set = {}));
+  // The factory is only ever called with devices named `backend`, which that backend made.
+  (set as Record<string, unknown>)[op] = make;
+}
+
 export function registeredBackends(): string[] {
-  return [...backends.keys()];
+  return [...new Set([...hostBackends.keys(), ...deviceBackends.keys()])];
 }
 
-/** The ops a backend implements itself (the rest fall back to the reference). */
+/** The ops a backend implements itself (a host backend's other ops run on the reference kernels). */
 export function backendOps(backend: string): OpName[] {
-  const set = backends.get(backend);
-  return set ? OP_NAMES.filter((op) => set[op] !== undefined) : [];
+  const set: HostKernels | DeviceKernelFactories = hostBackends.get(backend) ?? deviceBackends.get(backend) ?? {};
+  return declaredOps.filter((op) => set[op] !== undefined);
 }
 
+/** Makes a registered host backend the one host tensors run on. */
 export function setBackend(name: string): void {
-  if (!backends.has(name)) {
-    throw new Error(`Unknown backend '${name}'. Registered backends: ${registeredBackends().join(', ')}`);
+  if (!hostBackends.has(name)) {
+    throw new Error(`Unknown host backend '${name}'. Registered: ${[...hostBackends.keys()].join(', ') || 'none (import the library, or src/backend/reference, first)'}`);
   }
   active = name;
 }
@@ -76,15 +87,25 @@ export function activeBackend(): string {
   return active;
 }
 
-/** The kernels of `backend` (default: the active one) for `op`, falling back to the reference. */
+/** The kernels of host backend `backend` (default: the active one) for `op`, falling back to the reference. */
 export function kernelsFor<K extends OpName>(op: K, backend: string = active): KernelSets[K] {
-  const set = backends.get(backend);
-  return (set?.[op] ?? referenceKernels[op]) as KernelSets[K];
+  const k = hostBackends.get(backend)?.[op] ?? hostBackends.get(REFERENCE_BACKEND)?.[op];
+  if (!k) fail(op, `no kernels are registered for it: import the library (or src/backend/reference/index.js) before running ops`);
+  return k as KernelSets[K];
 }
 
-/** A device that runs its own kernels on its own arrays (the WebGPU backend). */
-export interface KernelDevice extends Device {
-  readonly kernels: KernelSets<DeviceMemory>;
+/** The kernels of `device`'s backend for `op`, built for that device on first use. */
+function deviceKernelsFor<K extends OpName>(op: K, device: Device): KernelSets<DeviceMemory>[K] {
+  let built = deviceKernels.get(device);
+  if (!built) deviceKernels.set(device, (built = {}));
+  let k = built[op] as KernelSets<DeviceMemory>[K] | undefined;
+  if (!k) {
+    const make = deviceBackends.get(device.name)?.[op];
+    if (!make) fail(op, `device ${device.name} has no kernels for it`);
+    k = make(device) as KernelSets<DeviceMemory>[K];
+    (built as Record<string, unknown>)[op] = k;
+  }
+  return k;
 }
 
 /** How an op body reaches the arrays of its tensors in the memory of the chosen kernels. */
@@ -106,7 +127,7 @@ const hostArrays: Arrays<HostMemory> = {
   },
 };
 
-function deviceArrays(device: KernelDevice): Arrays<DeviceMemory> {
+function deviceArrays(device: Device): Arrays<DeviceMemory> {
   const own = (a: DeviceArray): DeviceArray => {
     if (a.device !== device) throw new Error(`array lives on ${a.device.name}, not on ${device.name}`);
     return a;
@@ -150,7 +171,5 @@ export function dispatch<K extends OpName, R>(
   }
   if (device && host) fail(op, `some operands are on ${device.name} and some on the host; move them to one device (toDevice / Device.read)`);
   if (!device) return body(kernelsFor(op), hostArrays);
-  const kd = device as KernelDevice;
-  if (!kd.kernels) fail(op, `device ${device.name} has no kernels`);
-  return body(kd.kernels[op], deviceArrays(kd));
+  return body(deviceKernelsFor(op, device), deviceArrays(device));
 }

@@ -1,7 +1,7 @@
 // §3.1 ReLU nonlinearity f(x) = max(0, x).
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
@@ -11,6 +11,13 @@ export interface ReluKernels<M extends Memory = HostMemory> {
   /** dx = dy where y > 0, else 0. Uses the output, so the input need not be kept. */
   backward(n: number, y: M['f32'], dy: M['f32'], dx: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    relu: ReluKernels<M>;
+  }
+}
+declareOp('relu');
 
 export function relu(x: Tensor, out?: Tensor): Tensor {
   const y = out ?? deviceOf(x).zeros(x.shape);

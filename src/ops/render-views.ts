@@ -10,7 +10,7 @@ import type { Device } from '../tensor/device.js';
 import { hostDevice } from '../tensor/device.js';
 import { isDeviceArray, type DeviceArray } from '../tensor/storage.js';
 import { fail, formatShape, requirePositiveInt } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import type { HostMemory, Memory } from './memory.js';
 
 const OP = 'renderViews';
@@ -37,9 +37,8 @@ export interface MeanSource {
   readonly bgr?: boolean;
 }
 
-// Defined beside renderView (a module the data layer loads without the registry).
-export { VIEW_FIELDS } from '../backend/reference/render-view.js';
-import { VIEW_FIELDS } from '../backend/reference/render-view.js';
+/** Numbers per row of a view table: crop y, crop x, flip (0/1), then the RGB lighting offset. */
+export const VIEW_FIELDS = 6;
 
 /**
  * Uint8 images: a host Uint8Array, or on a device an i32 array holding the
@@ -72,6 +71,13 @@ export interface RenderViewsKernels<M extends Memory = HostMemory> {
    */
   render(g: RenderGeometry, pixels: M['u8'], views: M['f32'], meanImage: M['f32'] | null, out: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    renderViews: RenderViewsKernels<M>;
+  }
+}
+declareOp('renderViews');
 
 /** Bytes of `images` CHW squares of side `size` as a device ByteArray (padded to whole values), or themselves on the host. */
 export function uploadBytes(device: Device, bytes: Uint8Array, reuse?: DeviceArray): ByteArray {

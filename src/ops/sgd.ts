@@ -1,7 +1,7 @@
 // §5 (docs/paper.md §4) the SGD update with momentum and weight decay, in place.
 import type { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireFinite } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import type { HostMemory, Memory } from './memory.js';
 
 /**
@@ -25,6 +25,13 @@ export interface SgdKernels<M extends Memory = HostMemory> {
   /** Updates w and v (n values each) in place from the gradient g. */
   update(n: number, w: M['f32'], v: M['f32'], g: M['f32'], step: SgdStep): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    sgd: SgdKernels<M>;
+  }
+}
+declareOp('sgd');
 
 export function sgdUpdate(w: Tensor, v: Tensor, g: Tensor, step: SgdStep): void {
   if (v.size !== w.size || g.size !== w.size) {

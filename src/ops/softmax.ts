@@ -1,7 +1,7 @@
 // §4 the 1000-way softmax over fc8's outputs.
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
 import type { HostMemory, Memory } from './memory.js';
 
@@ -11,6 +11,13 @@ export interface SoftmaxKernels<M extends Memory = HostMemory> {
   /** dx = y · (dy − Σ_k dy·y), row by row. */
   backward(N: number, K: number, y: M['f32'], dy: M['f32'], dx: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    softmax: SoftmaxKernels<M>;
+  }
+}
+declareOp('softmax');
 
 /** `out` (same size, same device) receives the probabilities when given, so a caller can reuse it. */
 export function softmax(x: Tensor, out?: Tensor): Tensor {

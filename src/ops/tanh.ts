@@ -2,7 +2,7 @@
 // ReLUs against: the same network trains several times slower with it.
 import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import type { HostMemory, Memory } from './memory.js';
 import { deviceOf } from '../tensor/device.js';
 
@@ -12,6 +12,13 @@ export interface TanhKernels<M extends Memory = HostMemory> {
   /** dx = dy·(1 − y²). Uses the output, so the input need not be kept (dx may alias dy). */
   backward(n: number, y: M['f32'], dy: M['f32'], dx: M['f32']): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    tanh: TanhKernels<M>;
+  }
+}
+declareOp('tanh');
 
 export function tanh(x: Tensor, out?: Tensor): Tensor {
   const y = out ?? deviceOf(x).zeros(x.shape);

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { deviceOf } from '../tensor/device.js';
 import { isDeviceArray, type IndexArray } from '../tensor/storage.js';
 import { fail, formatShape, requirePositiveInt, requireRank } from './errors.js';
-import { dispatch } from './registry.js';
+import { declareOp, dispatch } from './registry.js';
 import type { HostMemory, Memory } from './memory.js';
 
 const OP = 'topk';
@@ -54,6 +54,13 @@ export interface TopKKernels<M extends Memory = HostMemory> {
    */
   forward(g: TopKGeometry, scores: M['f32'], indices: M['i32'], labels: M['i32'] | null, labelScores: M['f32'] | null): void;
 }
+
+declare module './registry.js' {
+  interface KernelSets<M extends Memory = HostMemory> {
+    topk: TopKKernels<M>;
+  }
+}
+declareOp('topk');
 
 export interface TopKOptions {
   /** Rows per image, averaged before ranking (default 1). */

@@ -1,5 +1,6 @@
 // Issue 3: resident memory does not grow over 100 training steps (buffers are
 // reused; native scratch is allocated once and grown only on demand).
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

@@ -1,5 +1,6 @@
 // The native kernels against the PyTorch fixtures (every AlexNet layer shape
 // at batch 2 and the edge cases), once per instruction-set path.
+import '../../src/backend/reference/index.js';
 import { after } from 'node:test';
 import { setBackend } from '../../src/ops/registry.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';

@@ -2,6 +2,7 @@
 // ragged shapes that exercise the GEMM tile edges, batch-1 splitting, fused
 // ReLU, both SGD forms; plus determinism across thread counts and the
 // addon's own argument checks.
+import '../../src/backend/reference/index.js';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

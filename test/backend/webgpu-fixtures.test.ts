@@ -2,6 +2,7 @@
 // at batch 2 and the edge cases), on SwiftShader in CI. A second pass caps
 // the binding size at 8 KiB so that every chunked path (images, weight rows,
 // elements) runs on the same cases.
+import '../../src/backend/reference/index.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

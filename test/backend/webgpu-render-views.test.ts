@@ -3,6 +3,7 @@
 // plain crops, lighting offsets, an odd image side (so images start inside a
 // packed 4-byte value), at the adapter's limits and under an 8 KiB binding
 // limit (chunks of rows).
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

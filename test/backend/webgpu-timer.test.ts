@@ -1,6 +1,7 @@
 // GPU timestamps per label (the bench's per-layer times): every compute pass
 // begun under a label is timed under it, passes never mix two labels, and a
 // device without 'timestamp-query' says so instead of timing.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

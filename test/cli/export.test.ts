@@ -1,5 +1,6 @@
 // `alexnet export` end to end: the file it writes runs in onnxruntime, the
 // preset comes from the weights' metadata, and mistakes exit 2 with a message.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyOverrides, configuredPreset, ConfigError, parseAssignment, parseConfigJson, resolveConfig } from '../../src/config/config.js';

@@ -1,3 +1,4 @@
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FASHION_MNIST_CLASSES, ilsvrc2012Classes } from '../../src/data/classes.js';

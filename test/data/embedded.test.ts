@@ -1,3 +1,4 @@
+import '../../src/backend/reference/index.js';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

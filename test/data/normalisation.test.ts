@@ -1,6 +1,7 @@
 // Input normalisation as part of a preset: torchvision's (x/255 − mean)/std,
 // Caffe's BGR minus the mean pixel, in the loader's renderView (training and
 // evaluation) and in the single-image path; and the weights-only defaults.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -2,6 +2,7 @@
 // loader on the embedded dataset: the same batches, byte for byte, for
 // training (shuffled, flipped, limited) and for the 10 views; and its
 // safetensors form round-trips and rejects what it cannot be.
+import '../../src/backend/reference/index.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

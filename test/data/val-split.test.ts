@@ -1,6 +1,7 @@
 // prepare --val-split: a validation split carved from the training images,
 // class-balanced and deterministic; the source's own held-out images become
 // the test split, and the statistics come from the remaining training images.
+import '../../src/backend/reference/index.js';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -2,6 +2,7 @@
 // ranked classes and the label probabilities: its figures must be the host's
 // (float64 softmax and 10-view average) to float32 rounding, on one view and
 // on ten.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAlexNet, initAlexNet } from '../../src/models/alexnet.js';

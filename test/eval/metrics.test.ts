@@ -1,5 +1,6 @@
 // Top-k, 10-view averaging, per-class accuracy and confusions against
 // hand-computed cases (docs/paper.md §5, §6).
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { averageViews, labelRank, mostConfused, perClassAccuracy, softmaxRows, Tally, topK } from '../../src/eval/metrics.js';

@@ -1,5 +1,6 @@
 // Pictures: the conv1 grid's pixels are the weights (Figure 3), the
 // contact sheet's layout, the curves mark learning-rate drops.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';

@@ -1,5 +1,6 @@
 // Central finite differences of a loss against the analytic gradients of a
 // network's parameters, at a few random coordinates of each parameter.
+import '../../src/backend/reference/index.js';
 import assert from 'node:assert/strict';
 import type { Sequential } from '../../src/nn/sequential.js';
 import type { Rng } from '../../src/tensor/random.js';

@@ -1,6 +1,7 @@
 // Whole-network cases from tools/gen_fixtures_interop.py: each names a preset,
 // the hash recipes of its input and of every weight (by state-dict name), and
 // PyTorch's logits. Weights are regenerated here, never stored.
+import '../../src/backend/reference/index.js';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 // One driver for every op's fixture test: runs each PyTorch case through our
 // op, checks every output and gradient against TOLERANCE, prints the worst.
 // `setup` runs before the suite (e.g. to select a backend or instruction set).
+import '../../src/backend/reference/index.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

@@ -1,5 +1,6 @@
 // How each op's fixture case runs through our public op functions; shared by
 // the reference suites (test/ops) and the native suites (test/backend).
+import '../../src/backend/reference/index.js';
 import type { OpRun } from './optest.js';
 import { input, labels } from './fixtures.js';
 import { conv2d, conv2dBackward, type Conv2dAttrs } from '../../src/ops/conv2d.js';

@@ -1,6 +1,7 @@
 // Toy presets with every layer kind of the real ones (groups, overhang,
 // per-column and all-channel LRN, both dropout scalings), small enough for
 // unit tests of weight files and export.
+import '../../src/backend/reference/index.js';
 import { paper, type Init, type Preset } from '../../src/models/presets.js';
 
 const init: Init = { weightStd: 0.1, bias: 0.1 };

@@ -2,6 +2,7 @@
 // indices must equal PyTorch's stable descending sort exactly (an index off
 // by one is a wrong prediction, however small its relative error), and each
 // label's averaged score within the fixture tolerance.
+import '../../src/backend/reference/index.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { topk } from '../../src/ops/topk.js';

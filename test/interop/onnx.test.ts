@@ -1,6 +1,7 @@
 // ONNX export, checked by running the exported graph in onnxruntime: its
 // logits must match ours (and, for the full presets, PyTorch's) within 1e-4
 // relative. Full presets use the PyTorch fixture's hash-recipe weights.
+import '../../src/backend/reference/index.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

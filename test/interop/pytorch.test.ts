@@ -2,6 +2,7 @@
 // torchvision.models.alexnet(), paper and caffe against the same layers built
 // from PyTorch pieces (tools/gen_fixtures_interop.py), each given the same
 // hash-recipe weights through a safetensors file and loadWeights.
+import '../../src/backend/reference/index.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

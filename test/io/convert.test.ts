@@ -1,6 +1,7 @@
 // `alexnet convert` and its readers against files PyTorch and a Caffe-layout
 // writer produced (tools/gen_fixtures_pretrained.py): values bit for bit,
 // and hostile or damaged files refused with a message that names the problem.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 // Weight files: round trip, strict all-at-once errors by name, preset
 // check, float16/bfloat16/float64 widening, non-float rejection, atomic write.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

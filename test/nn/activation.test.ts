@@ -1,5 +1,6 @@
 // model.activation (§3.1): tanh layers replace the fused ReLUs, with correct
 // gradients, and the four-layer convnet of Figure 1 has the expected size.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

@@ -1,6 +1,7 @@
 // The layer stack: preset sizes against docs/paper.md, gradients of a whole small
 // network (every layer type, in-place ReLU, the shared gradient buffers)
 // against finite differences, and one training step on both backends.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

@@ -1,5 +1,6 @@
 // docs/paper.md §4: the paper's momentum form (learning rate inside the velocity)
 // and PyTorch's agree at a constant learning rate and differ right after a drop.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

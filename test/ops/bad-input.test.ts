@@ -1,4 +1,5 @@
 // Invalid calls fail with an OpError naming the op and the shapes involved.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

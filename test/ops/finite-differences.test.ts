@@ -2,6 +2,7 @@
 // the paper's per-sum LRN within columns, and cuda-convnet's overhang rule.
 // The PyTorch fixtures check these too, through constructions from PyTorch
 // pieces; this checks our gradients against our own forward, independently.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';

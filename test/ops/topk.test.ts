@@ -1,6 +1,7 @@
 // The top-k op: PyTorch fixtures (ties, K = 1000, 10 views) on the reference
 // kernels, its validation, and the tally it feeds (Tally.addRanked) against
 // the tally of the probabilities themselves (Tally.add).
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { topk, topK } from '../../src/ops/topk.js';

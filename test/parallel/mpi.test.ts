@@ -10,6 +10,7 @@
 // conv1 route gradients through exact ReLU zeros and max-pool ties, so float
 // rounding of a batch split in two grows to ~1e-2 there within a few steps
 // even in one process with no MPI at all (splitting the batch by hand).
+import '../../src/backend/reference/index.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 // Data-parallel training's arithmetic in one process, without MPI (issue 13):
 // the fixed split of a batch, dropout masks that do not depend on the split,
 // the global-batch loss scaling, and the gradient buckets' order and sums.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { partRange } from '../../src/data/part.js';

@@ -2,6 +2,7 @@
 // suite, writes claims.json and report.html with real figures, resumes
 // without repeating finished experiments, and continues a half-done one
 // from its checkpoint. About 2 minutes on 2 cores.
+import '../../src/backend/reference/index.js';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

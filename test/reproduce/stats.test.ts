@@ -1,4 +1,5 @@
 // The verdict rule and the measures behind the claims, on numbers worked by hand.
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { difference, pairedDifference, summarize, verdict } from '../../src/reproduce/stats.js';

@@ -1,6 +1,7 @@
 // `alexnet serve`'s HTTP side: the page and its data, a run's files, and
 // nothing else: unknown paths and methods are refused, paths never reach
 // the file system, and the CLI binds to loopback unless told otherwise.
+import '../../src/backend/reference/index.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

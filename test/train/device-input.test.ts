@@ -2,6 +2,7 @@
 // on the host it is the step on the loader's rendering, exactly; on a GPU the
 // views rendered there give the same step as the host-rendered input uploaded
 // as float32 (to float32 rounding of the rendering).
+import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAlexNet, initAlexNet, type AlexNet } from '../../src/models/alexnet.js';

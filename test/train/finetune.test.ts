@@ -1,6 +1,7 @@
 // Fine-tuning (issue 7): from mini weights trained on five Fashion-MNIST
 // classes, fine-tuning on the other five beats training from scratch for the
 // same number of steps; frozen layers stay bit-identical.
+import '../../src/backend/reference/index.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
 import { setBackend } from '../../src/ops/registry.js';
 import { nativeOrSkip } from '../helpers/native.js';

@@ -1,6 +1,7 @@
 // Exact resume (issue 4): a run killed with SIGKILL mid-epoch, or stopped by
 // Ctrl-C, and resumed ends with bit-identical weights to an uninterrupted run
 // (same thread count). Runs the real CLI on the embedded Fashion-MNIST subset.
+import '../../src/backend/reference/index.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -2,6 +2,7 @@
 // per-step losses track the native backend and the reference kernels within 1e-3 over two epochs,
 // a run killed mid-epoch resumes to bit-identical weights, and `alexnet eval`
 // of the run gives the native backend's figures.
+import '../../src/backend/reference/index.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // Reference renderViews kernel (src/ops/render-views.ts): renderView for each row of the view table.
 import type { MeanSource, RenderViewsKernels } from '../../ops/render-views.js';
-import { renderViewRows } from './render-view.js';
+import { renderViewRows } from '../../data/render-view.js';
 
 export const renderViews: RenderViewsKernels = {
   render(g, pixels, views, meanImage, out) {

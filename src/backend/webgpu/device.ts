@@ -14,8 +14,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { shapeSize, type Shape } from '../../tensor/shape.js';
 import { isDeviceArray, type DeviceArray, type IndexArray } from '../../tensor/storage.js';
-import type { KernelDevice, KernelSets } from '../../ops/registry.js';
-import type { DeviceMemory } from '../../ops/memory.js';
+import type { Device } from '../../tensor/device.js';
 import { WebGpuError } from './errors.js';
 import { PassTimer } from './timer.js';
 
@@ -57,10 +56,11 @@ const UNIFORM_SLOT = 256;
 const UNIFORM_SLOTS = 4096;
 const STORAGE_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
 
-export class WebGpuDevice implements KernelDevice {
-  readonly name = 'webgpu';
-  /** Set by the kernel module (kernels.ts) right after construction. */
-  kernels!: KernelSets<DeviceMemory>;
+/** The backend name of WebGPU devices, under which their kernels are registered (kernels.ts). */
+export const WEBGPU_BACKEND = 'webgpu';
+
+export class WebGpuDevice implements Device {
+  readonly name = WEBGPU_BACKEND;
   /** Bytes per storage binding the kernels may use. */
   readonly maxBinding: number;
   readonly gemmVariant: 'tiled' | 'direct';

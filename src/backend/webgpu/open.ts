@@ -3,7 +3,7 @@
 // browser's navigator.gpu (the web app). Pure: no Node modules.
 import { WebGpuDevice, type WebGpuOptions } from './device.js';
 import { WebGpuError } from './errors.js';
-import { attachKernels } from './kernels.js';
+import { registerWebGpuKernels } from './kernels.js';
 import type { AdapterReport } from './adapter-report.js';
 
 export type { AdapterReport } from './adapter-report.js';
@@ -26,7 +26,7 @@ export function adapterReport(a: GPUAdapter): AdapterReport {
   return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, features: [...a.features].sort(), limits };
 }
 
-/** A new device with the adapter's largest buffer and binding limits (WebGPU's defaults are 256 and 128 MiB), kernels attached. */
+/** A new device with the adapter's largest buffer and binding limits (WebGPU's defaults are 256 and 128 MiB); its kernels are the registry's (kernels.ts). */
 export async function openWebGpuDevice(a: GPUAdapter, options: WebGpuOptions = {}): Promise<WebGpuDevice> {
   const requiredLimits: Record<string, number> = {};
   for (const l of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage'] as const) requiredLimits[l] = a.limits[l];
@@ -37,7 +37,6 @@ export async function openWebGpuDevice(a: GPUAdapter, options: WebGpuOptions = {
   } catch (e) {
     throw new WebGpuError('unavailable', `the WebGPU adapter refused a device: ${(e as Error).message}`);
   }
-  const dev = new WebGpuDevice(d, a.info, options);
-  attachKernels(dev);
-  return dev;
+  registerWebGpuKernels();
+  return new WebGpuDevice(d, a.info, options);
 }

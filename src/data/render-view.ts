@@ -1,11 +1,8 @@
 // The readable view renderer: what the host loader writes every batch with
-// (src/data/batch.ts), the reference renderViews kernel (render-views.ts) and
-// what the WGSL kernel is tested against. Imports only types, so the data
-// layer can load it without the kernel registry.
-import type { MeanSource, View } from '../../ops/render-views.js';
-
-/** Numbers per row of a view table: crop y, crop x, flip (0/1), then the RGB lighting offset. */
-export const VIEW_FIELDS = 6;
+// (batch.ts), the reference renderViews kernel
+// (src/backend/reference/render-views.ts) and what the WGSL kernel is tested
+// against.
+import { VIEW_FIELDS, type MeanSource, type View } from '../ops/render-views.js';
 
 /**
  * Writes one view of a CHW uint8 S×S image as CHW float32 crop×crop at
