@@ -18,6 +18,7 @@ const LAYERS = [
   ['weights', '^src/weights/'],
   ['eval', '^src/eval/'],
   ['train', '^src/train/'],
+  ['runs', '^src/runs/'],
   ['parallel', '^src/parallel/'],
   ['export', '^src/export/'],
   ['viz', '^src/viz/'],
@@ -76,10 +77,10 @@ module.exports = {
     },
     {
       name: 'not-to-unresolvable',
-      comment: 'every import resolves',
+      comment: 'every import resolves (@webgpu/types is a declarations-only package, reached by a triple-slash reference)',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      to: { couldNotResolve: true, pathNot: '^@webgpu/types$' },
     },
   ],
   options: {

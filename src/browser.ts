@@ -13,8 +13,6 @@
  *
  * @packageDocumentation
  */
-// The reference kernels register themselves on import: every platform has them.
-import './backend/reference/index.js';
 import { BROWSER_PLATFORM, type BrowserImage } from './api/browser-platform.js';
 import { createNetworkOn, describeNetworkOn, loadNetworkOn, type CreateNetworkOptions, type LoadNetworkOptions } from './api/create.js';
 import type { Network } from './api/network.js';

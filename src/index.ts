@@ -18,9 +18,8 @@
 import { resolve } from 'node:path';
 import { open, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-// The reference kernels register themselves on import: every platform has them.
-import './backend/reference/index.js';
 import { NODE_PLATFORM, type NodeImage } from './api/node-platform.js';
+import { releaseWebGpuDevice } from './api/backends.js';
 import type { Platform } from './api/platform.js';
 import { createNetworkOn, describeNetworkOn, loadNetworkOn, looksLikeSafetensors, weightsFileFromBytes, type CreateNetworkOptions, type LoadNetworkOptions } from './api/create.js';
 import { evaluateOn, fineTuneOn, trainOn, type EvaluateOptions, type EvaluationResult, type FineTuneOptions, type TrainOptions, type TrainResult } from './api/train.js';
@@ -37,7 +36,7 @@ export type { CreateNetworkOptions, LoadNetworkOptions } from './api/create.js';
 export { IMAGENET_MEAN } from './api/create.js';
 export type { TrainOptions, FineTuneOptions, TrainResult, StepProgress, EpochProgress, EvaluateOptions, EvaluationResult, ConfigOverrides } from './api/train.js';
 export type { DataOptions } from './api/data.js';
-export type { EvalReport as EvaluationReport, ViewsResult, ClassResult, ConfusionResult } from './eval/run-eval.js';
+export type { EvalReport as EvaluationReport, ViewsResult, ClassResult, ConfusionResult } from './runs/run-eval.js';
 export { resolveConfig, applyOverrides, parseConfigJson, parseAssignment, ConfigError, CONFIG_KEYS, type Config, type Json } from './config/config.js';
 export type { ModelOptions, DataOptions as ConfigDataOptions, TrainOptions as ConfigTrainOptions } from './config/config.js';
 export type { EpochMetrics } from './train/position.js';
@@ -46,11 +45,11 @@ export type { DropoutScaling } from './ops/dropout.js';
 export type { MomentumForm } from './ops/sgd.js';
 export type { LrnAlphaConvention } from './ops/lrn.js';
 export type { InflateRaw } from './io/zip.js';
-export type { SourceFormat } from './io/published.js';
+export type { SourceFormat } from './weights/published.js';
 export type { ScheduleConfig } from './models/presets.js';
 export { prepareDataset, PrepareInterrupted, type PrepareOptions, type PrepareResult } from './data/prepare.js';
 export type { DatasetInfo, ImageEncoding, ClassInfo, SplitName, SplitInfo, DatasetStats, MeanMode, PcaUnits } from './data/types.js';
-export { convertWeights, ConvertError, type ConvertOptions, type ConvertResult } from './io/convert.js';
+export { convertWeights, ConvertError, type ConvertOptions, type ConvertResult } from './weights/convert.js';
 export { ilsvrc2012Classes, FASHION_MNIST_CLASSES, type IlsvrcClass } from './data/classes.js';
 export { VERSION } from './version.js';
 export { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafetensorsFile, type SafetensorsEntry, type SafetensorsDtype, type TensorToWrite, type TensorData } from './io/safetensors.js';
@@ -60,7 +59,7 @@ export { ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './export/onnx.js';
 export { filterFigure, neighboursFigure, type FilterFigureOptions, type NeighboursOptions, type NeighboursFigure, type FilterScaling, type FilterGridLayout, type ContactSheetLayout, type NeighborsJson } from './api/figures.js';
 export { writeRunReport, trainingCurves, createAppServer, embeddedDataset, reproduce, formatGain, formatSummary, formatDuration, type RunReportOptions, type ReportContent, type ReproduceOptions, type ReproduceResult, type SuiteMode, type ClaimResult, type Measure, type Summary, type Verdict, type Difference } from './api/runs.js';
 export { backendReport, type BackendReport, type Availability } from './api/backends.js';
-export type { AdapterReport } from './backend/webgpu/adapter-report.js';
+export type { AdapterReport } from './api/backends.js';
 
 /** What a preset's network is — layers and their shapes, parameters, multiply-adds, the resolved config — without making its weights. */
 export function describeNetwork(options: Omit<CreateNetworkOptions, 'backend' | 'seed' | 'mean'> = {}): Promise<NetworkInfo> {
@@ -174,6 +173,5 @@ export function evaluate(network: Network<NodeImage> | Ensemble<NodeImage>, opti
 
 /** Releases the WebGPU device, if one was opened (Dawn keeps Node running while a device lives). */
 export async function releaseDevices(): Promise<void> {
-  const { closeSharedWebGpuDevice } = await import('./backend/webgpu/gpu.js');
-  await closeSharedWebGpuDevice();
+  await releaseWebGpuDevice();
 }

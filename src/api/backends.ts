@@ -41,3 +41,11 @@ export async function backendReport(): Promise<BackendReport> {
   }
   return { defaultHost, native, ops, mpi, webgpu };
 }
+
+export type { AdapterReport } from '../backend/webgpu/adapter-report.js';
+
+/** Closes the shared WebGPU device, if one was opened (Dawn keeps Node running while a device lives). */
+export async function releaseWebGpuDevice(): Promise<void> {
+  const { closeSharedWebGpuDevice } = await import('../backend/webgpu/gpu.js');
+  await closeSharedWebGpuDevice();
+}

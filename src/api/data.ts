@@ -12,7 +12,7 @@ import { openLoader } from '../data/loader.js';
 import { readDatasetInfo } from '../data/shards.js';
 import { EMBEDDED_SIZE, ensureEmbeddedDataset } from '../data/embedded.js';
 import { prepareDataset } from '../data/prepare.js';
-import { trainLoaderOptions, validationBatchSize } from '../data/split-options.js';
+import { trainLoaderOptions, validationBatchSize } from '../config/split-options.js';
 import { openTestSplit } from '../eval/test-split.js';
 import { getPreset } from '../models/presets.js';
 import type { Part } from '../data/part.js';

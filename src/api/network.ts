@@ -11,7 +11,7 @@ import { averageViews, softmaxRows, topK } from '../eval/metrics.js';
 import { batchedActivations, layerIndex, layerNames } from '../eval/features.js';
 import { Tensor } from '../tensor/tensor.js';
 import { hostDevice } from '../tensor/device.js';
-import { encodeWeights } from '../io/weights.js';
+import { encodeWeights } from '../weights/weights.js';
 import { encodeOnnx } from '../export/onnx.js';
 import type { Config } from '../config/config.js';
 import { forwardMacs, networkMacs } from '../models/cost.js';

@@ -3,7 +3,7 @@
 // dataset its checkpoints record and the mean stored beside them), weight
 // files (several: an ensemble), a dataset's mean image or Caffe's mean file.
 import { existsSync, statSync } from 'node:fs';
-import { loadModels, type LoadedModels } from '../eval/model-source.js';
+import { loadModels, type LoadedModels } from '../runs/model-source.js';
 import { PreprocessError, resolvePreprocessing } from '../eval/preprocess.js';
 import { EMBEDDED_PREPARED } from './data.js';
 import { ensureEmbeddedDataset } from '../data/embedded.js';

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { registerNative } from '../backend/select.js';
+import { loadAddon } from '../backend/native/addon.js';
 import { REFERENCE_BACKEND } from '../ops/registry.js';
 import { hostDevice } from '../tensor/device.js';
 import type { ImageInput } from '../data/image.js';
@@ -67,6 +68,10 @@ function describe(image: NodeImage): string {
 export const NODE_PLATFORM: Platform<NodeImage> = {
   name: 'Node.js',
   openBackend,
+  setHostThreads(threads) {
+    const addon = loadAddon();
+    if (!(addon instanceof Error)) addon.setThreads(threads);
+  },
   async square(image, p) {
     try {
       const input = await imageInput(image);

@@ -26,6 +26,8 @@ export interface Platform<I> {
   describe(image: I): string;
   readFile?(path: string): Promise<Uint8Array>;
   writeFile?(path: string, bytes: Uint8Array): Promise<void>;
+  /** Sets how many threads the host kernels use (a rank's share of its node's cores under MPI). */
+  setHostThreads?(threads: number): void;
   /** For deflated zip entries of .pth files. */
   readonly inflateRaw?: InflateRaw;
 }

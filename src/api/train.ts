@@ -14,12 +14,12 @@ import { DataParallel } from '../parallel/data-parallel.js';
 import { partRange } from '../data/part.js';
 import type { EpochMetrics } from '../train/position.js';
 import { rendersOnDevice } from '../eval/evaluate.js';
-import { evaluateViews } from '../eval/run-eval.js';
+import { evaluateViews } from '../runs/run-eval.js';
 import { getPreset } from '../models/presets.js';
 import { EMBEDDED_SIZE } from '../data/embedded.js';
 import { preprocessingFromDataset } from '../eval/input.js';
 import { hostDevice } from '../tensor/device.js';
-import { INPUT_KEY, PRESET_KEY } from '../io/weights.js';
+import { INPUT_KEY, PRESET_KEY } from '../weights/weights.js';
 import type { SafetensorsFile } from '../io/safetensors.js';
 import type { SplitName } from '../data/types.js';
 import { Ensemble, Network, networkParts } from './network.js';
@@ -207,6 +207,7 @@ export async function trainOn<I>(platform: Platform<I>, o: TrainOptions, initial
   if (o.keep !== undefined) checkInteger(where, 'keep', o.keep, 1);
   const job = o.parallel === 'none' ? null : joinJob();
   if (!job) return trainProcess(platform, o, initial, null);
+  if (job.threadsPerRank !== null) platform.setHostThreads?.(job.threadsPerRank);
   try {
     const r = await trainProcess(platform, o, initial, job);
     job.finish();

@@ -6,7 +6,7 @@
 // Platform-neutral; nothing is written anywhere.
 import { configuredPreset, resolveConfig, applyOverrides, type Config, type Json } from '../config/config.js';
 import { decodePixelSplit, openPixelLoader, type PixelSplit } from '../data/pixels.js';
-import { testLoaderOptions, trainLoaderOptions, validationBatchSize } from '../data/split-options.js';
+import { testLoaderOptions, trainLoaderOptions, validationBatchSize } from '../config/split-options.js';
 import type { DataLoader } from '../data/types.js';
 import { hostDevice } from '../tensor/device.js';
 import type { EpochMetrics } from '../train/position.js';

@@ -5,7 +5,7 @@
 // the loader threads only copy bytes. The mean image is uploaded once.
 import type { Device } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
-import { isDeviceArray, type DeviceArray } from '../tensor/storage.js';
+import { isDeviceArray, type DeviceArray } from '../tensor/tensor.js';
 import { renderGeometry, renderViews, uploadBytes, VIEW_FIELDS } from '../ops/render-views.js';
 import type { RawViews } from './types.js';
 

@@ -4,7 +4,7 @@ import type { AlexNet } from '../models/alexnet.js';
 import type { DataLoader } from '../data/types.js';
 import { hostDevice } from '../tensor/device.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { IndexArray } from '../tensor/storage.js';
+import type { IndexArray } from '../tensor/tensor.js';
 import { Buffer } from '../nn/layer.js';
 import { softmax } from '../ops/softmax.js';
 import { topk } from '../ops/topk.js';

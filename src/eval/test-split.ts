@@ -4,9 +4,9 @@
 import type { Config } from '../config/config.js';
 import type { DataLoader, SplitName } from '../data/types.js';
 import { openLoader } from '../data/loader.js';
-import { testLoaderOptions, type TestSplitOptions } from '../data/split-options.js';
+import { testLoaderOptions, type TestSplitOptions } from '../config/split-options.js';
 
-export type { TestSplitOptions } from '../data/split-options.js';
+export type { TestSplitOptions } from '../config/split-options.js';
 
 export function openTestSplit(dataDir: string, split: SplitName, config: Config, o: TestSplitOptions): Promise<DataLoader> {
   return openLoader(dataDir, split, testLoaderOptions(config, o));

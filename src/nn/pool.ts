@@ -3,7 +3,7 @@ import type { Shape } from '../tensor/shape.js';
 import { maxPool2d, maxPool2dBackward, maxPool2dValues, maxPool2dGeometry, type MaxPool2dAttrs } from '../ops/maxpool2d.js';
 import { Buffer, type ForwardContext, type Layer, type Param } from './layer.js';
 import { hostDevice, type Device } from '../tensor/device.js';
-import type { IndexArray } from '../tensor/storage.js';
+import type { IndexArray } from '../tensor/tensor.js';
 
 /** §3.4 overlapping max pooling. */
 export class MaxPoolLayer implements Layer {

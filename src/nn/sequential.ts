@@ -6,7 +6,7 @@ import type { Shape } from '../tensor/shape.js';
 import { shapeSize } from '../tensor/shape.js';
 import type { ForwardContext, Layer, Param } from './layer.js';
 import { hostDevice, type Device } from '../tensor/device.js';
-import { sameStorage } from '../tensor/storage.js';
+import { sameStorage } from '../tensor/tensor.js';
 import { setBackend } from '../ops/registry.js';
 
 export class Sequential {

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireRank } from './errors.js';
 import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
-import { isDeviceArray, type IndexArray } from '../tensor/storage.js';
+import { isDeviceArray, type IndexArray } from '../tensor/tensor.js';
 import type { HostMemory, Memory } from './memory.js';
 
 export interface CrossEntropyKernels<M extends Memory = HostMemory> {

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fail, formatShape, requireNonNegativeInt, requirePositiveInt, requireRank } from './errors.js';
 import { declareOp, dispatch } from './registry.js';
 import { deviceOf } from '../tensor/device.js';
-import type { IndexArray } from '../tensor/storage.js';
+import type { IndexArray } from '../tensor/tensor.js';
 import type { HostMemory, Memory } from './memory.js';
 
 export interface MaxPool2dAttrs {

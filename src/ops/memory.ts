@@ -2,7 +2,7 @@
 // generic over it: host backends (reference, native) take Float32Array and
 // Int32Array and return the loss as a number; a device backend (WebGPU) takes
 // DeviceArray ranges of its buffers and leaves results on the device.
-import type { DeviceArray } from '../tensor/storage.js';
+import type { DeviceArray } from '../tensor/tensor.js';
 
 export interface Memory {
   readonly f32: unknown;

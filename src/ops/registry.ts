@@ -14,7 +14,7 @@
  */
 import type { DeviceMemory, HostMemory, Memory } from './memory.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { isDeviceArray, type DeviceArray, type IndexArray } from '../tensor/storage.js';
+import { isDeviceArray, type DeviceArray, type IndexArray } from '../tensor/tensor.js';
 import type { Device } from '../tensor/device.js';
 import { fail } from './errors.js';
 

@@ -8,7 +8,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Device } from '../tensor/device.js';
 import { hostDevice } from '../tensor/device.js';
-import { isDeviceArray, type DeviceArray } from '../tensor/storage.js';
+import { isDeviceArray, type DeviceArray } from '../tensor/tensor.js';
 import { fail, formatShape, requirePositiveInt } from './errors.js';
 import { declareOp, dispatch } from './registry.js';
 import type { HostMemory, Memory } from './memory.js';

@@ -4,7 +4,7 @@
 // the host, not N×K probabilities.
 import { Tensor } from '../tensor/tensor.js';
 import { deviceOf } from '../tensor/device.js';
-import { isDeviceArray, type IndexArray } from '../tensor/storage.js';
+import { isDeviceArray, type IndexArray } from '../tensor/tensor.js';
 import { fail, formatShape, requirePositiveInt, requireRank } from './errors.js';
 import { declareOp, dispatch } from './registry.js';
 import type { HostMemory, Memory } from './memory.js';

@@ -4,7 +4,6 @@
 // blocked in a collective: an uncaught error is printed and MPI_Abort called
 // (mpirun then stops every rank); a rank that dies is noticed by mpirun.
 import { availableParallelism } from 'node:os';
-import { loadAddon } from '../backend/native/addon.js';
 import { launchedSize, loadMpi } from './mpi.js';
 import type { Job } from './data-parallel.js';
 
@@ -13,6 +12,8 @@ export interface JoinedJob extends Job {
   readonly library: string;
   /** The gradient sums advance on the addon's own thread (MPI_THREAD_MULTIPLE), not only between layers. */
   readonly progressThread: boolean;
+  /** Kernel threads this rank should use (its share of the node's cores), or null to keep the backend's own count. */
+  readonly threadsPerRank: number | null;
   /** Prints the error as this rank's and ends every rank of the job. */
   fail(e: unknown): never;
   /** MPI_Finalize, after the last collective. */
@@ -39,9 +40,6 @@ export function joinJob(env: NodeJS.ProcessEnv = process.env): JoinedJob | null 
   process.on('unhandledRejection', fail);
   // Ranks sharing a node share its cores: without ALEXNET_THREADS each takes its share, not all of them.
   const local = Number(env.OMPI_COMM_WORLD_LOCAL_SIZE ?? env.MPI_LOCALNRANKS ?? env.SLURM_NTASKS_PER_NODE ?? 1);
-  const native = loadAddon();
-  if (!env.ALEXNET_THREADS && !(native instanceof Error) && Number.isInteger(local) && local > 1) {
-    native.setThreads(Math.max(1, Math.floor(availableParallelism() / local)));
-  }
-  return { mpi, rank, size, host, library, progressThread, fail, finish: () => mpi.finalize() };
+  const threadsPerRank = !env.ALEXNET_THREADS && Number.isInteger(local) && local > 1 ? Math.max(1, Math.floor(availableParallelism() / local)) : null;
+  return { mpi, rank, size, host, library, progressThread, threadsPerRank, fail, finish: () => mpi.finalize() };
 }

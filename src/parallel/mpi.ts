@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { packageRoot } from '../backend/native/addon.js';
+import { packageRoot } from '../util/package-root.js';
 
 type Floats = Float32Array | Float64Array;
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SplitName } from '../data/types.js';
 import { evaluate } from '../eval/evaluate.js';
-import { loadModels, type LoadedModels } from '../eval/model-source.js';
+import { loadModels, type LoadedModels } from '../runs/model-source.js';
 import { openTestSplit } from '../eval/test-split.js';
 import { writeFileAtomic } from '../io/atomic.js';
 

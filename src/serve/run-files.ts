@@ -5,10 +5,10 @@
 // command line.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadModels } from '../eval/model-source.js';
+import { loadModels } from '../runs/model-source.js';
 import { resolvePreprocessing } from '../eval/preprocess.js';
 import { encodeSafetensors } from '../io/safetensors.js';
-import { encodeWeights } from '../io/weights.js';
+import { encodeWeights } from '../weights/weights.js';
 import type { EpochMetrics } from '../train/position.js';
 import type { RunInfo } from './run-info.js';
 

@@ -3,28 +3,10 @@
 // kernels run on it synchronously and every read is immediate. A GPU device
 // (src/backend/webgpu) keeps tensors in its own buffers and queues work; the
 // host sees values only through `read`, which waits for the queued work.
-import { Tensor } from './tensor.js';
+import { Tensor, isDeviceArray, type Device, type DeviceArray, type IndexArray } from './tensor.js';
 import type { Shape } from './shape.js';
-import { isDeviceArray, type DeviceArray, type IndexArray } from './storage.js';
 
-export interface Device {
-  /** 'host', or the backend name of a GPU device ('webgpu'). */
-  readonly name: string;
-  /** A zero-filled tensor in this device's memory. */
-  zeros(shape: Shape): Tensor;
-  /** n zero int32 values (max-pooling indices, labels). */
-  indices(n: number): IndexArray;
-  /** Copies host values into `t` (queued in order with the device's work). */
-  write(t: Tensor, values: Float32Array): void;
-  writeIndices(a: IndexArray, values: Int32Array): void;
-  /** dst ← src (same size, both on this device). */
-  copy(src: Tensor, dst: Tensor): void;
-  /** The host values of `t`, after all work queued so far. */
-  read(t: Tensor): Promise<Float32Array>;
-  readIndices(a: IndexArray): Promise<Int32Array>;
-  /** Waits until queued work has finished (and reports device errors). */
-  sync(): Promise<void>;
-}
+export type { Device } from './tensor.js';
 
 class HostDevice implements Device {
   readonly name = 'host';

@@ -1,6 +1,74 @@
+// A tensor and where its values live. The tensor, its storage and the Device
+// that owns a device array refer to each other, so they are declared in one
+// module.
 import { assertValidShape, contiguousStrides, formatShape, shapeSize, type Shape } from './shape.js';
-import { deviceSubarray, isDeviceArray, type DeviceArray, type Storage } from './storage.js';
 import { hostFloats } from './host-memory.js';
+
+// Where a tensor's values live. Host tensors hold a Float32Array (the
+// reference and native backends read it in place: zero-copy); device tensors
+// hold a DeviceArray, a range of a buffer in a device's memory that only that
+// device's kernels touch. The host reads a device array only when it asks,
+// with an explicit asynchronous read (`Device.read`).
+
+/** A range of elements of one device buffer (float32 or int32). */
+export interface DeviceArray {
+  readonly kind: 'device';
+  readonly device: Device;
+  /** The backend's buffer object (a GPUBuffer for WebGPU). */
+  readonly buffer: unknown;
+  /** First element inside the buffer. */
+  readonly offset: number;
+  /** Elements in the range. */
+  readonly length: number;
+  readonly dtype: 'f32' | 'i32';
+}
+
+export type Storage = Float32Array | DeviceArray;
+/** Max-pooling indices and labels: host Int32Array or a device i32 array. */
+export type IndexArray = Int32Array | DeviceArray;
+
+export function isDeviceArray(s: unknown): s is DeviceArray {
+  return typeof s === 'object' && s !== null && (s as DeviceArray).kind === 'device';
+}
+
+/** A sub-range view of a device array (no copy). */
+export function deviceSubarray(a: DeviceArray, start: number, end: number): DeviceArray {
+  if (!(0 <= start && start <= end && end <= a.length)) throw new RangeError(`device subarray [${start}, ${end}) outside [0, ${a.length})`);
+  return { ...a, offset: a.offset + start, length: end - start };
+}
+
+/** Whether two storages are the same range of the same memory. */
+export function sameStorage(a: Storage | IndexArray, b: Storage | IndexArray): boolean {
+  if (isDeviceArray(a) || isDeviceArray(b)) {
+    return isDeviceArray(a) && isDeviceArray(b) && a.buffer === b.buffer && a.offset === b.offset && a.length === b.length;
+  }
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
+}
+
+/**
+ * Where a device array lives: a GPU device (src/backend/webgpu) keeps tensors
+ * in its own buffers and queues work; the host sees values only through
+ * `read`, which waits for the queued work. The host device (device.ts) is
+ * plain memory.
+ */
+export interface Device {
+  /** 'host', or the backend name of a GPU device ('webgpu'). */
+  readonly name: string;
+  /** A zero-filled tensor in this device's memory. */
+  zeros(shape: Shape): Tensor;
+  /** n zero int32 values (max-pooling indices, labels). */
+  indices(n: number): IndexArray;
+  /** Copies host values into `t` (queued in order with the device's work). */
+  write(t: Tensor, values: Float32Array): void;
+  writeIndices(a: IndexArray, values: Int32Array): void;
+  /** dst ← src (same size, both on this device). */
+  copy(src: Tensor, dst: Tensor): void;
+  /** The host values of `t`, after all work queued so far. */
+  read(t: Tensor): Promise<Float32Array>;
+  readIndices(a: IndexArray): Promise<Int32Array>;
+  /** Waits until queued work has finished (and reports device errors). */
+  sync(): Promise<void>;
+}
 
 /**
  * A dense float32 tensor in row-major (NCHW for images) layout.

@@ -4,7 +4,7 @@
 // of classes, and optionally keep the first layers fixed.
 import type { AlexNet } from '../models/alexnet.js';
 import type { SafetensorsFile } from '../io/safetensors.js';
-import { weightTensors } from '../io/weights.js';
+import { weightTensors } from '../weights/weights.js';
 import { StateDictError } from '../nn/state.js';
 
 export interface InitReport {

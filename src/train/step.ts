@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';
 import { checkLabelValues, crossEntropy, crossEntropyBackward, crossEntropyRows } from '../ops/crossentropy.js';
 import { hostDevice } from '../tensor/device.js';
-import type { IndexArray } from '../tensor/storage.js';
+import type { IndexArray } from '../tensor/tensor.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { RowRange } from '../nn/layer.js';
 import type { Sgd } from './sgd.js';

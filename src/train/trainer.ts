@@ -18,7 +18,7 @@ import { saveCheckpoint, type Checkpoint, type EpochMetrics, type Position } fro
 import { MetricsLog } from './metrics-log.js';
 import { ProgressBar } from './progress.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { saveWeights } from '../io/weights-file.js';
+import { saveWeights } from '../weights/weights-file.js';
 import { readSafetensors } from '../io/safetensors-file.js';
 import type { SafetensorsFile } from '../io/safetensors.js';
 import { applyInitialWeights } from './finetune.js';

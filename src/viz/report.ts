@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadModels } from '../eval/model-source.js';
-import { evaluateModels, type EvalReport } from '../eval/run-eval.js';
+import { loadModels } from '../runs/model-source.js';
+import { evaluateModels, type EvalReport } from '../runs/run-eval.js';
 import type { Device } from '../tensor/device.js';
 import { nearestNeighbors, validationQueries, type NeighborResult } from '../eval/neighbors.js';
 import { resolvePreprocessing } from '../eval/preprocess.js';

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildAlexNet, initAlexNet } from '../../src/models/alexnet.js';
 import { getPreset } from '../../src/models/presets.js';
-import { saveWeights } from '../../src/io/weights-file.js';
+import { saveWeights } from '../../src/weights/weights-file.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { scratchDir } from '../helpers/interop.js';

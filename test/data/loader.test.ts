@@ -59,7 +59,7 @@ describe('loader: views, augmentation and determinism (docs/paper.md §5)', () =
   it("torchvision's normalisation in training and evaluation alike (fine-tuning its weights), caffe's BGR", async () => {
     const { applyOverrides, defaultConfig } = await import('../../src/config/config.js');
     const { openLoader } = await import('../../src/data/loader.js');
-    const { testLoaderOptions, trainLoaderOptions } = await import('../../src/data/split-options.js');
+    const { testLoaderOptions, trainLoaderOptions } = await import('../../src/config/split-options.js');
     type Config = Parameters<typeof trainLoaderOptions>[0];
     // A split opened as training (augmentation per the config) or evaluation (centre crop) reads it.
     const openSplit = (d: string, split: 'train', config: Config, o: { mode: 'train' | 'center'; batchSize: number; cropSize: number }) =>

@@ -10,8 +10,8 @@ import { centreView, meanSource, renderView } from '../../src/data/augment.js';
 import { getPreset } from '../../src/models/presets.js';
 import { defaultConfig } from '../../src/config/config.js';
 import { buildAlexNet } from '../../src/models/alexnet.js';
-import { saveWeights } from '../../src/io/weights-file.js';
-import { loadModels } from '../../src/eval/model-source.js';
+import { saveWeights } from '../../src/weights/weights-file.js';
+import { loadModels } from '../../src/runs/model-source.js';
 import { scratchDir } from '../helpers/interop.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 

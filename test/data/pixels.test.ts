@@ -14,7 +14,7 @@ import { decodePixelSplit, encodePixelSplit, openPixelLoader, type PixelSplit } 
 import { readPixelSplit } from '../../src/data/pixels-file.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import { resolveConfig } from '../../src/config/config.js';
-import { testLoaderOptions, trainLoaderOptions } from '../../src/data/split-options.js';
+import { testLoaderOptions, trainLoaderOptions } from '../../src/config/split-options.js';
 import type { DataLoader, LoaderOptions } from '../../src/data/types.js';
 
 async function batches(l: DataLoader, epoch: number): Promise<{ x: Float32Array; labels: Int32Array; pixels?: Uint8Array; views?: Float64Array }[]> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { buildAlexNet } from '../../src/models/alexnet.js';
 import { getPreset, type Preset } from '../../src/models/presets.js';
-import { loadWeights } from '../../src/io/weights-file.js';
+import { loadWeights } from '../../src/weights/weights-file.js';
 import { encodeOnnx, OnnxExportError, toOnnxModel } from '../../src/export/onnx.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';

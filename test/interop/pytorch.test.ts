@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { buildAlexNet } from '../../src/models/alexnet.js';
 import { getPreset } from '../../src/models/presets.js';
-import { loadWeights } from '../../src/io/weights-file.js';
+import { loadWeights } from '../../src/weights/weights-file.js';
 import { Rng } from '../../src/tensor/random.js';
 import { compare, formatComparison, TOLERANCE } from '../helpers/fixtures.js';
 import { caseInput, loadNetworkCases, scratchDir, useFastestBackend, writeCaseWeights } from '../helpers/interop.js';

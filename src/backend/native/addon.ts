@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { packageRoot } from '../../util/package-root.js';
 
 type F32 = Float32Array;
 
@@ -43,16 +44,6 @@ export interface NativeAddon {
     dy: F32, argmax: Int32Array, dx: F32): void;
   sgdUpdate(n: number, w: F32, v: F32, g: F32, lr: number, momentum: number, decay: number, pytorchForm: boolean): void;
   gemm(M: number, N: number, K: number, a: F32, b: F32, c: F32): void;
-}
-
-/** The package's folder (the one with package.json), from dist/src/backend/native/ or src/backend/native/. */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, 'package.json'))) break;
-    dir = path.dirname(dir);
-  }
-  return dir;
 }
 
 /** build/Release/alexnet_native.node in the package. */

@@ -13,7 +13,7 @@
 // conv1's activations at batch 128) work in chunks (see `windows`).
 import { Tensor } from '../../tensor/tensor.js';
 import { shapeSize, type Shape } from '../../tensor/shape.js';
-import { isDeviceArray, type DeviceArray, type IndexArray } from '../../tensor/storage.js';
+import { isDeviceArray, type DeviceArray, type IndexArray } from '../../tensor/tensor.js';
 import type { Device } from '../../tensor/device.js';
 import { WebGpuError } from './errors.js';
 import { PassTimer } from './timer.js';

@@ -4,7 +4,7 @@
 // Every operand is bound as a window of its buffer (see device.ts); its first
 // element sits at `p.o_<name>` inside the window, so kernels index
 // `x[p.o_x + i]`.
-import type { DeviceArray } from '../../tensor/storage.js';
+import type { DeviceArray } from '../../tensor/tensor.js';
 import type { WebGpuDevice } from './device.js';
 
 export type Scalar = 'u32' | 'i32' | 'f32';

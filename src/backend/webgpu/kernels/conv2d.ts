@@ -5,7 +5,7 @@
 // activations exceed the binding limit run in chunks of images.
 import type { Conv2dGeometry, Conv2dKernels } from '../../../ops/conv2d.js';
 import type { DeviceMemory } from '../../../ops/memory.js';
-import type { DeviceArray } from '../../../tensor/storage.js';
+import type { DeviceArray } from '../../../tensor/tensor.js';
 import type { WebGpuDevice } from '../device.js';
 import { gemm } from '../gemm.js';
 import { chunkItems, grid, linearId, runKernel } from '../shader.js';

@@ -7,7 +7,7 @@ import type { TanhKernels } from '../../../ops/tanh.js';
 import type { DropoutKernels } from '../../../ops/dropout.js';
 import type { SgdKernels } from '../../../ops/sgd.js';
 import type { DeviceMemory } from '../../../ops/memory.js';
-import type { DeviceArray } from '../../../tensor/storage.js';
+import type { DeviceArray } from '../../../tensor/tensor.js';
 import type { WebGpuDevice } from '../device.js';
 import { chunkItems, grid, linearId, runKernel, type Scalar } from '../shader.js';
 

@@ -6,8 +6,8 @@
 import type { AlexNet } from '../models/alexnet.js';
 import { loadStateDict, stateDict } from '../nn/state.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { bf16ToF32, f16ToF32 } from './halffloat.js';
-import { encodeSafetensors, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
+import { bf16ToF32, f16ToF32 } from '../io/halffloat.js';
+import { encodeSafetensors, type SafetensorsEntry, type SafetensorsFile } from '../io/safetensors.js';
 
 /** Metadata key that records which preset wrote a file. */
 export const PRESET_KEY = 'preset';

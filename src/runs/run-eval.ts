@@ -4,9 +4,9 @@
 import { resolve } from 'node:path';
 import type { ClassInfo, DataLoader, SplitName } from '../data/types.js';
 import type { AlexNet } from '../models/alexnet.js';
-import { openTestSplit } from './test-split.js';
-import { evaluate, rendersOnDevice } from './evaluate.js';
-import { mostConfused, perClassAccuracy } from './metrics.js';
+import { openTestSplit } from '../eval/test-split.js';
+import { evaluate, rendersOnDevice } from '../eval/evaluate.js';
+import { mostConfused, perClassAccuracy } from '../eval/metrics.js';
 import { loadModels, type LoadedModels, type ModelSource } from './model-source.js';
 
 export interface EvalOptions {

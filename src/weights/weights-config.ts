@@ -6,7 +6,7 @@ import { defaultConfig, validateInputSpec, type Config } from '../config/config.
 import type { ClassInfo, InputSpec } from '../data/types.js';
 import { getPreset, type Preset } from '../models/presets.js';
 import type { SafetensorsFile } from '../io/safetensors.js';
-import { INPUT_KEY, PRESET_KEY } from '../io/weights.js';
+import { INPUT_KEY, PRESET_KEY } from './weights.js';
 
 /** Class ids a weights file records (`classes`, a JSON list), or null. */
 export function metadataClassIds(file: SafetensorsFile): string[] | null {

@@ -11,8 +11,8 @@ import { readDatasetInfo } from '../data/shards.js';
 import { buildAlexNet, type AlexNet } from '../models/alexnet.js';
 import { getPreset, type Preset } from '../models/presets.js';
 import { readSafetensors } from '../io/safetensors-file.js';
-import { applyWeights } from '../io/weights.js';
-import { metadataClassIds, nameIds, weightsConfig } from './weights-config.js';
+import { applyWeights } from '../weights/weights.js';
+import { metadataClassIds, nameIds, weightsConfig } from '../weights/weights-config.js';
 import { findCheckpoint, checkpointDir } from '../train/checkpoint.js';
 import type { Device } from '../tensor/device.js';
 

@@ -8,9 +8,9 @@
 import { configuredPreset, defaultConfig } from '../config/config.js';
 import { buildAlexNet } from '../models/alexnet.js';
 import { getPreset, PRESETS, type Preset } from '../models/presets.js';
-import { readCaffeModel } from './caffemodel.js';
-import { readTorchStateDict } from './torch-file.js';
-import { looksLikeZip, type InflateRaw } from './zip.js';
+import { readCaffeModel } from '../io/caffemodel.js';
+import { readTorchStateDict } from '../io/torch-file.js';
+import { looksLikeZip, type InflateRaw } from '../io/zip.js';
 import { INPUT_KEY, PRESET_KEY } from './weights.js';
 
 export class ConvertError extends Error {

@@ -3,9 +3,9 @@
 // (docs/paper.md §5 test views: no augmentation, no shuffle, every image, the
 // run's mean). One definition for the CLI, evaluation and the browser app, so
 // each reads a split the same way.
-import type { Config } from '../config/config.js';
-import type { LoaderOptions, ViewMode } from './types.js';
-import type { Part } from './part.js';
+import type { Config } from './config.js';
+import type { LoaderOptions, ViewMode } from '../data/types.js';
+import type { Part } from '../data/part.js';
 
 export interface SplitOptions {
   readonly batchSize: number;

@@ -1,9 +1,9 @@
 // `alexnet convert`: published weights (a torch.save file, a .caffemodel)
 // to our safetensors weight files (published.ts reads them).
 import { inflateRawSync } from 'node:zlib';
-import { readWholeFile } from './readfile.js';
-import { encodeSafetensors } from './safetensors.js';
-import { writeFileAtomic } from './atomic.js';
+import { readWholeFile } from '../io/readfile.js';
+import { encodeSafetensors } from '../io/safetensors.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { decodePublishedWeights, type ConvertOptions, type ConvertResult } from './published.js';
 
 export { ConvertError, decodePublishedWeights, type ConvertOptions, type ConvertResult, type PublishedWeights, type SourceFormat } from './published.js';

@@ -12,11 +12,11 @@ import { FIXTURE_DIR } from '../helpers/fixtures.js';
 import { scratchDir } from '../helpers/interop.js';
 import { torchZip } from '../helpers/zip.js';
 import { readSafetensors } from '../../src/io/safetensors-file.js';
-import { convertWeights } from '../../src/io/convert.js';
+import { convertWeights } from '../../src/weights/convert.js';
 import { readTorchStateDict } from '../../src/io/torch-file.js';
 import { readCaffeModel } from '../../src/io/caffemodel.js';
 import { unpickle } from '../../src/io/pickle.js';
-import { INPUT_KEY, PRESET_KEY } from '../../src/io/weights.js';
+import { INPUT_KEY, PRESET_KEY } from '../../src/weights/weights.js';
 import { getPreset } from '../../src/models/presets.js';
 
 const F = path.join(FIXTURE_DIR, 'pretrained');

@@ -1,8 +1,8 @@
 // Weight files on disk (Node): weights.ts does the work on bytes.
 import type { AlexNet } from '../models/alexnet.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
-import { readSafetensors } from './safetensors-file.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { readSafetensors } from '../io/safetensors-file.js';
 import { applyWeights, encodeWeights, type LoadWeightsOptions, type LoadWeightsReport } from './weights.js';
 
 /** Reads a safetensors file into the network's parameters; throws before changing anything if it does not fit. */
