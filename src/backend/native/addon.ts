@@ -1,7 +1,6 @@
 // Loads the C++ addon built by node-gyp at install time (native/, binding.gyp).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { packageRoot } from '../../util/package-root.js';
 

@@ -1,7 +1,9 @@
 // The WebGPU kernel set: one WGSL kernel family per op, registered under the
-// same op names as the reference kernels they are tested against. Each
-// device builds its own (pipelines and buffers are per device) on first use.
-import { registerDeviceKernels } from '../../ops/registry.js';
+// same op names as the reference kernels they are tested against, when this
+// module is imported (opening a device imports it). Each device builds its
+// own (pipelines and buffers are per device) on first use.
+import { registerDeviceKernels, type KernelSets, type OpName } from '../../ops/registry.js';
+import type { DeviceMemory } from '../../ops/memory.js';
 import { WEBGPU_BACKEND, type WebGpuDevice } from './device.js';
 import { webgpuConv2d } from './kernels/conv2d.js';
 import { webgpuLinear } from './kernels/linear.js';
@@ -12,22 +14,20 @@ import { webgpuCrossEntropy, webgpuSoftmax } from './kernels/softmax.js';
 import { webgpuTopK } from './kernels/topk.js';
 import { webgpuRenderViews } from './kernels/render-views.js';
 
-let registered = false;
+/** Every op's WGSL kernels, as a factory for one device (the compiler checks that none is missing). */
+const webgpuKernels: { [K in OpName]: (device: WebGpuDevice) => KernelSets<DeviceMemory>[K] } = {
+  conv2d: webgpuConv2d,
+  linear: webgpuLinear,
+  relu: webgpuRelu,
+  tanh: webgpuTanh,
+  lrn: webgpuLrn,
+  maxpool2d: webgpuMaxPool2d,
+  dropout: webgpuDropout,
+  softmax: webgpuSoftmax,
+  crossEntropy: webgpuCrossEntropy,
+  sgd: webgpuSgd,
+  topk: webgpuTopK,
+  renderViews: webgpuRenderViews,
+};
 
-/** Registers the WebGPU kernels (once; opening a device does it). */
-export function registerWebGpuKernels(): void {
-  if (registered) return;
-  registered = true;
-  registerDeviceKernels(WEBGPU_BACKEND, 'conv2d', webgpuConv2d);
-  registerDeviceKernels(WEBGPU_BACKEND, 'linear', webgpuLinear);
-  registerDeviceKernels(WEBGPU_BACKEND, 'relu', webgpuRelu);
-  registerDeviceKernels(WEBGPU_BACKEND, 'tanh', webgpuTanh);
-  registerDeviceKernels(WEBGPU_BACKEND, 'lrn', webgpuLrn);
-  registerDeviceKernels(WEBGPU_BACKEND, 'maxpool2d', webgpuMaxPool2d);
-  registerDeviceKernels(WEBGPU_BACKEND, 'dropout', webgpuDropout);
-  registerDeviceKernels(WEBGPU_BACKEND, 'softmax', webgpuSoftmax);
-  registerDeviceKernels(WEBGPU_BACKEND, 'crossEntropy', webgpuCrossEntropy);
-  registerDeviceKernels(WEBGPU_BACKEND, 'sgd', webgpuSgd);
-  registerDeviceKernels(WEBGPU_BACKEND, 'topk', webgpuTopK);
-  registerDeviceKernels(WEBGPU_BACKEND, 'renderViews', webgpuRenderViews);
-}
+for (const op of Object.keys(webgpuKernels) as OpName[]) registerDeviceKernels(WEBGPU_BACKEND, op, webgpuKernels[op] as (device: WebGpuDevice) => KernelSets<DeviceMemory>[typeof op]);

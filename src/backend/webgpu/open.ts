@@ -3,7 +3,8 @@
 // browser's navigator.gpu (the web app). Pure: no Node modules.
 import { WebGpuDevice, type WebGpuOptions } from './device.js';
 import { WebGpuError } from './errors.js';
-import { registerWebGpuKernels } from './kernels.js';
+// The WGSL kernels register themselves under the op names on import.
+import './kernels.js';
 import type { AdapterReport } from './adapter-report.js';
 
 export type { AdapterReport } from './adapter-report.js';
@@ -37,6 +38,5 @@ export async function openWebGpuDevice(a: GPUAdapter, options: WebGpuOptions = {
   } catch (e) {
     throw new WebGpuError('unavailable', `the WebGPU adapter refused a device: ${(e as Error).message}`);
   }
-  registerWebGpuKernels();
   return new WebGpuDevice(d, a.info, options);
 }
