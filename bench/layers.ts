@@ -7,7 +7,7 @@
 // fc6; layout reorders and the like under "other"). Medians over the
 // repetitions after two warm-up runs. Where `npm run bench` measures each
 // side in its own process, this puts both in one minute of the machine, so
-// its ratios are the ones to read when the VM is noisy.
+// its ratios are the ones to read when the machine is noisy.
 import * as ort from 'onnxruntime-node';
 import { buildAlexNet, initAlexNet } from '../src/models/alexnet.js';
 import { getPreset } from '../src/models/presets.js';

@@ -1,4 +1,4 @@
-// `npm run bench:mpi`: data-parallel training over MPI on this machine, and
+// `npm run bench:mpi`: data-parallel training over MPI on the machine it runs on, and
 // a projection to N nodes. Runs bench/mpi-worker.ts under mpirun with 1 and
 // with 2 ranks (1 thread each, ALEXNET_THREADS=1), medians of several steps.
 //   npm run bench:mpi [-- --preset mini] [-- --batch 128] [-- --steps 8]

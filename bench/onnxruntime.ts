@@ -1,4 +1,4 @@
-// ONNX Runtime's side of `npm run bench` (the second reference, issue 16):
+// ONNX Runtime's side of `npm run bench` (the second reference):
 // the preset's own exported ONNX graph (src/export/onnx.ts, dynamic batch)
 // in onnxruntime-node's CPU provider, in a process of its own, with as many
 // intra-op threads as our kernels use and every graph optimisation on. The

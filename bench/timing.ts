@@ -30,8 +30,9 @@ export function timeRuns(fn: () => void, reps: number, warmup = 1): number[] {
 
 /**
  * Repetitions of an inference timing: a batch-1 pass is ~20 ms, so at least
- * 50 (about a second a side; 10 spanned 0.2 s, short enough that one slow
- * stretch of this shared machine moved a median by a third). Every side
+ * 50 (about a second a side; 10 span 0.2 s, short enough for one slow
+ * stretch of a shared machine to move a median by a third: the 2026-12-03
+ * runs in docs/benchmarks.md). Every side
  * (ours, ONNX Runtime, tools/bench_torch.py) uses the same count.
  */
 const BATCH1_REPS = 50;

@@ -4,8 +4,8 @@
 # and 128 for the paper and torchvision presets; PyTorch eager with
 # cudnn.benchmark, fp32 with TF32 off and, separately, TF32 on.
 #
-# For a machine with an NVIDIA GPU, PyTorch with CUDA and no Node.js (the
-# workplace's device machine). Prepare on a machine with the repository
+# For a machine with an NVIDIA GPU and PyTorch with CUDA but no Node.js.
+# Prepare on a machine with the repository
 # built (npm install):
 #   mkdir -p .gpu && cp "$(command -v node)" .gpu/node && xz -6 -f .gpu/node
 #   (cd .gpu && apt-get download libvulkan1)       # the Vulkan loader, if the GPU machine lacks it

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden training regression (issue 4): the first 10 losses of the `mini`
+"""Golden training regression: the first 10 losses of the `mini`
 network (every layer type: two columns, per-column LRN, overlapping pooling,
 dropout) trained with the paper's SGD update, computed by PyTorch in float64.
 

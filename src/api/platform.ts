@@ -1,6 +1,6 @@
 // What the public API needs from the platform it runs on: opening a
 // backend, turning the platform's images into the network's square, and
-// files where there are files. Each entry (node.ts, browser.ts) builds one
+// files where there are files. Each entry (src/index.ts, src/browser.ts) builds one
 // and hands it to the shared code; nothing is chosen at import time.
 import type { Device } from '../tensor/device.js';
 import type { Preprocessing } from '../eval/input.js';

@@ -1,4 +1,4 @@
-// Data-parallel training (issue 13) splits every batch across processes in a
+// Data-parallel training splits every batch across processes in a
 // fixed way: process i of n takes rows ⌊i·B/n⌋ … ⌊(i+1)·B/n⌋ − 1. Uneven
 // splits differ by one row at most; the gradient is weighted by the global
 // batch (src/train/step.ts), so the split never changes the result.

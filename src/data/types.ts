@@ -57,7 +57,7 @@ export interface AugmentConfig {
   readonly pcaStd: number;
   readonly pcaUnits: PcaUnits;
   readonly mean: MeanMode;
-  /** Channel order, std and fixed mean (absent: RGB, std 1, as before presets carried it). */
+  /** Channel order, std and fixed mean (absent: RGB, std 1 and no fixed mean, the paper's and mini's input). */
   readonly input?: InputSpec;
 }
 

@@ -1,4 +1,4 @@
-// The layer contract (STYLE.md: modules hold weights, ops stay stateless).
+// The layer contract: layers hold weights and buffers, ops stay stateless.
 // A layer owns its output and cache buffers and reuses them while the batch
 // shape stays the same, so a training loop allocates nothing per step.
 import { Tensor } from '../tensor/tensor.js';

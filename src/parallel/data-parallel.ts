@@ -1,4 +1,4 @@
-// Data-parallel SGD over MPI (issue 13): every rank holds the whole network,
+// Data-parallel SGD over MPI (docs/cluster.md): every rank holds the whole network,
 // takes its fixed share of each global batch (src/data/part.ts), and the
 // gradients are summed by all-reduce, so every rank applies the same update
 // and the weights stay identical. The result does not depend on the number

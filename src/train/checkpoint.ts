@@ -1,4 +1,4 @@
-// Checkpoints (issue 4): three files per checkpoint in <run>/checkpoints/:
+// Checkpoints: three files per checkpoint in <run>/checkpoints/:
 //   ckpt-<step>.safetensors       weights, state-dict names and PyTorch layouts
 //   ckpt-<step>.optim.safetensors SGD velocities, `<param>.momentum_buffer`
 //   ckpt-<step>.json              metadata: preset, resolved config, position,

@@ -1,6 +1,6 @@
-// What the trainer needs from data-parallel training (issue 13). The MPI
-// implementation lives in src/parallel; the trainer only calls these hooks, so a
-// single-process run takes exactly the path it always took.
+// What the trainer needs from data-parallel training (docs/cluster.md). The
+// MPI implementation lives in src/parallel; the trainer only calls these
+// hooks, so a single-process run runs no data-parallel code.
 import type { Layer, Param } from '../nn/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';

@@ -1,4 +1,4 @@
-// Fine-tuning (issue 7; the paper's §6 pre-trains two of its seven CNNs on
+// Fine-tuning (the paper's §6 pre-trains two of its seven CNNs on
 // ImageNet Fall 2011 and fine-tunes them on ILSVRC-2012): start from trained
 // weights, replace the classifier when the new dataset has another number
 // of classes, and optionally keep the first layers fixed.

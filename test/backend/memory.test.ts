@@ -1,4 +1,4 @@
-// Issue 3: resident memory does not grow over 100 training steps (buffers are
+// Resident memory does not grow over 100 training steps (buffers are
 // reused; native scratch is allocated once and grown only on demand).
 import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';

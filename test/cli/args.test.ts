@@ -1,5 +1,5 @@
 // List options take one word per occurrence, so they never swallow the
-// positional arguments that follow them (issue 15: `predict --weights w cat.jpg`).
+// positional arguments that follow them (`predict --weights w cat.jpg`).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs } from '../../src/cli/args.js';

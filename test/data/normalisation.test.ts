@@ -46,7 +46,7 @@ describe('input normalisation', () => {
     assert.equal(pixel[0], img[2 * S * S + S + 2] - 10); // B of the mirrored crop's first pixel minus the mean image
   });
 
-  it('paper and mini keep the dataset mean, bit for bit as before', () => {
+  it('paper and mini subtract the dataset mean image, bit for bit', () => {
     const out = render('pixel', 'paper');
     assert.equal(out[0], img[S + 1] - 10);
     assert.throws(() => meanSource('fixed', getPreset('paper').input, new Float32Array(0), [0, 0, 0]), /mean 'fixed' needs an input spec with a mean/);

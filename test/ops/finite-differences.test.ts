@@ -1,4 +1,4 @@
-// Finite-difference checks for what PyTorch has no direct op for (issue 2):
+// Finite-difference checks for what PyTorch has no direct op for:
 // the paper's per-sum LRN within columns, and cuda-convnet's overhang rule.
 // The PyTorch fixtures check these too, through constructions from PyTorch
 // pieces; this checks our gradients against our own forward, independently.

@@ -1,10 +1,10 @@
-// Data-parallel training over MPI (issue 13): 2 ranks under mpirun against 1
+// Data-parallel training over MPI: 2 ranks under mpirun against 1
 // process, resume across process counts, and a failed or killed rank ending
 // the whole job with a message. Runs the real CLI on the embedded
 // Fashion-MNIST subset; skipped (saying why) only where MPI is absent and CI
 // is not set.
 //
-// Tolerance: the issue's 1e-4 relative, on the whole weight vector after four
+// Tolerance: 1e-4 relative, on the whole weight vector after four
 // steps, and on every tensor after the first step. Per tensor over several
 // steps is ill-posed for mini: its zero-initialised biases (conv1, conv3) and
 // conv1 route gradients through exact ReLU zeros and max-pool ties, so float

@@ -1,4 +1,4 @@
-// Data-parallel training's arithmetic in one process, without MPI (issue 13):
+// Data-parallel training's arithmetic in one process, without MPI:
 // the fixed split of a batch, dropout masks that do not depend on the split,
 // the global-batch loss scaling, and the gradient buckets' order and sums.
 import '../../src/backend/reference/index.js';

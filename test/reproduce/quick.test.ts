@@ -1,4 +1,4 @@
-// Acceptance test of issue 14: `alexnet reproduce --quick` runs the whole
+// End to end: `alexnet reproduce --quick` runs the whole
 // suite, writes claims.json and report.html with real figures, resumes
 // without repeating finished experiments, and continues a half-done one
 // from its checkpoint. About 2 minutes on 2 cores.

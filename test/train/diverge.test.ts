@@ -1,5 +1,5 @@
 // A NaN or infinite loss stops the run with a clear message and keeps the
-// last good checkpoint (issue 4).
+// last good checkpoint.
 import '../../src/backend/reference/index.js';
 import { NATIVE_BACKEND } from '../../src/backend/native/index.js';
 import { setBackend } from '../../src/ops/registry.js';

@@ -1,4 +1,4 @@
-// Fine-tuning (issue 7): from mini weights trained on five Fashion-MNIST
+// Fine-tuning: from mini weights trained on five Fashion-MNIST
 // classes, fine-tuning on the other five beats training from scratch for the
 // same number of steps; frozen layers stay bit-identical.
 import '../../src/backend/reference/index.js';

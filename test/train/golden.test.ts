@@ -1,4 +1,4 @@
-// Golden regression (issue 4): the first 10 training losses of the mini
+// Golden regression: the first 10 training losses of the mini
 // network under the paper's update equal PyTorch's (float64, same weights,
 // batches and dropout masks; tools/gen_fixtures_train.py) within 1e-4 relative.
 import '../../src/backend/reference/index.js';

@@ -1,4 +1,4 @@
-// Exact resume (issue 4): a run killed with SIGKILL mid-epoch, or stopped by
+// Exact resume: a run killed with SIGKILL mid-epoch, or stopped by
 // Ctrl-C, and resumed ends with bit-identical weights to an uninterrupted run
 // (same thread count). Runs the real CLI on the embedded Fashion-MNIST subset.
 import '../../src/backend/reference/index.js';

@@ -15,9 +15,9 @@ export const demoCommand: Command = {
     summary: 'Train mini on the embedded Fashion-MNIST subset, evaluate it, write the HTML report (npm start).',
     usage: ['[--epochs <n>] [--run <dir>]'],
     description: `The whole system end to end in a few minutes on a laptop CPU: the 8,000 + 2,000-image
-Fashion-MNIST subset in data/ is prepared (once), the mini preset is trained with the paper's recipe
-(SGD with momentum, weight decay, dropout, random crops and flips, learning-rate drops on plateau),
-evaluated with the centre crop and the 10 views, and <run>/report.html gathers the training curves,
+Fashion-MNIST subset in data/ is prepared (once), the mini preset is trained with its recipe
+(the paper's SGD with momentum and weight decay, dropout, flips, the learning rate divided by 10
+every 6 epochs), evaluated with the centre crop and the 10 views, and <run>/report.html gathers the training curves,
 the conv1 kernels, nearest neighbours in fc7 and the evaluation tables.`,
     options: [
       { name: 'epochs', alias: 'e', type: 'integer', value: '<n>', default: 10, help: 'training epochs' },

@@ -22,7 +22,7 @@ repeated and a half-done one resumes from its checkpoint. ALEXNET_THREADS sets t
     ],
     examples: [
       'alexnet reproduce --quick',
-      'ALEXNET_THREADS=1 nohup alexnet reproduce --run /work/runs/reproduce-full &',
+      'ALEXNET_THREADS=1 nohup alexnet reproduce --run runs/reproduce-full &',
       'alexnet reproduce --run runs/reproduce-fm --data data/fashion28-val   # prepared with --val-split 5000',
     ],
   },
