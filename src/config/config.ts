@@ -3,42 +3,10 @@
 // file (`--config`), then from flags (`--set key=value` and the common
 // shortcuts), and the result is printed at start and stored in every
 // checkpoint, so a run is always described by one JSON object.
-import type { ConvOutputRule } from '../ops/conv2d.js';
-import type { LrnAlphaConvention } from '../ops/lrn.js';
-import type { DropoutScaling } from '../ops/dropout.js';
 import type { InputSpec, MeanMode, PcaUnits } from '../data/types.js';
-import { getPreset, type Activation, type InputRule, type LayerSpec, type Preset, type Recipe } from '../models/presets.js';
+import { applyModelOptions, columnsConflict, inputRuleConflict, PRESET_AS_IS, type ModelOptions } from '../models/ablations.js';
+import { getPreset, type Preset, type Recipe } from '../models/presets.js';
 import { suggest } from '../util/suggest.js';
-
-/** Model-level ambiguities (docs/paper.md §7); null keeps the preset's own choice. */
-export interface ModelOptions {
-  /** Output classes (fc8 width); null: the preset's, or the dataset's when training. */
-  readonly classes: number | null;
-  /** 224 with the overhang rule, 224 with padding 2, or 227 (§1). */
-  readonly inputRule: InputRule | null;
-  readonly lrnAlphaConvention: LrnAlphaConvention | null;
-  readonly lrnK: number | null;
-  /** 'column': LRN window confined to each column (paper); 'all': across all channels. */
-  readonly lrnScope: 'column' | 'all' | null;
-  readonly poolRounding: 'floor' | 'ceil' | null;
-  readonly dropoutScaling: DropoutScaling | null;
-  /** Dropout probability of fc6 and fc7 (paper 0.5). */
-  readonly dropProbability: number | null;
-  /** Value of the biases the preset initialises positive (paper 1, Caffe 0.1). */
-  readonly positiveBias: number | null;
-  /** §3.1: 'relu' (the paper) or 'tanh' (Figure 1's saturating baseline). */
-  readonly activation: Activation | null;
-  /** §3.3 ablation: false removes the LRN layers. */
-  readonly lrn: boolean | null;
-  /** §3.4: max-pooling window z (paper 3, overlapping; 2 with stride 2: the non-overlapping comparison). */
-  readonly poolKernel: number | null;
-  /**
-   * §3.2: 1 gives the paper's one-GPU comparison net: no groups, LRN over all
-   * channels, half the kernels in every conv layer but the last (whose width,
-   * like the fc layers', the paper kept so both nets have about as many weights).
-   */
-  readonly columns: 1 | 2 | null;
-}
 
 /** The preset's SGD recipe (batch, epochs, rates, momentum form, schedule) plus fine-tuning. */
 export interface TrainOptions extends Omit<Recipe, 'imageSize' | 'augment'> {
@@ -88,7 +56,7 @@ export function defaultConfig(presetName: string): Config {
   return {
     preset: p.name,
     seed: 1,
-    model: { classes: null, inputRule: null, lrnAlphaConvention: null, lrnK: null, lrnScope: null, poolRounding: null, dropoutScaling: null, dropProbability: null, positiveBias: null, activation: null, lrn: null, poolKernel: null, columns: null },
+    model: { ...PRESET_AS_IS },
     train: (({ imageSize: _size, augment: _augment, ...sgd }) => ({ ...sgd, initFrom: null, freeze: [] }))(r),
     data: { imageSize: r.imageSize, ...r.augment, input: p.input, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
@@ -245,9 +213,8 @@ export function resolveConfig(presetName: string, overrides: readonly (Record<st
     preset = v as string;
   }
   const c = applyOverrides(defaultConfig(preset), pairs.filter(([k]) => k !== 'preset'));
-  if (c.model.inputRule !== null && c.model.inputRule !== 'preset' && getPreset(preset).inputRule === 'preset') {
-    throw new ConfigError(`model.inputRule '${c.model.inputRule}' applies to the 11×11 stride-4 conv1 of paper/caffe/torchvision; preset ${preset} has its own input geometry`);
-  }
+  const conflict = inputRuleConflict(getPreset(preset), c.model);
+  if (conflict) throw new ConfigError(conflict);
   return c;
 }
 
@@ -269,52 +236,9 @@ export function applyOverrides(config: Config, pairs: readonly [string, Json][])
  */
 export function configuredPreset(config: Config, classes?: number): Preset {
   const base = getPreset(config.preset);
-  const m = config.model;
-  let inputSize = base.inputSize;
-  let inputRule = base.inputRule;
-  const nClasses = m.classes ?? classes ?? base.classes;
-  const positive = m.positiveBias;
-  const lastLinear = base.layers.map((l) => l.kind).lastIndexOf('linear');
-  const lastConv = base.layers.map((l) => l.kind).lastIndexOf('conv');
-  const twoColumns = base.layers.some((l) => (l.kind === 'conv' || l.kind === 'lrn') && l.groups === 2);
-  if (m.columns !== null && !twoColumns) throw new ConfigError(`model.columns applies to two-column presets (paper, caffe, mini); ${base.name} has one column`);
-  const oneColumn = m.columns === 1;
-  const layers = base.layers.filter((l) => l.kind !== 'lrn' || m.lrn !== false).map((l, i): LayerSpec => {
-    switch (l.kind) {
-      case 'conv': {
-        let spec = positive !== null && l.init.bias > 0 ? { ...l, init: { ...l.init, bias: positive } } : l;
-        // §3.2's one-GPU net: half the kernels, except in the last conv layer.
-        if (oneColumn) spec = { ...spec, groups: 1, out: base.layers.indexOf(l) === lastConv ? l.out : Math.max(1, Math.round(l.out / 2)) };
-        if (i === 0 && m.inputRule && m.inputRule !== 'preset' && m.inputRule !== base.inputRule) {
-          const geometry: Record<'overhang' | 'pad' | 'valid', [number, number, ConvOutputRule]> = {
-            overhang: [224, 0, 'overhang'], pad: [224, 2, 'floor'], valid: [227, 0, 'floor'],
-          };
-          const [size, padding, outputRule] = geometry[m.inputRule];
-          inputSize = size;
-          inputRule = m.inputRule;
-          spec = { ...spec, padding, outputRule };
-        }
-        return spec;
-      }
-      case 'lrn':
-        return {
-          ...l,
-          alphaConvention: m.lrnAlphaConvention ?? l.alphaConvention,
-          k: m.lrnK ?? l.k,
-          groups: oneColumn ? 1 : m.lrnScope === null ? l.groups : m.lrnScope === 'all' ? 1 : 2,
-        };
-      case 'maxpool':
-        return { ...l, rounding: m.poolRounding ?? l.rounding, kernel: m.poolKernel ?? l.kernel };
-      case 'dropout':
-        return { ...l, scaling: m.dropoutScaling ?? l.scaling, dropProbability: m.dropProbability ?? l.dropProbability };
-      case 'linear': {
-        const init = positive !== null && l.init.bias > 0 ? { ...l.init, bias: positive } : l.init;
-        return { ...l, init, out: l === base.layers[lastLinear] ? nClasses : l.out };
-      }
-    }
-  });
-  const activation = m.activation ?? base.activation;
-  return { ...base, inputSize, inputRule, classes: nClasses, layers, ...(activation ? { activation } : {}) };
+  const conflict = columnsConflict(base, config.model);
+  if (conflict) throw new ConfigError(conflict);
+  return applyModelOptions(base, config.model, classes);
 }
 
 /** Reads a JSON config file (partial config) with errors that name the file. */
@@ -329,4 +253,4 @@ export function parseConfigJson(text: string, source: string): Record<string, Js
   return v;
 }
 
-export type { Json };
+export type { Json, ModelOptions };
