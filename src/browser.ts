@@ -34,7 +34,7 @@ export type { DatasetStats } from './data/types.js';
 export type { CreateNetworkOptions, LoadNetworkOptions } from './api/create.js';
 export { IMAGENET_MEAN } from './api/create.js';
 export type { ModelOptions } from './config/config.js';
-export type { Activation, InputRule } from './models/presets.js';
+export { ACTIVATIONS, INPUT_RULES, type Activation, type InputRule } from './models/presets.js';
 export type { DropoutScaling } from './ops/dropout.js';
 export type { LrnAlphaConvention } from './ops/lrn.js';
 export type { ClassInfo } from './data/types.js';

@@ -40,7 +40,7 @@ export type { EvalReport as EvaluationReport, ViewsResult, ClassResult, Confusio
 export { resolveConfig, applyOverrides, parseConfigJson, parseAssignment, ConfigError, CONFIG_KEYS, type Config, type Json } from './config/config.js';
 export type { ModelOptions, DataOptions as ConfigDataOptions, TrainOptions as ConfigTrainOptions } from './config/config.js';
 export type { EpochMetrics } from './train/position.js';
-export type { Activation, InputRule } from './models/presets.js';
+export { ACTIVATIONS, INPUT_RULES, type Activation, type InputRule } from './models/presets.js';
 export type { DropoutScaling } from './ops/dropout.js';
 export type { MomentumForm } from './ops/sgd.js';
 export type { LrnAlphaConvention } from './ops/lrn.js';

@@ -2,11 +2,9 @@
 // Platform-neutral (no Node or DOM types), so both entries share it.
 import type { InputSpec } from '../data/types.js';
 import type { Config } from '../config/config.js';
+import type { PresetName } from '../models/presets.js';
 
-/** The network variants (docs/paper.md §1, §7): the paper's, Caffe's, torchvision's, and the 28×28 ones for small images. */
-export type PresetName = 'paper' | 'caffe' | 'torchvision' | 'mini' | 'convnet4';
-
-export const PRESET_NAMES: readonly PresetName[] = ['paper', 'caffe', 'torchvision', 'mini', 'convnet4'];
+export { PRESET_NAMES, type PresetName } from '../models/presets.js';
 
 /**
  * Where a network computes: `native` (C++ kernels, Node), `webgpu` (a GPU

@@ -19,7 +19,7 @@ import { Buffer } from '../nn/layer.js';
 /**
  * A network built from a preset, with PyTorch-like mode switching: in
  * training mode dropout draws masks from the generator it is given; in
- * evaluation mode dropout is the identity (inverted) or ×(1−p) (paper, §4.2).
+ * evaluation mode dropout is the identity (inverted) or ×(1−p) (paper §4.2).
  */
 export class AlexNet {
   training = true;
@@ -102,7 +102,7 @@ export class AlexNet {
 export function buildAlexNet(preset: Preset, device: Device = hostDevice): AlexNet {
   const layers: Layer[] = [];
   let shape: Shape = [1, preset.inputChannels, preset.inputSize, preset.inputSize];
-  // §3.1: with tanh the layer's fused ReLU is off and a tanh layer follows it.
+  // Paper §3.1: with tanh the layer's fused ReLU is off and a tanh layer follows it.
   const tanh = preset.activation === 'tanh';
   for (const s of preset.layers) {
     let layer: Layer;

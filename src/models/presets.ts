@@ -1,5 +1,9 @@
-// Paper constants as typed data (STYLE.md §5): every number of docs/paper.md §1–§3
-// lives here, none in the layers. A preset is the network's whole recipe.
+// The networks as typed data. Each preset lists its layers the way
+// docs/paper.md §1 tabulates the paper's, and every constant of
+// docs/paper.md §1–§3 (widths, kernels, strides, LRN, pooling, dropout,
+// initialisation) is written here, none in the layers (src/nn) or the
+// kernels (src/ops). A preset is the network's whole recipe; the model
+// options of a config reshape it (./ablations.ts).
 import type { ConvOutputRule } from '../ops/conv2d.js';
 import type { LrnAlphaConvention } from '../ops/lrn.js';
 import type { DropoutScaling } from '../ops/dropout.js';
@@ -7,8 +11,9 @@ import type { MomentumForm } from '../ops/sgd.js';
 import { PLAIN_INPUT, type AugmentConfig, type InputSpec } from '../data/types.js';
 import { suggest } from '../util/suggest.js';
 
+/** How a conv or fc layer's parameters start (docs/paper.md §3). */
 export interface Init {
-  /** Weights ~ N(0, weightStd²) (docs/paper.md §3: 0.01). */
+  /** Weights ~ N(0, weightStd²) (paper: 0.01). */
   readonly weightStd: number;
   /** Constant bias (paper: 1 in conv2, conv4, conv5, fc6, fc7; 0 elsewhere). */
   readonly bias: number;
@@ -32,6 +37,7 @@ export interface ConvSpec {
 export interface LrnSpec {
   readonly kind: 'lrn';
   readonly name: string;
+  /** n: channels in the window. */
   readonly size: number;
   readonly alpha: number;
   readonly beta: number;
@@ -41,12 +47,19 @@ export interface LrnSpec {
   readonly groups: number;
 }
 
+/** Every {@link PoolRounding}. */
+export const POOL_ROUNDINGS = ['floor', 'ceil'] as const;
+/** How a pooling layer rounds its output size where the windows do not tile the input (docs/paper.md §2). */
+export type PoolRounding = (typeof POOL_ROUNDINGS)[number];
+
 export interface PoolSpec {
   readonly kind: 'maxpool';
   readonly name: string;
+  /** z: the window side. */
   readonly kernel: number;
+  /** s: the step between windows; s < z overlaps them. */
   readonly stride: number;
-  readonly rounding: 'floor' | 'ceil';
+  readonly rounding: PoolRounding;
 }
 
 export interface DropoutSpec {
@@ -67,12 +80,57 @@ export interface LinearSpec {
 
 export type LayerSpec = ConvSpec | LrnSpec | PoolSpec | DropoutSpec | LinearSpec;
 
+/** The settings of an LRN layer, as a preset names them once for all its LRN layers. */
+export type LrnSettings = Omit<LrnSpec, 'kind' | 'name'>;
+/** The settings of a max-pooling layer, as a preset names them once for all its pooling layers. */
+export type PoolSettings = Omit<PoolSpec, 'kind' | 'name'>;
+/** The settings of a dropout layer, as a preset names them once for all its dropout layers. */
+export type DropoutSettings = Omit<DropoutSpec, 'kind' | 'name'>;
+
+/**
+ * Local response normalisation, docs/paper.md §2 (paper §3.3): windows of
+ * n = 5 adjacent channels, k = 2, α = 1e-4 multiplying the sum of squares,
+ * β = 0.75, confined to each column.
+ */
+export const PAPER_LRN: LrnSettings = { size: 5, alpha: 1e-4, beta: 0.75, k: 2, alphaConvention: 'perSum', groups: 2 };
+
+/** Overlapping max pooling, docs/paper.md §2 (paper §3.4): 3×3 windows (z = 3), stride s = 2. */
+export const PAPER_POOL: PoolSettings = { kernel: 3, stride: 2, rounding: 'floor' };
+
+/**
+ * Dropout, docs/paper.md §2 (paper §4.2): units dropped with probability
+ * 0.5 in training, outputs multiplied by 0.5 at test time.
+ */
+export const PAPER_DROPOUT: DropoutSettings = { dropProbability: 0.5, scaling: 'paper' };
+
+/** Dropout as Caffe and torchvision apply it: p = 0.5, kept units scaled by 2 in training, the identity at test time. */
+export const INVERTED_DROPOUT: DropoutSettings = { ...PAPER_DROPOUT, scaling: 'inverted' };
+
+/** Every {@link InputRule}. */
+export const INPUT_RULES = ['overhang', 'pad', 'valid', 'preset'] as const;
 /**
  * How conv1 meets the 224/55 mismatch (docs/paper.md §1): cuda-convnet's overhang
  * rule on 224, padding 2 on 224 (torchvision), or a 227 input (Caffe).
- * 'preset' for networks without the 11×11/4 conv1 (mini).
+ * 'preset' for networks without the 11×11/4 conv1 (mini, convnet4).
  */
-export type InputRule = 'overhang' | 'pad' | 'valid' | 'preset';
+export type InputRule = (typeof INPUT_RULES)[number];
+
+/** What an input rule makes of the 11×11 stride-4 conv1: the input side and conv1's padding and output rule. */
+export interface Conv1Geometry {
+  readonly inputSize: number;
+  readonly padding: number;
+  readonly outputRule: ConvOutputRule;
+}
+
+/** docs/paper.md §1: the three ways to a 55×55 conv1 output. */
+export const CONV1_GEOMETRY: Readonly<Record<Exclude<InputRule, 'preset'>, Conv1Geometry>> = {
+  /** 1 + ⌈(224 − 11)/4⌉ = 55, taps past the bottom and right edges reading zero. */
+  overhang: { inputSize: 224, padding: 0, outputRule: 'overhang' },
+  /** ⌊(224 + 2·2 − 11)/4⌋ + 1 = 55. */
+  pad: { inputSize: 224, padding: 2, outputRule: 'floor' },
+  /** (227 − 11)/4 + 1 = 55. */
+  valid: { inputSize: 227, padding: 0, outputRule: 'floor' },
+};
 
 /** Learning-rate schedule (docs/paper.md §4). */
 export type ScheduleConfig =
@@ -94,13 +152,20 @@ export interface Recipe {
   readonly biasLrMultiplier: number;
   readonly biasDecay: boolean;
   readonly schedule: ScheduleConfig;
-  /** Side of the prepared square images (§5: 256). */
+  /** Side of the prepared square images (docs/paper.md §5: 256). */
   readonly imageSize: number;
   readonly augment: AugmentConfig;
 }
 
-/** The nonlinearity after every conv and hidden fc layer whose spec has `relu` (§3.1). */
-export type Activation = 'relu' | 'tanh';
+/** Every {@link Activation}. */
+export const ACTIVATIONS = ['relu', 'tanh'] as const;
+/** The nonlinearity after every conv and hidden fc layer whose spec has `relu` (docs/paper.md §2, paper §3.1). */
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Every {@link PresetName}. */
+export const PRESET_NAMES = ['paper', 'caffe', 'torchvision', 'mini', 'convnet4'] as const;
+/** The network variants (docs/paper.md §1, §7): the paper's, Caffe's, torchvision's, and the 28×28 ones for small images. */
+export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface Preset {
   readonly name: string;
@@ -114,25 +179,59 @@ export interface Preset {
   readonly input: InputSpec;
   readonly layers: readonly LayerSpec[];
   readonly recipe: Recipe;
-  /** §3.1: ReLU (the paper's; absent means relu) or tanh (Figure 1's saturating baseline). */
+  /** Paper §3.1: ReLU (the paper's; absent means relu) or tanh (Figure 1's saturating baseline). */
   readonly activation?: Activation;
 }
 
-const std = (weightStd: number, bias: number): Init => ({ weightStd, bias });
+/** A conv layer as a row of a preset's table: ReLU after it, the state-dict name its own unless given, the floor output rule unless given. */
+interface ConvRow {
+  readonly name: string;
+  readonly stateName?: string;
+  readonly out: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly groups: number;
+  readonly outputRule?: ConvOutputRule;
+  readonly init: Init;
+}
 
-function conv(name: string, stateName: string, out: number, kernel: number, stride: number, padding: number, groups: number, init: Init, outputRule: ConvOutputRule = 'floor'): ConvSpec {
-  return { kind: 'conv', name, stateName, out, kernel, stride, padding, groups, outputRule, relu: true, init };
-}
-function lrn(name: string, alphaConvention: LrnAlphaConvention, k: number, groups: number): LrnSpec {
-  return { kind: 'lrn', name, size: 5, alpha: 1e-4, beta: 0.75, k, alphaConvention, groups };
-}
-const pool = (name: string): PoolSpec => ({ kind: 'maxpool', name, kernel: 3, stride: 2, rounding: 'floor' });
-const drop = (name: string, scaling: DropoutScaling): DropoutSpec => ({ kind: 'dropout', name, dropProbability: 0.5, scaling });
-function fc(name: string, stateName: string, out: number, relu: boolean, init: Init): LinearSpec {
-  return { kind: 'linear', name, stateName, out, relu, init };
+/** A fully connected layer as a row of a preset's table: the state-dict name its own unless given. */
+interface FcRow {
+  readonly name: string;
+  readonly stateName?: string;
+  readonly out: number;
+  readonly relu: boolean;
+  readonly init: Init;
 }
 
-/** docs/paper.md §1: two columns, LRN within each column, 224 input with cuda-convnet's overhang rule. */
+function conv(r: ConvRow): ConvSpec {
+  return {
+    kind: 'conv', name: r.name, stateName: r.stateName ?? r.name, out: r.out, kernel: r.kernel, stride: r.stride,
+    padding: r.padding, groups: r.groups, outputRule: r.outputRule ?? 'floor', relu: true, init: r.init,
+  };
+}
+
+function lrn(name: string, s: LrnSettings): LrnSpec {
+  return { kind: 'lrn', name, size: s.size, alpha: s.alpha, beta: s.beta, k: s.k, alphaConvention: s.alphaConvention, groups: s.groups };
+}
+
+function maxpool(name: string, s: PoolSettings): PoolSpec {
+  return { kind: 'maxpool', name, kernel: s.kernel, stride: s.stride, rounding: s.rounding };
+}
+
+function dropout(name: string, s: DropoutSettings): DropoutSpec {
+  return { kind: 'dropout', name, dropProbability: s.dropProbability, scaling: s.scaling };
+}
+
+function fc(r: FcRow): LinearSpec {
+  return { kind: 'linear', name: r.name, stateName: r.stateName ?? r.name, out: r.out, relu: r.relu, init: r.init };
+}
+
+/**
+ * docs/paper.md §1: two columns, LRN within each column, 224 input with
+ * cuda-convnet's overhang rule; initialisation as docs/paper.md §3.
+ */
 export const paper: Preset = {
   name: 'paper',
   description: 'Krizhevsky et al. 2012: two columns (groups=2), per-column LRN (k=2, α=1e-4 per sum), 224 input with the overhang rule',
@@ -150,23 +249,29 @@ export const paper: Preset = {
     augment: { randomCrop: true, flip: true, pcaStd: 0.1, pcaUnits: 'paper', mean: 'pixel' },
   },
   layers: [
-    conv('conv1', 'conv1', 96, 11, 4, 0, 1, std(0.01, 0), 'overhang'),
-    lrn('norm1', 'perSum', 2, 2),
-    pool('pool1'),
-    conv('conv2', 'conv2', 256, 5, 1, 2, 2, std(0.01, 1)),
-    lrn('norm2', 'perSum', 2, 2),
-    pool('pool2'),
-    conv('conv3', 'conv3', 384, 3, 1, 1, 1, std(0.01, 0)),
-    conv('conv4', 'conv4', 384, 3, 1, 1, 2, std(0.01, 1)),
-    conv('conv5', 'conv5', 256, 3, 1, 1, 2, std(0.01, 1)),
-    pool('pool5'),
-    fc('fc6', 'fc6', 4096, true, std(0.01, 1)),
-    drop('drop6', 'paper'),
-    fc('fc7', 'fc7', 4096, true, std(0.01, 1)),
-    drop('drop7', 'paper'),
-    fc('fc8', 'fc8', 1000, false, std(0.01, 0)),
+    conv({ name: 'conv1', out: 96, kernel: 11, stride: 4, padding: 0, groups: 1, outputRule: 'overhang', init: { weightStd: 0.01, bias: 0 } }),
+    lrn('norm1', PAPER_LRN),
+    maxpool('pool1', PAPER_POOL),
+    conv({ name: 'conv2', out: 256, kernel: 5, stride: 1, padding: 2, groups: 2, init: { weightStd: 0.01, bias: 1 } }),
+    lrn('norm2', PAPER_LRN),
+    maxpool('pool2', PAPER_POOL),
+    conv({ name: 'conv3', out: 384, kernel: 3, stride: 1, padding: 1, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    conv({ name: 'conv4', out: 384, kernel: 3, stride: 1, padding: 1, groups: 2, init: { weightStd: 0.01, bias: 1 } }),
+    conv({ name: 'conv5', out: 256, kernel: 3, stride: 1, padding: 1, groups: 2, init: { weightStd: 0.01, bias: 1 } }),
+    maxpool('pool5', PAPER_POOL),
+    fc({ name: 'fc6', out: 4096, relu: true, init: { weightStd: 0.01, bias: 1 } }),
+    dropout('drop6', PAPER_DROPOUT),
+    fc({ name: 'fc7', out: 4096, relu: true, init: { weightStd: 0.01, bias: 1 } }),
+    dropout('drop7', PAPER_DROPOUT),
+    fc({ name: 'fc8', out: 1000, relu: false, init: { weightStd: 0.01, bias: 0 } }),
   ],
 };
+
+/**
+ * LRN as Caffe's bvlc_alexnet has it: the paper's window, α and β, with
+ * k = 1, α divided by n, across the channels of both columns.
+ */
+export const CAFFE_LRN: LrnSettings = { ...PAPER_LRN, k: 1, alphaConvention: 'dividedByN', groups: 1 };
 
 /** Caffe's bvlc_alexnet: 227 input, LRN over all channels with α/n and k=1, biases 0.1, fc σ=0.005. */
 export const caffe: Preset = {
@@ -188,21 +293,21 @@ export const caffe: Preset = {
     augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'pixel' },
   },
   layers: [
-    conv('conv1', 'conv1', 96, 11, 4, 0, 1, std(0.01, 0)),
-    lrn('norm1', 'dividedByN', 1, 1),
-    pool('pool1'),
-    conv('conv2', 'conv2', 256, 5, 1, 2, 2, std(0.01, 0.1)),
-    lrn('norm2', 'dividedByN', 1, 1),
-    pool('pool2'),
-    conv('conv3', 'conv3', 384, 3, 1, 1, 1, std(0.01, 0)),
-    conv('conv4', 'conv4', 384, 3, 1, 1, 2, std(0.01, 0.1)),
-    conv('conv5', 'conv5', 256, 3, 1, 1, 2, std(0.01, 0.1)),
-    pool('pool5'),
-    fc('fc6', 'fc6', 4096, true, std(0.005, 0.1)),
-    drop('drop6', 'inverted'),
-    fc('fc7', 'fc7', 4096, true, std(0.005, 0.1)),
-    drop('drop7', 'inverted'),
-    fc('fc8', 'fc8', 1000, false, std(0.01, 0)),
+    conv({ name: 'conv1', out: 96, kernel: 11, stride: 4, padding: 0, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    lrn('norm1', CAFFE_LRN),
+    maxpool('pool1', PAPER_POOL),
+    conv({ name: 'conv2', out: 256, kernel: 5, stride: 1, padding: 2, groups: 2, init: { weightStd: 0.01, bias: 0.1 } }),
+    lrn('norm2', CAFFE_LRN),
+    maxpool('pool2', PAPER_POOL),
+    conv({ name: 'conv3', out: 384, kernel: 3, stride: 1, padding: 1, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    conv({ name: 'conv4', out: 384, kernel: 3, stride: 1, padding: 1, groups: 2, init: { weightStd: 0.01, bias: 0.1 } }),
+    conv({ name: 'conv5', out: 256, kernel: 3, stride: 1, padding: 1, groups: 2, init: { weightStd: 0.01, bias: 0.1 } }),
+    maxpool('pool5', PAPER_POOL),
+    fc({ name: 'fc6', out: 4096, relu: true, init: { weightStd: 0.005, bias: 0.1 } }),
+    dropout('drop6', INVERTED_DROPOUT),
+    fc({ name: 'fc7', out: 4096, relu: true, init: { weightStd: 0.005, bias: 0.1 } }),
+    dropout('drop7', INVERTED_DROPOUT),
+    fc({ name: 'fc8', out: 1000, relu: false, init: { weightStd: 0.01, bias: 0 } }),
   ],
 };
 
@@ -232,29 +337,29 @@ export const torchvision: Preset = {
     augment: { randomCrop: true, flip: true, pcaStd: 0, pcaUnits: 'paper', mean: 'fixed' },
   },
   layers: [
-    conv('conv1', 'features.0', 64, 11, 4, 2, 1, std(0.01, 0)),
-    pool('pool1'),
-    conv('conv2', 'features.3', 192, 5, 1, 2, 1, std(0.01, 0)),
-    pool('pool2'),
-    conv('conv3', 'features.6', 384, 3, 1, 1, 1, std(0.01, 0)),
-    conv('conv4', 'features.8', 256, 3, 1, 1, 1, std(0.01, 0)),
-    conv('conv5', 'features.10', 256, 3, 1, 1, 1, std(0.01, 0)),
-    pool('pool5'),
-    drop('drop6', 'inverted'),
-    fc('fc6', 'classifier.1', 4096, true, std(0.01, 0)),
-    drop('drop7', 'inverted'),
-    fc('fc7', 'classifier.4', 4096, true, std(0.01, 0)),
-    fc('fc8', 'classifier.6', 1000, false, std(0.01, 0)),
+    conv({ name: 'conv1', stateName: 'features.0', out: 64, kernel: 11, stride: 4, padding: 2, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    maxpool('pool1', PAPER_POOL),
+    conv({ name: 'conv2', stateName: 'features.3', out: 192, kernel: 5, stride: 1, padding: 2, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    maxpool('pool2', PAPER_POOL),
+    conv({ name: 'conv3', stateName: 'features.6', out: 384, kernel: 3, stride: 1, padding: 1, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    conv({ name: 'conv4', stateName: 'features.8', out: 256, kernel: 3, stride: 1, padding: 1, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    conv({ name: 'conv5', stateName: 'features.10', out: 256, kernel: 3, stride: 1, padding: 1, groups: 1, init: { weightStd: 0.01, bias: 0 } }),
+    maxpool('pool5', PAPER_POOL),
+    dropout('drop6', INVERTED_DROPOUT),
+    fc({ name: 'fc6', stateName: 'classifier.1', out: 4096, relu: true, init: { weightStd: 0.01, bias: 0 } }),
+    dropout('drop7', INVERTED_DROPOUT),
+    fc({ name: 'fc7', stateName: 'classifier.4', out: 4096, relu: true, init: { weightStd: 0.01, bias: 0 } }),
+    fc({ name: 'fc8', stateName: 'classifier.6', out: 1000, relu: false, init: { weightStd: 0.01, bias: 0 } }),
   ],
 };
 
 /**
  * The paper's network scaled down for 28×28 images and CPU demo training
  * (Fashion-MNIST): every layer type is kept — two columns (groups 2 in conv2,
- * conv4, conv5), LRN within each column, overlapping 3×3/2 pooling, dropout
- * 0.5 on fc6 and fc7 — with widths 32-64-96-96-128 and 1024-unit hidden
- * layers (as in the paper, the fully connected layers hold most weights).
- * Choices measured on Fashion-MNIST (README, Results):
+ * conv4, conv5), the paper's LRN within each column, its overlapping 3×3/2
+ * pooling and its dropout 0.5 on fc6 and fc7 — with widths 32-64-96-96-128
+ * and 1024-unit hidden layers (as in the paper, the fully connected layers
+ * hold most weights). Choices measured on Fashion-MNIST (README, Results):
  * - images are used at their own 28×28 (prepared size 28, no random crop,
  *   flips kept): upscaling to 32 and cropping 28 as 256 → 224 cut off the
  *   garments' edges and cost ~5 points of accuracy after one epoch;
@@ -281,26 +386,29 @@ export const mini: Preset = {
   },
   layers: [
     // Pixels are 0–255 after mean subtraction (σ ≈ 90 on Fashion-MNIST): conv1's σ absorbs that scale.
-    conv('conv1', 'conv1', 32, 5, 1, 2, 1, std(0.002, 0)),
-    lrn('norm1', 'perSum', 2, 2),
-    pool('pool1'),
-    conv('conv2', 'conv2', 64, 5, 1, 2, 2, std(0.07, 0.1)),
-    lrn('norm2', 'perSum', 2, 2),
-    pool('pool2'),
-    conv('conv3', 'conv3', 96, 3, 1, 1, 1, std(0.06, 0)),
-    conv('conv4', 'conv4', 96, 3, 1, 1, 2, std(0.07, 0.1)),
-    conv('conv5', 'conv5', 128, 3, 1, 1, 2, std(0.07, 0.1)),
-    pool('pool5'),
-    fc('fc6', 'fc6', 1024, true, std(0.044, 0.1)),
-    drop('drop6', 'paper'),
-    fc('fc7', 'fc7', 1024, true, std(0.044, 0.1)),
-    drop('drop7', 'paper'),
-    fc('fc8', 'fc8', 10, false, std(0.01, 0)),
+    conv({ name: 'conv1', out: 32, kernel: 5, stride: 1, padding: 2, groups: 1, init: { weightStd: 0.002, bias: 0 } }),
+    lrn('norm1', PAPER_LRN),
+    maxpool('pool1', PAPER_POOL),
+    conv({ name: 'conv2', out: 64, kernel: 5, stride: 1, padding: 2, groups: 2, init: { weightStd: 0.07, bias: 0.1 } }),
+    lrn('norm2', PAPER_LRN),
+    maxpool('pool2', PAPER_POOL),
+    conv({ name: 'conv3', out: 96, kernel: 3, stride: 1, padding: 1, groups: 1, init: { weightStd: 0.06, bias: 0 } }),
+    conv({ name: 'conv4', out: 96, kernel: 3, stride: 1, padding: 1, groups: 2, init: { weightStd: 0.07, bias: 0.1 } }),
+    conv({ name: 'conv5', out: 128, kernel: 3, stride: 1, padding: 1, groups: 2, init: { weightStd: 0.07, bias: 0.1 } }),
+    maxpool('pool5', PAPER_POOL),
+    fc({ name: 'fc6', out: 1024, relu: true, init: { weightStd: 0.044, bias: 0.1 } }),
+    dropout('drop6', PAPER_DROPOUT),
+    fc({ name: 'fc7', out: 1024, relu: true, init: { weightStd: 0.044, bias: 0.1 } }),
+    dropout('drop7', PAPER_DROPOUT),
+    fc({ name: 'fc8', out: 10, relu: false, init: { weightStd: 0.01, bias: 0 } }),
   ],
 };
 
+/** The paper's LRN (k = 2, n = 5, α = 1e-4 per sum, β = 0.75) over all channels of a one-column network. */
+export const ONE_COLUMN_LRN: LrnSettings = { ...PAPER_LRN, groups: 1 };
+
 /**
- * Figure 1 of §3.1: "a four-layer convolutional neural network" on CIFAR-10,
+ * Figure 1 of paper §3.1: "a four-layer convolutional neural network" on CIFAR-10,
  * trained with ReLUs and with tanh (model.activation=tanh). Three 5×5 conv
  * layers (32-32-64, pad 2) each followed by 3×3/2 max pooling, and one fc
  * layer, with response normalisation after pool1 and conv2: the layout of
@@ -326,22 +434,25 @@ export const convnet4: Preset = {
   // tanh fastest at 0.01: `alexnet reproduce` gives each its own.
   recipe: { ...mini.recipe, learningRate: 0.005, schedule: { kind: 'constant' } },
   layers: [
-    conv('conv1', 'conv1', 32, 5, 1, 2, 1, std(0.002, 0)),
-    pool('pool1'),
-    lrn('norm1', 'perSum', 2, 1),
-    conv('conv2', 'conv2', 32, 5, 1, 2, 1, std(0.05, 0)),
-    lrn('norm2', 'perSum', 2, 1),
-    pool('pool2'),
-    conv('conv3', 'conv3', 64, 5, 1, 2, 1, std(0.05, 0)),
-    pool('pool3'),
-    fc('fc4', 'fc4', 10, false, std(0.01, 0)),
+    conv({ name: 'conv1', out: 32, kernel: 5, stride: 1, padding: 2, groups: 1, init: { weightStd: 0.002, bias: 0 } }),
+    maxpool('pool1', PAPER_POOL),
+    lrn('norm1', ONE_COLUMN_LRN),
+    conv({ name: 'conv2', out: 32, kernel: 5, stride: 1, padding: 2, groups: 1, init: { weightStd: 0.05, bias: 0 } }),
+    lrn('norm2', ONE_COLUMN_LRN),
+    maxpool('pool2', PAPER_POOL),
+    conv({ name: 'conv3', out: 64, kernel: 5, stride: 1, padding: 2, groups: 1, init: { weightStd: 0.05, bias: 0 } }),
+    maxpool('pool3', PAPER_POOL),
+    fc({ name: 'fc4', out: 10, relu: false, init: { weightStd: 0.01, bias: 0 } }),
   ],
 };
 
-export const PRESETS: Readonly<Record<string, Preset>> = { paper, caffe, torchvision, mini, convnet4 };
+const BY_NAME = { paper, caffe, torchvision, mini, convnet4 } satisfies Record<PresetName, Preset>;
+
+/** Every preset by name, in the order of PRESET_NAMES. */
+export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(PRESET_NAMES.map((n) => [n, BY_NAME[n]]));
 
 export function getPreset(name: string): Preset {
-  const p = PRESETS[name];
+  const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!p) {
     const s = suggest(name, Object.keys(PRESETS));
     throw new Error(`unknown preset '${name}'${s ? ` (did you mean '${s}'?)` : ''}; presets: ${Object.keys(PRESETS).join(', ')}`);

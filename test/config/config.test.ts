@@ -1,7 +1,8 @@
 import '../../src/backend/reference/index.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyOverrides, configuredPreset, ConfigError, parseAssignment, parseConfigJson, resolveConfig } from '../../src/config/config.js';
+import { applyOverrides, CONFIG_KEYS, configuredPreset, ConfigError, defaultConfig, parseAssignment, parseConfigJson, resolveConfig } from '../../src/config/config.js';
+import { PRESET_NAMES } from '../../src/models/presets.js';
 import { buildAlexNet } from '../../src/models/alexnet.js';
 import { networkMacs } from '../../src/models/cost.js';
 
@@ -31,6 +32,20 @@ describe('config resolution', () => {
     assert.throws(() => parseConfigJson('[1]', 'x.json'), /x.json: a config file must hold a JSON object/);
     assert.throws(() => parseConfigJson('{', 'x.json'), /x.json: not valid JSON/);
     assert.throws(() => applyOverrides(resolveConfig('mini', []), [['preset', 'paper']]), /cannot be changed/);
+  });
+  it('the schema checks every field of a config, and each choice list is the one its type comes from', () => {
+    // Leaves of a default config by dotted key; the schedule and the input spec are one value each.
+    const leaves = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => {
+      const key = prefix ? `${prefix}.${k}` : k;
+      return typeof v === 'object' && v !== null && !Array.isArray(v) && key !== 'train.schedule' && key !== 'data.input' ? leaves(v, key) : [key];
+    });
+    for (const name of PRESET_NAMES) assert.deepEqual([...leaves(defaultConfig(name))].sort(), [...CONFIG_KEYS].sort());
+    assert.throws(() => resolveConfig('paper', [['preset', 'alex']]), new RegExp(`preset must be one of ${PRESET_NAMES.join(', ')}, got "alex"`));
+    assert.throws(() => resolveConfig('paper', [['model.lrnScope', 'both']]), /model.lrnScope must be one of column, all or null, got "both"/);
+    assert.throws(() => resolveConfig('paper', [['model.inputRule', 'same']]), /model.inputRule must be one of overhang, pad, valid, preset or null/);
+    assert.throws(() => resolveConfig('paper', [['data.valViews', 5]]), /data.valViews must be 1 or 10, got 5/);
+    assert.throws(() => resolveConfig('paper', [['train.schedule', { kind: 'cosine' }]]), /train.schedule.kind must be one of constant, plateau, step/);
+    assert.throws(() => resolveConfig('paper', [['train.schedule', { kind: 'constant', every: 3 }]]), /'every' is not a field of a constant schedule \(fields: none\)/);
   });
   it('--set values parse as JSON when they can', () => {
     assert.deepEqual(parseAssignment('train.schedule={"kind":"constant"}'), ['train.schedule', { kind: 'constant' }]);
