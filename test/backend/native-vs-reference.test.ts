@@ -83,6 +83,35 @@ const convCases: [string, number[], number[], Conv2dAttrs][] = [
   ['lanes, 1 vector (80 channels), 2x2 kernel', [1, 4, 6, 7], [80, 4, 2, 2], {}],
 ];
 
+/**
+ * The reference kernels' results for a case, computed on first use and
+ * compared with every instruction-set path's: the inputs are the same on
+ * every path, and the reference kernels, the slow part of this file, run once.
+ */
+function once<T>(f: () => T): () => T {
+  let v: { value: T } | null = null;
+  return () => (v ??= { value: f() }).value;
+}
+
+const convReference = new Map(convCases.map(([name, xs, ws, attrs]) => [name, once(() => {
+  const x = rand(xs), w = rand(ws, 0.3), b = rand([ws[0]]);
+  setBackend(REFERENCE_BACKEND);
+  const y = [false, true].map((fuse) => conv2d(x, w, b, attrs, { relu: fuse }));
+  const dy = rand([...y[0].shape]);
+  return { x, w, b, dy, y, g: conv2dBackward(x, w, dy, attrs) };
+})]));
+
+// 17–64 rows: the weight-streaming kernel on AVX-512 (linear_stream.cpp), ragged tiles of 12, 8 and 6 rows
+const LINEAR_CASES = [[1, 9216, 4096], [5, 300, 77], [3, 49, 1], [32, 300, 77], [20, 1000, 50], [40, 70, 13], [64, 129, 30]] as const;
+
+const linearReference = new Map(LINEAR_CASES.map(([n, i, o]) => [`${n}x${i}x${o}`, once(() => {
+  const x = rand([n, i]), w = rand([o, i], 0.05), b = rand([o]);
+  setBackend(REFERENCE_BACKEND);
+  const y = [false, true].map((fuse) => linear(x, w, b, { relu: fuse }));
+  const dy = rand([n, o]);
+  return { x, w, b, dy, y, g: linearBackward(x, w, dy) };
+})]));
+
 if (addon) {
   describe('native vs reference kernels', () => {
     after(() => {
@@ -96,33 +125,36 @@ if (addon) {
           addon.setIsa(isa);
           // Every eligible layer by Winograd here, whatever its batch (default: from 512 tiles).
           const minTiles = addon.setWinogradMinTiles(name.startsWith('winograd') ? 0 : 512);
-          const x = rand(xs), w = rand(ws, 0.3), b = rand([ws[0]]);
-          for (const fuse of [false, true]) {
-            const [yn, yr] = both(() => conv2d(x, w, b, attrs, { relu: fuse }));
-            close(`${name} y relu=${fuse}`, yn, yr);
+          const ref = convReference.get(name)!();
+          const { x, w, b, dy } = ref;
+          setBackend(NATIVE_BACKEND);
+          try {
+            for (const [i, fuse] of [false, true].entries()) close(`${name} y relu=${fuse}`, conv2d(x, w, b, attrs, { relu: fuse }), ref.y[i]);
+            const g = conv2dBackward(x, w, dy, attrs);
+            close(`${name} dx`, g.dx!, ref.g.dx!);
+            close(`${name} dw`, g.dw, ref.g.dw);
+            close(`${name} db`, g.db!, ref.g.db!);
+          } finally {
+            setBackend(REFERENCE_BACKEND);
+            addon.setWinogradMinTiles(minTiles);
           }
-          const dy = rand([...conv2d(x, w, b, attrs).shape]);
-          const [gn, gr] = both(() => conv2dBackward(x, w, dy, attrs));
-          close(`${name} dx`, gn.dx!, gr.dx!);
-          close(`${name} dw`, gn.dw, gr.dw);
-          close(`${name} db`, gn.db!, gr.db!);
-          addon.setWinogradMinTiles(minTiles);
         });
       }
-      // 17–64 rows: the weight-streaming kernel on AVX-512 (linear_stream.cpp), ragged tiles of 12, 8 and 6 rows
-      for (const [n, i, o] of [[1, 9216, 4096], [5, 300, 77], [3, 49, 1], [32, 300, 77], [20, 1000, 50], [40, 70, 13], [64, 129, 30]]) {
+      for (const [n, i, o] of LINEAR_CASES) {
         it(`linear ${n}x${i} -> ${o} [${isa}]`, () => {
           addon.setIsa(isa);
-          const x = rand([n, i]), w = rand([o, i], 0.05), b = rand([o]);
-          for (const fuse of [false, true]) {
-            const [yn, yr] = both(() => linear(x, w, b, { relu: fuse }));
-            close(`linear y relu=${fuse}`, yn, yr);
+          const ref = linearReference.get(`${n}x${i}x${o}`)!();
+          const { x, w, b, dy } = ref;
+          setBackend(NATIVE_BACKEND);
+          try {
+            for (const [k, fuse] of [false, true].entries()) close(`linear y relu=${fuse}`, linear(x, w, b, { relu: fuse }), ref.y[k]);
+            const g = linearBackward(x, w, dy);
+            close('linear dx', g.dx!, ref.g.dx!);
+            close('linear dw', g.dw, ref.g.dw);
+            close('linear db', g.db!, ref.g.db!);
+          } finally {
+            setBackend(REFERENCE_BACKEND);
           }
-          const dy = rand([n, o]);
-          const [gn, gr] = both(() => linearBackward(x, w, dy));
-          close("linear dx", gn.dx!, gr.dx!);
-          close('linear dw', gn.dw, gr.dw);
-          close('linear db', gn.db!, gr.db!);
         });
       }
     }

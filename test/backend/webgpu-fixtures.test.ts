@@ -17,6 +17,7 @@ import { WebGpuDevice } from '../../src/backend/webgpu/device.js';
 import type { FixtureCase } from '../helpers/fixtures.js';
 import { topkFixtureSuite } from '../helpers/topk.js';
 import { topk } from '../../src/ops/topk.js';
+import { unlessFull } from '../helpers/full.js';
 
 /** Cross-entropy on a device: the mean of the per-row losses the kernel writes. */
 function runCrossEntropyOn(dev: WebGpuDevice): OpRun {
@@ -34,13 +35,14 @@ function runCrossEntropyOn(dev: WebGpuDevice): OpRun {
   };
 }
 
-// On a CPU Vulkan driver the full-size conv1 cases (224×224, 11×11 stride 4: their input
-// gradient alone is ~1 G multiply-adds of a strided transposed convolution) take minutes; they
-// run with ALEXNET_WEBGPU_FULL=1, and always on a real GPU. The stride-4, overhang and padding
-// paths they take are covered by the edge cases. The chunked pass runs the small cases.
-const full = process.env.ALEXNET_WEBGPU_FULL === '1';
-const bigConv1 = (c: FixtureCase) => (!full && /conv1$/.test(c.name) && c.inputs.x.shape[2] >= 200 ? 'full-size conv1 on a CPU driver: ALEXNET_WEBGPU_FULL=1 runs it' : null);
-const smallOnly = (c: FixtureCase) => (!full && !c.name.startsWith('edge') ? 'layer-size case in the chunked pass: ALEXNET_WEBGPU_FULL=1 runs it' : null);
+// On a CPU Vulkan driver most layer-size cases take seconds to a minute each (conv1's input
+// gradient alone is ~1 G multiply-adds of a strided transposed convolution), so the fast checks
+// keep the grouped 3×3 layers (paper conv4, conv5) and fc7/fc8 at layer size beside the edge
+// cases, which cover stride 4, overhang, padding and groups; the rest run with ALEXNET_TEST_FULL=1,
+// and always on a real GPU. The chunked pass runs the small cases.
+const SLOW_ON_CPU = new Set(['paper_conv1', 'caffe_conv1', 'torchvision_conv1', 'paper_conv2', 'paper_conv3', 'torchvision_conv2', 'torchvision_conv3', 'torchvision_conv4', 'torchvision_conv5', 'fc6']);
+const layerSizeOnCpu = (c: FixtureCase) => (SLOW_ON_CPU.has(c.name) ? unlessFull('layer-size case on a CPU driver') || null : null);
+const smallOnly = (c: FixtureCase) => (c.name.startsWith('edge') ? null : unlessFull('layer-size case in the chunked pass') || null);
 
 for (const [label, options] of [['webgpu', {}], ['webgpu chunked', { maxBindingBytes: 8192 }]] as const) {
   const dev = await webgpuOrSkip(options);
@@ -53,7 +55,7 @@ for (const [label, options] of [['webgpu', {}], ['webgpu chunked', { maxBindingB
       });
       const keep = () => setFixtureDevice(dev);
       const cpuDriver = WebGpuDevice.isCpuAdapter(dev.adapterInfo);
-      const skip = (c: FixtureCase) => (!cpuDriver ? null : options.maxBindingBytes ? smallOnly(c) : bigConv1(c));
+      const skip = (c: FixtureCase) => (!cpuDriver ? null : options.maxBindingBytes ? smallOnly(c) : layerSizeOnCpu(c));
       fixtureSuite('conv2d', runConv2d, label, keep, skip);
       fixtureSuite('linear', runLinear, label, keep, skip);
       fixtureSuite('relu', runRelu, label, keep, skip);

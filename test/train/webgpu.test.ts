@@ -1,5 +1,6 @@
 // Training on the WebGPU backend through the real CLI (SwiftShader in CI):
-// per-step losses track the native backend and the reference kernels within 1e-3 over two epochs,
+// per-step losses track the native backend (and, with ALEXNET_TEST_FULL=1, the
+// reference kernels) within 1e-3 over two epochs,
 // a run killed mid-epoch resumes to bit-identical weights, and `alexnet eval`
 // of the run gives the native backend's figures.
 import '../../src/backend/reference/index.js';
@@ -13,12 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { ensureEmbeddedDataset } from '../../src/data/embedded.js';
 import { webgpuOrSkip } from '../helpers/webgpu.js';
 import { interruptMidEpoch } from '../helpers/interrupt.js';
+import { unlessFull } from '../helpers/full.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'alexnet-webgpu-'));
 let data = '';
-// 96 images in batches of 32: 3 steps an epoch, 6 in all; small enough for a CPU Vulkan driver.
-const common = () => ['--data', data, '--limit', '96', '--val-limit', '32', '--batch-size', '32', '--epochs', '2', '--lr', '0.001', '--checkpoint-every', '2', '--no-progress', '--seed', '5'];
+// 32 images in batches of 16: 2 steps an epoch, 4 in all, a checkpoint after every step (so one
+// falls mid-epoch for the kill); small enough for a CPU Vulkan driver.
+const STEPS = 4;
+const common = () => ['--data', data, '--limit', '32', '--val-limit', '16', '--batch-size', '16', '--epochs', '2', '--lr', '0.001', '--checkpoint-every', '1', '--no-progress', '--seed', '5'];
 const env = (backend: string) => ({ ...process.env, ALEXNET_THREADS: '2', ALEXNET_BACKEND: backend });
 
 function cli(backend: string, args: string[]): { code: number | null; out: string; stdout: string } {
@@ -40,17 +44,18 @@ describe('training on webgpu', { skip: gpu ? false : 'no WebGPU adapter' }, () =
     assert.equal(r.code, 0, r.out);
   });
 
-  // The issue's criterion is the native backend; the reference kernels are also checked because
-  // native departs from them on near-ties in max pooling (docs/webgpu.md), which this config avoids.
+  // The native backend is the criterion. The reference kernels agree with it here (native departs
+  // from them only on near-ties in max pooling, docs/webgpu.md, which this config avoids), and
+  // training on them takes minutes on 2 cores, so they run in the full checks.
   for (const backend of ['native', 'reference']) {
-    it(`per-step losses within 1e-3 of the ${backend} backend over two epochs`, () => {
+    it(`per-step losses within 1e-3 of the ${backend} backend over two epochs`, { skip: backend === 'reference' && unlessFull('training on the reference kernels') }, () => {
       const other = join(root, backend);
       const r = cli(backend, ['train', ...common(), '--run', other]);
       assert.equal(r.code, 0, r.out);
       const a = losses(straight);
       const b = losses(other);
-      assert.equal(a.length, 6);
-      assert.equal(b.length, 6);
+      assert.equal(a.length, STEPS);
+      assert.equal(b.length, STEPS);
       const worst = Math.max(...a.map((l, i) => Math.abs(l - b[i])));
       console.log(`# webgpu vs ${backend}: worst per-step loss difference ${worst.toExponential(2)} over ${a.length} steps`);
       assert.ok(worst < 1e-3, `losses ${a.join(', ')} vs ${b.join(', ')}`);
@@ -71,7 +76,7 @@ describe('training on webgpu', { skip: gpu ? false : 'no WebGPU adapter' }, () =
 
   it('alexnet eval of the run: the same figures on webgpu and native', () => {
     const figures = (backend: string) => {
-      const r = cli(backend, ['eval', '--run', straight, '--limit', '32', '--json']);
+      const r = cli(backend, ['eval', '--run', straight, '--limit', '16', '--json']);
       assert.equal(r.code, 0, r.out);
       return JSON.parse(r.stdout) as unknown;
     };
