@@ -1,6 +1,6 @@
-// The padded, column-phase-split copy of a convolution's input that the
-// implicit-GEMM packer (conv.cpp) and the direct kernel (conv_direct.cpp)
-// read: per (image, channel), Hp = (OH − 1)·sh + KH rows (the zero rows above
+// The padded, column-phase-split copy of a convolution's input (made by
+// padded_input.cpp) that the implicit-GEMM packer (conv_pack.cpp) and the
+// direct kernels (conv_direct.cpp, conv_lanes.cpp) read: per (image, channel), Hp = (OH − 1)·sh + KH rows (the zero rows above
 // and below the image in place), each split by column phase into sw rows of
 // J values, xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw
 // covering the padded width the windows reach. Tap (kh, kw = sw·q + ph) of
