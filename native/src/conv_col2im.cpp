@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 namespace anx {
@@ -32,7 +32,7 @@ inline void inside_run(int iw, int stride, int W, int len, int& t0, int& t1) {
 
 // dx[c, ih, iw] += dcol[r, q] for the chunk's pixels q (r = (c, kh, kw) of
 // group gr), by runs of one output row: contiguous adds for stride 1.
-ANX_CLONES static void col2im_chunk(const ConvGeom& g, int gr, int p0, int np, const float* dcol, int P, float* dxi) {
+ANX_ISA_BODY static void col2im_chunk(const ConvGeom& g, int gr, int p0, int np, const float* dcol, int P, float* dxi) {
   const int Cg = g.C / g.groups, CKK = Cg * g.KH * g.KW;
   thread_local std::vector<int> seg;  // (q, oh, ow0, len) per run; grows once
   seg.clear();
@@ -90,7 +90,7 @@ void conv_backward_data_col2im(const ConvGeom& g, const float* dy, const float* 
         const int np = std::min(P, OHW - p0);
         // Columns [p0, p0+np) land at dcol[r·P + (n − p0)].
         gemm_st(CKK, p0, p0 + np, Og, wt[gr], B, Output{dcol - p0, P, nullptr}, Epilogue{}, tid);
-        col2im_chunk(g, gr, p0, np, dcol, P, dxi);
+        per_isa<col2im_chunk>(g, gr, p0, np, dcol, P, dxi);
       }
     }
   });

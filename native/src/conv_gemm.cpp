@@ -39,7 +39,7 @@ void conv_forward_gemm(const ConvGeom& g, const float* x, const float* w, const 
   std::vector<ConvInputPacker> xsrc;
   for (int gr = 0; gr < g.groups; gr++) {
     wsrc.emplace_back(w + (int64_t)gr * Og * CKK, CKK);
-    xsrc.emplace_back(g, xp + (int64_t)gr * Cg * pin.plane, pack_im2col);
+    xsrc.emplace_back(g, xp + (int64_t)gr * Cg * pin.plane, pack_im2col_fn());
   }
   // Few columns (small batches): the output channels are split instead of the
   // columns, so each thread reads only its share of the weights (column chunks

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "padded_input.h"
-#include "simd.h"
+#include "isa_targets.h"
 
 namespace anx {
 
@@ -36,8 +36,8 @@ inline int output_runs(const ConvGeom& g, int OHW, int n0, int lines, Run* runs)
 // of the row, the strip's zero padding lanes or the next row (k + 1) write
 // afterwards; a run whose vector would pass the strip's end (its last row)
 // is finished value by value, so no write leaves the strip. Compiled per ISA.
-ANX_CLONES void pack_im2col(const ConvGeom& g, const float* xp, int OHW, int l0, int ln, int k0, int kc, int w,
-                            float* buf) {
+ANX_ISA_BODY static void pack_im2col(const ConvGeom& g, const float* xp, int OHW, int l0, int ln, int k0, int kc, int w,
+                                     float* buf) {
   const PaddedInput p(g);
   const int KK = g.KH * g.KW;
   for (int s = 0; s * w < ln; s++) {
@@ -93,7 +93,7 @@ const float* DyPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) c
 // after this one (the strip's last row), or whose read would pass the input's
 // end, goes value by value. One scalar load and store per value made this
 // packing ~40% of conv1's weight gradient. Compiled per ISA.
-ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
+ANX_ISA_BODY static void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
   const int KK = g.KH * g.KW, HW = g.H * g.W;
   // The group's last channel of the last image ends here (x starts at the group's first channel).
   const float* const x_end = x + ((int64_t)(g.N - 1) * g.C + g.C / g.groups) * HW;
@@ -139,5 +139,8 @@ ANX_CLONES void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0
   }
 }
 
+
+ConvPackFn pack_im2col_fn() { return PerIsa<pack_im2col>::pick(); }
+ConvPackFn pack_im2col_t_fn() { return PerIsa<pack_im2col_t>::pick(); }
 
 }  // namespace anx

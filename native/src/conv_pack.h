@@ -14,10 +14,12 @@ namespace anx {
 // Panel packers of a convolution's input, with a Packer's arguments after
 // (g, input, OHW): lines [l0, l0 + ln) × k in [k0, k0 + kc) in strips of w.
 using ConvPackFn = void (*)(const ConvGeom&, const float*, int, int, int, int, int, int, float*);
-// The forward GEMM's B from the padded copy xp (offset to the group's first channel).
-void pack_im2col(const ConvGeom& g, const float* xp, int OHW, int l0, int ln, int k0, int kc, int w, float* buf);
-// The weight-gradient GEMM's B from x (offset to the group's first channel).
-void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf);
+// The active ISA's variant of pack_im2col: the forward GEMM's B from the
+// padded copy xp (offset to the group's first channel).
+ConvPackFn pack_im2col_fn();
+// The active ISA's variant of pack_im2col_t: the weight-gradient GEMM's B
+// from x (offset to the group's first channel).
+ConvPackFn pack_im2col_t_fn();
 
 // A view of a convolution's input packed by `fn` (pack_im2col or pack_im2col_t).
 struct ConvInputPacker : Packer {

@@ -5,7 +5,7 @@
 
 #include "conv_pack.h"
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 namespace anx {
@@ -13,7 +13,7 @@ namespace anx {
 namespace {
 
 // Σ p[0..n) with 16 independent partial sums (vectorises without reassociation; fixed order).
-ANX_CLONES float sum_plane(const float* p, int n) {
+ANX_ISA_BODY float sum_plane(const float* p, int n) {
   float acc[16] = {};
   int i = 0;
   for (; i + 16 <= n; i += 16)
@@ -42,7 +42,7 @@ void conv_backward_weights_gemm(const ConvGeom& g, const float* x, const float* 
     const int gr = job / KCHUNKS, kch = job % KCHUNKS;
     const int64_t k0 = K * kch / KCHUNKS, k1 = K * (kch + 1) / KCHUNKS;
     DyPacker Ad(dy + (int64_t)gr * Og * OHW, g.O, OHW);
-    ConvInputPacker Bx(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col_t);
+    ConvInputPacker Bx(g, x + (int64_t)gr * Cg * g.H * g.W, pack_im2col_t_fn());
     Shifted A(Ad, 0, (int)k0), B(Bx, 0, (int)k0);
     float* out = (kch == 0 ? dw : partial + (kch - 1) * wsize) + (int64_t)gr * Og * CKK;
     gemm_st(Og, 0, CKK, (int)(k1 - k0), A, B, Output{out, CKK, nullptr}, Epilogue{}, tid);
@@ -61,7 +61,7 @@ void conv_backward_bias(const ConvGeom& g, const float* dy, float* db) {
   const int OHW = g.OH * g.OW;
   ThreadPool::instance().parallel_for(g.O, [&](int o, int) {
     double acc = 0;
-    for (int img = 0; img < g.N; img++) acc += sum_plane(dy + ((int64_t)img * g.O + o) * OHW, OHW);
+    for (int img = 0; img < g.N; img++) acc += per_isa<sum_plane>(dy + ((int64_t)img * g.O + o) * OHW, OHW);
     db[o] = (float)acc;
   });
 }

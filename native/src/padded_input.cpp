@@ -5,7 +5,7 @@
 #include <cstring>
 #include <vector>
 
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 namespace anx {
@@ -24,7 +24,7 @@ float* thread_row(int floats) {
 // dst[ph·J + j] = src[P·j + ph]: a padded row split into its P column phases.
 // Constant strides for AlexNet's 2 and 4, so the compiler vectorises them with
 // permutes (the scalar strided loop was 14% of conv1's direct kernel). Compiled per ISA.
-ANX_CLONES static void split_phases(const float* src, int P, int J, float* dst) {
+ANX_ISA_BODY static void split_phases(const float* src, int P, int J, float* dst) {
   if (P == 4) {
     for (int j = 0; j < J; j++)
       for (int ph = 0; ph < 4; ph++) dst[ph * J + j] = src[4 * j + ph];
@@ -53,7 +53,7 @@ void pad_row(const ConvGeom& g, const PaddedInput& p, const float* src, int r, f
   std::memset(row, 0, sizeof(float) * c0);
   std::memcpy(row + c0, src + c0 - g.pl, sizeof(float) * (c1 - c0));
   std::memset(row + c1, 0, sizeof(float) * (p.RW - c1));
-  if (p.P > 1) split_phases(row, p.P, p.J, dst);
+  if (p.P > 1) per_isa<split_phases>(row, p.P, p.J, dst);
 }
 
 void pad_input(const ConvGeom& g, const float* x, float* xp) {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 #include "winograd_tiles.h"
 
@@ -22,9 +22,8 @@ void transform_weights(const float* w, int Og, int Cg, float* U) { weights_by_G(
 // Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]]. Tiles are numbered
 // (image, th, tw); the chunk holds tiles [t0, t0 + nt). Per tile row, Bᵀ is
 // applied to whole zero-padded rows at once (contiguous), then B per tile.
-ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
-                                float* V, float* rows /* 4 × (2·TW + 2) */) {
-  if (winograd_input_avx512(4, g, x, t0, nt, TH, TW, L, V)) return;
+ANX_ISA_BODY void input_loops(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
+                             float* V, float* rows /* 4 × (2·TW + 2) */) {
   const size_t plane = L.plane();
   winograd_input_walk<4>(
       g, x, t0, nt, TH, TW, L, V, rows,
@@ -65,9 +64,8 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int n
 // of them (it vectorises), and only the stores walk (image, th, tw). The
 // per-tile scalar loop it replaces, with ReLU as a branch, took 44 of a
 // batch-128 conv3's 91 ms on random weights (10 ms on all-positive data).
-ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
-                                 const float* b, bool relu, float* y) {
-  if (winograd_output_avx512(4, g, M, Og, gr, t0, nt, TH, TW, b, relu, y)) return;
+ANX_ISA_BODY void output_loops(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
+                              const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
   constexpr int BLK = 64;
   float R[2][4][BLK], Y[4][BLK];
@@ -96,6 +94,17 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
       store_tiles(g, oc, t0 + qa, n, TH, TW, Y, y);
     }
   }
+}
+
+// The transforms: the AVX-512 registers' version where it applies, else the plain loops for the active ISA.
+void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V,
+                     float* rows) {
+  if (!winograd_input_avx512(4, g, x, t0, nt, TH, TW, L, V)) per_isa<input_loops>(g, x, t0, nt, TH, TW, L, V, rows);
+}
+void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW, const float* b,
+                      bool relu, float* y) {
+  if (!winograd_output_avx512(4, g, M, Og, gr, t0, nt, TH, TW, b, relu, y))
+    per_isa<output_loops>(g, M, Og, gr, t0, nt, TH, TW, b, relu, y);
 }
 
 }  // namespace

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 #include "winograd.h"
 #include "winograd_tiles.h"
@@ -37,9 +37,8 @@ constexpr int SPLITS = 4;
 // M(ξ, o, q) = (A dy Aᵀ)[ξ] for the chunk's tiles q (row stride ld), dy's
 // 2×2 tile zero where it hangs over the output: per output channel, blocks
 // of up to 64 tiles at a time (vectorised over the tiles), Aᵀ's zeros skipped.
-ANX_CLONES void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW,
-                             int alpha, const float* AT, float* M, size_t ld) {
-  if (winograd_dy_avx512(g, dy, Og, gr, t0, nt, TH, TW, alpha, AT, M, ld)) return;
+ANX_ISA_BODY void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW,
+                              int alpha, const float* AT, float* M, size_t ld) {
   constexpr int BLK = 64;
   const size_t plane = (size_t)Og * ld;
   float Y[4][BLK], R[2][6][BLK];
@@ -113,7 +112,8 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
     for (int t0 = ta; t0 < tb; t0 += chunk) {
       const int nt = std::min(chunk, tb - t0);
       F.input(g, xg, t0, nt, TH, TW, L, V, rows);
-      transform_dy(g, dy, Og, gr, t0, nt, TH, TW, alpha, F.AT, M, ld);
+      if (!winograd_dy_avx512(g, dy, Og, gr, t0, nt, TH, TW, alpha, F.AT, M, ld))
+        per_isa<transform_dy>(g, dy, Og, gr, t0, nt, TH, TW, alpha, F.AT, M, ld);
       Epilogue epi;
       epi.accumulate = t0 != ta;
       for (int xi = 0; xi < XI; xi++) {

@@ -102,7 +102,8 @@ inline void zero_past_chunk(const VLayout& L, float* vc, size_t step, int nt, in
 // tiles that stay inside one strip of the packed layout, tiles_fn(vq, ta,
 // tb) writes plane ξ's value of tile tw at vq[ξ·L.plane() + tw]. Lanes past
 // the chunk's last tile are zeroed, so padded columns hold finite values.
-// Inlined into each transform, so it is compiled for their ISA clones.
+// Inlined into each transform, so it is compiled for each of their ISA
+// variants (isa_targets.h).
 template <int ALPHA, typename RowsFn, typename TilesFn>
 __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g, const float* x, int t0, int nt, int TH,
                                                                int TW, const VLayout& L, float* V, float* rows,
