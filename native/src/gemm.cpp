@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <vector>
 
 #include "threadpool.h"
@@ -135,9 +136,11 @@ float* thread_scratch(int tid, int slot, size_t floats) {
     if (bufs.size() <= idx) bufs.resize(idx + 1);
     b = &bufs[idx];
     if (b->n < floats) {
+      const size_t bytes = ((floats * sizeof(float) + 63) / 64) * 64;
+      float* p = (float*)std::aligned_alloc(64, bytes);
+      if (!p) throw std::bad_alloc();  // the old buffer stays in place
       std::free(b->p);
-      size_t bytes = ((floats * sizeof(float) + 63) / 64) * 64;
-      b->p = (float*)std::aligned_alloc(64, bytes);
+      b->p = p;
       b->n = floats;
     }
     return b->p;
