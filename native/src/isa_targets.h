@@ -24,7 +24,7 @@
 // into FMAs in the 256- and 128-bit loops it vectorises epilogues with (it
 // does in 512-bit and scalar code under avx512f already), which moves results
 // in the last bits: LRN over a 27×27 plane, whose 217-pixel chunk ends in an
-// 8-wide epilogue, is one case (the native hashes of bench/ab.ts show it).
+// 8-wide epilogue, is one case (bench/ab.ts on two builds, ops norm2, shows it).
 // The AVX2 variant has no FMA, so its loops round every product.
 #define ANX_LOOPS_AVX512 __attribute__((target("avx512f")))
 #define ANX_LOOPS_AVX2 __attribute__((target("avx2")))
