@@ -137,7 +137,7 @@ const sgdOp: Op = { name: 'sgd', prepare() {
   };
 } };
 
-// The paper's network (docs/paper.md §3) at the chosen batch.
+// The paper's network (its §3) at the chosen batch.
 const all: Op[] = [
   ...convOp('conv1', batch, 3, 224, 96, 11, 4, 0, 1), ...convOp('conv2', batch, 96, 27, 256, 5, 1, 2, 2),
   ...convOp('conv3', batch, 256, 13, 384, 3, 1, 1, 1), ...convOp('conv4', batch, 384, 13, 384, 3, 1, 1, 2),

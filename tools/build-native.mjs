@@ -6,7 +6,7 @@
 // is when someone needs it. A failed build is not fatal: the library then
 // runs on the reference kernels and says so.
 //
-// A second addon, native/mpi/ (data-parallel training over MPI, issue 13), is
+// A second addon, native/mpi/ (data-parallel training over MPI), is
 // built only where an MPI with mpi.h is found (tools/mpi-flags.mjs); elsewhere
 // it is skipped with one line and `alexnet backends` says MPI is unavailable.
 import { spawnSync } from 'node:child_process';

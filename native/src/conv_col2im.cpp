@@ -65,7 +65,7 @@ ANX_ISA_BODY static void col2im_chunk(const ConvGeom& g, int gr, int p0, int np,
   }
 }
 
-
+// dx by col2im: per image and chunk of output pixels, dcol[CKK, P] = W_gᵀ · dy_g[:, P]
 // (A = Wᵀ prepacked, B = dy: both cheap to pack, and each packed dy value
 // serves CKK rows), then scatter-add into dx. The chunk keeps dcol in L2.
 // Each image's dx belongs to one job: deterministic.

@@ -194,7 +194,7 @@ void forward_flat(const ConvGeom& g, const float* x, const float* w, const float
   // Jobs: (image, group, chunk of strips), at least four a thread. Strip
   // outer, tiles inner: a strip's weights (41 KB for a 3×3 layer of 192
   // inputs) are read once and stay near while the image's input (172 KB) sits
-  // in L2; tile outer made every job stream its whole chunk of weights from
+  // in L2; tile outer would make every job stream its whole chunk of weights from
   // L3 once per tile.
   const int T = ThreadPool::instance().threads();
   const int64_t units = (int64_t)g.N * g.groups;

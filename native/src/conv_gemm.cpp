@@ -46,10 +46,10 @@ void conv_forward_gemm(const ConvGeom& g, const float* x, const float* w, const 
   // would each stream all of them for little work). Both operands are packed
   // inside the GEMM, block by block, so each packed block is used from the
   // packing thread's L2: packing all of them ahead (the weights once, the
-  // input once for both threads) sent megabytes out to L3 and back, and
-  // measured 4–6% slower on batch-1 conv2–conv5 although each thread now packs
-  // the whole input. Every output is still one job's whole sum, as in the
-  // column split: the same values.
+  // input once for both threads) sends megabytes out to L3 and back, and
+  // measures 4–6% slower on batch-1 conv2–conv5 although here each thread
+  // packs the whole input. Every output is still one job's whole sum, as in
+  // the column split: the same values.
   if (NT <= (int64_t)T * bl.nc && Og >= T * 2 * bl.mr) {
     const int mstrips = (Og + bl.mr - 1) / bl.mr;
     ThreadPool::instance().parallel_for(T * g.groups, [&](int job, int tid) {

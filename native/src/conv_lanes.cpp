@@ -225,7 +225,7 @@ void conv_forward_lanes(const ConvGeom& g, const float* x, const float* w, const
     const int later = job + T;
     const float* wl = later < jobs ? w + (int64_t)first_channel(later) * K : nullptr;
     // Each pixel's first input value, once for all chunks (two divisions a
-    // pixel were ~10% of a 108-step chunk's tile).
+    // pixel cost ~10% of a 108-step chunk's tile).
     std::vector<const float*> base(q1 - q0);
     for (int q = q0, oh = q0 / g.OW, ow = q0 % g.OW; q < q1; q++) {
       base[q - q0] = src + (int64_t)oh * g.sh * pin.RW + ow;

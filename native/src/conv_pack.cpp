@@ -84,6 +84,7 @@ const float* DyPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) c
   return buf;
 }
 
+// Packs the transposed im2col panel: B(k, n) of the weight-gradient GEMM,
 // k = (image, oh, ow), n = (c, kh, kw). Each strip of lines gets an offset
 // table, and the table is cut into runs of lines whose sources are adjacent
 // (the kw of one (c, kh): 11 floats in conv1). A pixel whose window lies
@@ -91,7 +92,7 @@ const float* DyPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) c
 // does: an overshoot lands where a later run, the strip's zero padding or the
 // next row (k + 1) writes afterwards; a run whose write would pass the row
 // after this one (the strip's last row), or whose read would pass the input's
-// end, goes value by value. One scalar load and store per value made this
+// end, goes value by value. One scalar load and store per value would make this
 // packing ~40% of conv1's weight gradient. Compiled per ISA.
 ANX_ISA_BODY static void pack_im2col_t(const ConvGeom& g, const float* x, int OHW, int l0, int ln, int k0, int kc, int w, float* buf) {
   const int KK = g.KH * g.KW, HW = g.H * g.W;

@@ -29,7 +29,7 @@ ANX_ISA_BODY float sum_plane(const float* p, int n) {
 // dW as one implicit GEMM per group: dW_g[o, (c, kh, kw)] = Σ_k dy(o, k) ·
 // im2col(x)ᵀ(k, (c, kh, kw)), k = (image, oh, ow). The sum over k is cut into
 // a fixed number of chunks, each packing only its share of dy and of the
-// input (splitting dW's columns instead made every job pack all of dy). The
+// input (splitting dW's columns instead would make every job pack all of dy). The
 // partial sums are added in a fixed order, so the result does not depend on
 // the thread count.
 void conv_backward_weights_gemm(const ConvGeom& g, const float* x, const float* dy, float* dw) {

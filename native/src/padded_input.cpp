@@ -23,7 +23,7 @@ float* thread_row(int floats) {
 
 // dst[ph·J + j] = src[P·j + ph]: a padded row split into its P column phases.
 // Constant strides for AlexNet's 2 and 4, so the compiler vectorises them with
-// permutes (the scalar strided loop was 14% of conv1's direct kernel). Compiled per ISA.
+// permutes (a scalar strided loop costs 14% of conv1's direct kernel). Compiled per ISA.
 ANX_ISA_BODY static void split_phases(const float* src, int P, int J, float* dst) {
   if (P == 4) {
     for (int j = 0; j < J; j++)
@@ -38,8 +38,9 @@ ANX_ISA_BODY static void split_phases(const float* src, int P, int J, float* dst
 }
 
 // Convolutions read their input through the padded copy of padded_input.h,
-// made once per call: the edge checks and short scalar copies it replaces cost
-// a large share of a small batch's convolution (~19% of batch-1 conv4).
+// made once per call: edge checks and short scalar copies in the packers
+// would cost a large share of a small batch's convolution (~19% of batch-1
+// conv4).
 void pad_row(const ConvGeom& g, const PaddedInput& p, const float* src, int r, float* dst) {
   const int ih = r - g.pt;
   if (ih < 0 || ih >= g.H) {

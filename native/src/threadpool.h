@@ -16,7 +16,8 @@
 // Waiting spins for a short while before it sleeps (workers for the next job,
 // the caller for the workers): a small batch's forward pass is dozens of
 // loops of tens of microseconds each, and waking a sleeping thread here costs
-// about as much as one of them (measured: two 20 µs jobs took 33–47 µs).
+// about as much as one of them (two 20 µs jobs take 33–47 µs with sleeping
+// workers).
 #pragma once
 #include <atomic>
 #include <cstdint>

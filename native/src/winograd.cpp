@@ -61,9 +61,9 @@ ANX_ISA_BODY void input_loops(const ConvGeom& g, const float* x, int t0, int nt,
 // y = Aᵀ m A (+ bias, ReLU) for each tile, cropped to the output;
 // Aᵀ = [[1,1,1,0], [0,1,−1,−1]]. As in winograd5.cpp: the chunk's tiles are
 // contiguous in every plane, so the arithmetic runs over blocks of up to 64
-// of them (it vectorises), and only the stores walk (image, th, tw). The
-// per-tile scalar loop it replaces, with ReLU as a branch, took 44 of a
-// batch-128 conv3's 91 ms on random weights (10 ms on all-positive data).
+// of them (it vectorises), and only the stores walk (image, th, tw). A
+// per-tile scalar loop with ReLU as a branch takes 44 of a batch-128 conv3's
+// 91 ms on random weights (10 ms on all-positive data).
 ANX_ISA_BODY void output_loops(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                               const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
@@ -135,10 +135,10 @@ bool winograd_applies(const ConvGeom& g) {
 }
 
 // A chunk's tiles: V and M of a chunk (α²·(Cg + Og)·tiles floats) stay in
-// the core's L2 (2 MB on the Xeon VM) with U's panels, instead of going out
-// to L3 and back. Aimed at 0.75 MB, every AlexNet layer gets one strip of
-// NR = 48 tiles (V + M 1.2 MB for conv2's backward-data): with the AVX-512
-// transforms, chunks sized for 2.5 MB (3 strips there) ran paper conv2's
+// the core's L2 (1–2 MB) with U's panels, instead of going out to L3 and
+// back. Aimed at 0.75 MB, every AlexNet layer gets one strip of NR = 48
+// tiles (V + M 1.2 MB for conv2's backward-data): with the AVX-512
+// transforms, chunks sized for 2.5 MB (3 strips there) run paper conv2's
 // forward ~15% and its backward-data ~10-20% slower (interleaved runs,
 // batch 128), the transforms' stores missing L2.
 static int chunk_tiles(int planes, int Cg, int Og, int nr) {

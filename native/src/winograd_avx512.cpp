@@ -8,8 +8,7 @@
 //
 // Why: the plain loops (winograd_input_walk) copy each input row value by
 // value with a bounds test, apply Bᵀ column by column and write the even and
-// odd columns apart one value at a time; on the Xeon VM that was ~4000
-// cycles per (channel, image, tile row) of conv2, 30% of its forward pass
+// odd columns apart one value at a time: about 30% of conv2's forward pass
 // and 60% of its backward-data pass (input: 128 channels of dy a group).
 // Here a row is two masked loads (the padding is the mask), Bᵀ is a few
 // vector operations per row pair, the even/odd split one permute each, and
@@ -22,11 +21,11 @@
 // stores of whole rows, interleaved by one permute.
 //
 // The arithmetic is the plain loops' expressions in the same order, but GCC
-// (-ffp-contract=fast, its default here even with -std=c++17) fuses some
-// products and sums into FMAs, in these intrinsics as in the plain loops
-// (input5), and which ones depends on the surrounding code: F(2×2, 5×5)
-// values can differ from the plain loops' in the last bits, F(2×2, 3×3)'s
-// (no products in Bᵀ) agree bit for bit.
+// (-ffp-contract=fast, binding.gyp) fuses some products and sums into FMAs,
+// in these intrinsics as in the plain loops' AVX-512 variant (input5), and
+// which ones depends on the surrounding code: F(2×2, 5×5) values can differ
+// from the plain loops' in the last bits, F(2×2, 3×3)'s (no products in Bᵀ)
+// agree bit for bit.
 // Each tile's arithmetic is the same wherever it lies in a chunk, so results
 // still do not depend on the thread count.
 #include <algorithm>

@@ -10,8 +10,9 @@
 // same input transform as the forward pass. A 13×13 3×3 layer then does 16
 // multiply-adds per (o, c) and 2×2 output tile instead of 36 (the implicit
 // GEMM: 9 per output pixel); a 27×27 5×5 layer 36 instead of 100. The
-// implicit GEMM it replaces also gathered both operands value by value
-// (batch-128 weight gradients at 95–165 GFLOP/s on a 225 GFLOP/s VM).
+// implicit GEMM (conv_wgrad.cpp) also gathers both operands value by value,
+// which holds batch-128 weight gradients to 40–75% of the peak that
+// peakGflops measures.
 //
 // Determinism: the tiles are cut into SPLITS fixed ranges, each summed by
 // one job in fixed chunks; the ranges' sums are added in order, then
@@ -70,8 +71,8 @@ ANX_ISA_BODY void transform_dy(const ConvGeom& g, const float* dy, int Og, int g
 }
 
 // Tiles per chunk: V and M of a chunk (α²·(Cg + Og)·tiles floats) about 3 MB,
-// whole vectors, so the transforms' writes are still in L2 (2 MB a core on
-// the Xeon we measure on, shared L3 beyond) when the GEMMs read them. Chunks
+// whole vectors, so the transforms' writes are still in L2 (1–2 MB a core,
+// shared L3 beyond) when the GEMMs read them. Chunks
 // of 448 tiles (16 MB) cost torchvision's conv2 ~30% more, though each
 // chunk's GEMMs also read and write all of dU (α²·Og·Cg floats).
 int grad_chunk(int XI, int Cg, int Og) {
@@ -130,7 +131,7 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
   // go in blocks of PB consecutive places of a dU plane, so every pass reads
   // dU's planes in order: taken kernel by kernel, each (o, c) read α² · SPLITS
   // values a cache line apart (c_rows puts o innermost), and each line
-  // was fetched again for each of its 16 kernels (~14% of paper conv3's
+  // would be fetched again for each of its 16 kernels (~14% of paper conv3's
   // weight gradient). Same sums in the same order as kernel by kernel.
   constexpr int PB = 64;
   const size_t P = (size_t)Og * Cg;

@@ -110,8 +110,9 @@ __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g
                                                                RowsFn&& rows_fn, TilesFn&& tiles_fn) {
   const int RW = 2 * TW + ALPHA - 2;
   // The tile rows as tile_rows walks them, written out: with the loop body as
-  // a lambda, GCC fused other products of input5's Bᵀ into FMAs (its default
-  // -ffp-contract=fast), which moved F(2×2, 5×5) results in the last bits.
+  // a lambda, GCC fuses other products of input5's Bᵀ into FMAs
+  // (-ffp-contract=fast, binding.gyp), which changes F(2×2, 5×5) results in
+  // the last bits.
   for (int c = 0; c < L.Cg; c++) {
     float* vc = V + L.channel(c);
     const size_t step = L.strip_step(c);
