@@ -22,8 +22,6 @@ struct InJob {
 };
 }  // namespace
 
-bool ThreadPool::in_job() { return t_in_job; }
-
 ThreadPool& ThreadPool::instance() {
   static ThreadPool pool;
   return pool;

@@ -37,8 +37,6 @@ class ThreadPool {
   int threads() const { return nthreads_; }
   // fn(item, thread_id) for item in [0, n); thread_id in [0, threads()).
   void parallel_for(int n, const std::function<void(int, int)>& fn);
-  // Whether the calling thread is running an item of a parallel loop.
-  static bool in_job();
   // fn(begin, end, thread_id) over [0, n) cut into contiguous blocks, about
   // eight per thread: for loops over many small items (pooling planes), where
   // handing out each item would cost more than the item.
