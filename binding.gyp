@@ -12,6 +12,11 @@
         "native/src/ukernel_avx2.cpp",
         "native/src/ukernel_avx512.cpp",
         "native/src/conv.cpp",
+        "native/src/conv_col2im.cpp",
+        "native/src/conv_gemm.cpp",
+        "native/src/conv_pack.cpp",
+        "native/src/conv_wgrad.cpp",
+        "native/src/padded_input.cpp",
         "native/src/conv_direct.cpp",
         "native/src/conv_lanes.cpp",
         "native/src/winograd.cpp",
@@ -30,7 +35,17 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-pthread"],
+      # -ffp-contract=fast (GCC's default for C++, spelled out): wherever the
+      # code being compiled has FMA (the AVX-512 and AVX2 kernels; the plain
+      # loops' AVX-512 variants, isa_targets.h), GCC may fuse a*b + c into one
+      # rounding. Results are therefore per build and ISA path: one build gives
+      # the same bits on any x86-64 machine running the same path (detected, or
+      # ALEXNET_ISA / setIsa) at any thread count, while different paths, or
+      # another compiler version, differ in the last bits. The generic path has
+      # no FMA on x86-64 and rounds every product. -ffp-contract=off would make
+      # the fusing explicit (intrinsics only) but changes the AVX-512 path's
+      # results (Winograd 5x5, LRN, SGD, small-batch linear).
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=fast", "-pthread"],
       "ldflags": ["-pthread"]
     }
   ]

@@ -1,4 +1,4 @@
-// A small N-API binding over the system MPI library (issue 13): just what
+// A small N-API binding over the system MPI library: just what
 // data-parallel SGD needs. Node has no maintained MPI binding, so this wraps
 // the real library; it never speaks a protocol of its own.
 //

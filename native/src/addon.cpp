@@ -1,9 +1,18 @@
 // N-API binding: every kernel takes the TypeScript typed arrays' memory
 // directly (zero-copy) and checks each buffer's length against the geometry
 // before touching it, so a wrong call throws instead of corrupting memory.
+// Any C++ exception an entry point raises, on the calling thread or inside a
+// pool thread (the pool rethrows it on the caller, threadpool.h), reaches
+// JavaScript as an Error naming the entry point.
 #include <napi.h>
 
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <type_traits>
 
 #include "conv.h"
 #include "conv_lanes.h"
@@ -109,6 +118,33 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   std::string s = info[0].ToString().Utf8Value();
   Isa want = s == "avx512" ? Isa::Avx512 : s == "avx2" ? Isa::Avx2 : s == "generic" ? Isa::Generic : detected_isa();
   return Napi::String::New(info.Env(), isa_name(set_isa(want)));
+}
+
+// poolSelfTest(mode, thread) → items run: a test hook for the pool's failure
+// handling (test/backend/native-threadpool.test.ts). One loop of threads()
+// items, each waiting until all have started, so every thread runs exactly
+// one; the item on pool thread `thread` then, for mode "throw", throws a
+// std::runtime_error, and for "nested" calls parallel_for (refused with a
+// std::logic_error). Mode "run" throws nothing.
+Napi::Value PoolSelfTest(const Napi::CallbackInfo& info) {
+  Args a{info, "poolSelfTest"};
+  if (info.Length() < 1 || !info[0].IsString()) a.fail("argument 0 must be a string");
+  const std::string mode = info[0].As<Napi::String>().Utf8Value();
+  const int on = a.i32(1);
+  if (mode != "throw" && mode != "nested" && mode != "run") a.fail("mode must be \"throw\", \"nested\" or \"run\"");
+  ThreadPool& pool = ThreadPool::instance();
+  const int n = pool.threads();
+  std::atomic<int> started{0}, ran{0};
+  pool.parallel_for(n, [&](int, int tid) {
+    started.fetch_add(1);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (started.load() < n && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    ran.fetch_add(1);
+    if (tid != on) return;
+    if (mode == "throw") throw std::runtime_error("test exception from pool thread " + std::to_string(tid));
+    if (mode == "nested") pool.parallel_for(2, [](int, int) {});
+  });
+  return Napi::Number::New(info.Env(), ran.load());
 }
 
 // conv2dForward(N,C,H,W,O,KH,KW,OH,OW,sh,sw,pt,pl,groups, x, w, b|null, y, relu)
@@ -228,31 +264,58 @@ void Gemm(const Napi::CallbackInfo& info) {
        Output{a.f32(5, (int64_t)M * N), N, nullptr}, Epilogue{});
 }
 
+// Wraps an entry point: a C++ exception other than the binding's own
+// Napi::Errors becomes a JavaScript Error "native <name>: <what()>".
+template <typename R, R (*F)(const Napi::CallbackInfo&)>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  const char* name = static_cast<const char*>(info.Data());
+  try {
+    if constexpr (std::is_void_v<R>) {
+      F(info);
+      return info.Env().Undefined();
+    } else {
+      return F(info);
+    }
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("native ") + name + ": " + e.what());
+  } catch (...) {
+    throw Napi::Error::New(info.Env(), std::string("native ") + name + ": unknown C++ exception");
+  }
+}
+
+template <typename R, R (*F)(const Napi::CallbackInfo&)>
+void add(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New<guarded<R, F>>(env, name, const_cast<char*>(name)));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("info", Napi::Function::New(env, Info));
-  exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
-  exports.Set("setWinogradMinTiles", Napi::Function::New(env, SetWinogradMinTiles));
-  exports.Set("setLanesMaxPixels", Napi::Function::New(env, SetLanesMaxPixels));
-  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
-  exports.Set("setIsa", Napi::Function::New(env, SetIsa));
-  exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));
-  exports.Set("conv2dBackwardData", Napi::Function::New(env, Conv2dBackwardData));
-  exports.Set("conv2dBackwardWeights", Napi::Function::New(env, Conv2dBackwardWeights));
-  exports.Set("linearForward", Napi::Function::New(env, LinearForward));
-  exports.Set("linearBackwardData", Napi::Function::New(env, LinearBackwardData));
-  exports.Set("linearBackwardWeights", Napi::Function::New(env, LinearBackwardWeights));
-  exports.Set("reluForward", Napi::Function::New(env, ReluForward));
-  exports.Set("reluBackward", Napi::Function::New(env, ReluBackward));
-  exports.Set("tanhForward", Napi::Function::New(env, TanhForward));
-  exports.Set("tanhBackward", Napi::Function::New(env, TanhBackward));
-  exports.Set("maskScale", Napi::Function::New(env, MaskScale));
-  exports.Set("lrnForward", Napi::Function::New(env, LrnForward));
-  exports.Set("lrnBackward", Napi::Function::New(env, LrnBackward));
-  exports.Set("maxpoolForward", Napi::Function::New(env, MaxpoolForward));
-  exports.Set("maxpoolBackward", Napi::Function::New(env, MaxpoolBackward));
-  exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate));
-  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  add<Napi::Value, Info>(env, exports, "info");
+  add<Napi::Value, PeakGflops>(env, exports, "peakGflops");
+  add<Napi::Value, SetWinogradMinTiles>(env, exports, "setWinogradMinTiles");
+  add<Napi::Value, SetLanesMaxPixels>(env, exports, "setLanesMaxPixels");
+  add<Napi::Value, AdviseHugePages>(env, exports, "adviseHugePages");
+  add<Napi::Value, SetThreads>(env, exports, "setThreads");
+  add<Napi::Value, SetIsa>(env, exports, "setIsa");
+  add<void, Conv2dForward>(env, exports, "conv2dForward");
+  add<void, Conv2dBackwardData>(env, exports, "conv2dBackwardData");
+  add<void, Conv2dBackwardWeights>(env, exports, "conv2dBackwardWeights");
+  add<void, LinearForward>(env, exports, "linearForward");
+  add<void, LinearBackwardData>(env, exports, "linearBackwardData");
+  add<void, LinearBackwardWeights>(env, exports, "linearBackwardWeights");
+  add<void, ReluForward>(env, exports, "reluForward");
+  add<void, ReluBackward>(env, exports, "reluBackward");
+  add<void, TanhForward>(env, exports, "tanhForward");
+  add<void, TanhBackward>(env, exports, "tanhBackward");
+  add<void, MaskScale>(env, exports, "maskScale");
+  add<void, LrnForward>(env, exports, "lrnForward");
+  add<void, LrnBackward>(env, exports, "lrnBackward");
+  add<void, MaxpoolForward>(env, exports, "maxpoolForward");
+  add<void, MaxpoolBackward>(env, exports, "maxpoolBackward");
+  add<void, SgdUpdate>(env, exports, "sgdUpdate");
+  add<void, Gemm>(env, exports, "gemm");
+  add<Napi::Value, PoolSelfTest>(env, exports, "poolSelfTest");
   return exports;
 }
 

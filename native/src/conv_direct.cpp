@@ -35,6 +35,7 @@
 
 #include "cpu.h"
 #include "gemm.h"
+#include "isa_targets.h"
 #include "padded_input.h"
 #include "threadpool.h"
 
@@ -81,8 +82,6 @@ int rows_per_job(const ConvGeom& g, int threads) {
 }
 
 #if defined(__x86_64__)
-#define ANX_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
-
 // MR channels × NV vectors: y[r][i] = Σ_k w[r·K + k] · src[off[k] + i] for
 // the lanes i < 16·(NV − 1) + popcount(last), + bias[r], ReLU. The weights are
 // broadcast from the layer's own [O][CKK] rows, six streams a tile: packing
@@ -90,7 +89,7 @@ int rows_per_job(const ConvGeom& g, int threads) {
 // layer of 192 → 384). Rows r ≥ mr repeat row mr − 1 and are not stored;
 // masked-off lanes are neither read nor stored.
 template <int NV>
-ANX_AVX512 void tile(int K, const int32_t* off, const float* src, const float* w, __mmask16 last, float* y,
+ANX_TARGET_AVX512 void tile(int K, const int32_t* off, const float* src, const float* w, __mmask16 last, float* y,
                      ptrdiff_t ldy, int mr, const float* bias, bool relu) {
   const float* wr[MR];
 #pragma GCC unroll 6
@@ -195,7 +194,7 @@ void forward_flat(const ConvGeom& g, const float* x, const float* w, const float
   // Jobs: (image, group, chunk of strips), at least four a thread. Strip
   // outer, tiles inner: a strip's weights (41 KB for a 3×3 layer of 192
   // inputs) are read once and stay near while the image's input (172 KB) sits
-  // in L2; tile outer made every job stream its whole chunk of weights from
+  // in L2; tile outer would make every job stream its whole chunk of weights from
   // L3 once per tile.
   const int T = ThreadPool::instance().threads();
   const int64_t units = (int64_t)g.N * g.groups;

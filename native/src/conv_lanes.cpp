@@ -31,6 +31,7 @@
 
 #include "cpu.h"
 #include "gemm.h"
+#include "isa_targets.h"
 #include "padded_input.h"
 #include "threadpool.h"
 #include "transpose.h"
@@ -71,14 +72,12 @@ constexpr int pixels_for(int ov) { return ov == 4 ? 6 : 8; }
 constexpr int KCH = 108;
 
 #if defined(__x86_64__)
-#define ANX_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
-
 // out[p][16·v + l] = Σ_k panel[k][16·v + l] · base[p][off[k]] (+ bias), ReLU.
 // A K chunk of a longer sum starts from out's partial sums unless `first`, and
 // leaves them there unless `last` (then + bias, ReLU): storing and reloading
 // the accumulators keeps each output's one FMA chain, in order.
 template <int P, int OV>
-ANX_AVX512 void tile(int K, const int32_t* off, const float* const* base, const float* panel, const float* bias,
+ANX_TARGET_AVX512 void tile(int K, const int32_t* off, const float* const* base, const float* panel, const float* bias,
                      bool relu, float* out, bool first, bool last) {
   const float* bp[P];
 #pragma GCC unroll 8
@@ -226,7 +225,7 @@ void conv_forward_lanes(const ConvGeom& g, const float* x, const float* w, const
     const int later = job + T;
     const float* wl = later < jobs ? w + (int64_t)first_channel(later) * K : nullptr;
     // Each pixel's first input value, once for all chunks (two divisions a
-    // pixel were ~10% of a 108-step chunk's tile).
+    // pixel cost ~10% of a 108-step chunk's tile).
     std::vector<const float*> base(q1 - q0);
     for (int q = q0, oh = q0 / g.OW, ow = q0 % g.OW; q < q1; q++) {
       base[q - q0] = src + (int64_t)oh * g.sh * pin.RW + ow;

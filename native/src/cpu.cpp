@@ -5,6 +5,8 @@
 
 namespace anx {
 
+// The features checked for each level are the ones isa_targets.h compiles
+// that level's functions for; the two lists change together.
 Isa detected_isa() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 namespace anx {
@@ -21,10 +21,10 @@ void blocks(int64_t n, F&& body) {
   });
 }
 
-ANX_CLONES void relu_fw(int64_t n, const float* x, float* y) {
+ANX_ISA_BODY void relu_fw(int64_t n, const float* x, float* y) {
   for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0.f ? x[i] : 0.f;
 }
-ANX_CLONES void relu_bw(int64_t n, const float* y, const float* dy, float* dx) {
+ANX_ISA_BODY void relu_bw(int64_t n, const float* y, const float* dy, float* dx) {
   for (int64_t i = 0; i < n; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
 }
 // std::tanh per element (no fast approximation): the fixtures ask for 1e-4, and
@@ -32,16 +32,16 @@ ANX_CLONES void relu_bw(int64_t n, const float* y, const float* dy, float* dx) {
 void tanh_fw(int64_t n, const float* x, float* y) {
   for (int64_t i = 0; i < n; i++) y[i] = std::tanh(x[i]);
 }
-ANX_CLONES void tanh_bw(int64_t n, const float* y, const float* dy, float* dx) {
+ANX_ISA_BODY void tanh_bw(int64_t n, const float* y, const float* dy, float* dx) {
   for (int64_t i = 0; i < n; i++) dx[i] = dy[i] * (1.f - y[i] * y[i]);
 }
-ANX_CLONES void mask_scale_block(int64_t n, const float* x, const float* mask, float scale, float* y) {
+ANX_ISA_BODY void mask_scale_block(int64_t n, const float* x, const float* mask, float scale, float* y) {
   if (mask)
     for (int64_t i = 0; i < n; i++) y[i] = x[i] * mask[i] * scale;
   else
     for (int64_t i = 0; i < n; i++) y[i] = x[i] * scale;
 }
-ANX_CLONES void bias_row(int cols, const float* bias, bool relu, float* y) {
+ANX_ISA_BODY void bias_row(int cols, const float* bias, bool relu, float* y) {
   if (relu)
     for (int c = 0; c < cols; c++) {
       const float v = y[c] + bias[c];
@@ -50,7 +50,7 @@ ANX_CLONES void bias_row(int cols, const float* bias, bool relu, float* y) {
   else
     for (int c = 0; c < cols; c++) y[c] += bias[c];
 }
-ANX_CLONES void sgd_block(int64_t n, float* w, float* v, const float* g, float lr, float mu, float decay, bool pt) {
+ANX_ISA_BODY void sgd_block(int64_t n, float* w, float* v, const float* g, float lr, float mu, float decay, bool pt) {
   if (pt) {
     for (int64_t i = 0; i < n; i++) {
       const float vi = mu * v[i] + g[i] + decay * w[i];
@@ -69,25 +69,26 @@ ANX_CLONES void sgd_block(int64_t n, float* w, float* v, const float* g, float l
 }  // namespace
 
 void relu_forward(int64_t n, const float* x, float* y) {
-  blocks(n, [&](int64_t i, int64_t m) { relu_fw(m, x + i, y + i); });
+  blocks(n, [&](int64_t i, int64_t m) { per_isa<relu_fw>(m, x + i, y + i); });
 }
 void relu_backward(int64_t n, const float* y, const float* dy, float* dx) {
-  blocks(n, [&](int64_t i, int64_t m) { relu_bw(m, y + i, dy + i, dx + i); });
+  blocks(n, [&](int64_t i, int64_t m) { per_isa<relu_bw>(m, y + i, dy + i, dx + i); });
 }
 void tanh_forward(int64_t n, const float* x, float* y) {
   blocks(n, [&](int64_t i, int64_t m) { tanh_fw(m, x + i, y + i); });
 }
 void tanh_backward(int64_t n, const float* y, const float* dy, float* dx) {
-  blocks(n, [&](int64_t i, int64_t m) { tanh_bw(m, y + i, dy + i, dx + i); });
+  blocks(n, [&](int64_t i, int64_t m) { per_isa<tanh_bw>(m, y + i, dy + i, dx + i); });
 }
 void mask_scale(int64_t n, const float* x, const float* mask, float scale, float* y) {
-  blocks(n, [&](int64_t i, int64_t m) { mask_scale_block(m, x + i, mask ? mask + i : nullptr, scale, y + i); });
+  blocks(n, [&](int64_t i, int64_t m) { per_isa<mask_scale_block>(m, x + i, mask ? mask + i : nullptr, scale, y + i); });
 }
 void bias_rows(int64_t rows, int cols, const float* bias, bool relu, float* y) {
-  ThreadPool::instance().parallel_for((int)rows, [&](int r, int) { bias_row(cols, bias, relu, y + (int64_t)r * cols); });
+  const auto row = PerIsa<bias_row>::pick();
+  ThreadPool::instance().parallel_for((int)rows, [&](int r, int) { row(cols, bias, relu, y + (int64_t)r * cols); });
 }
 void sgd_update(int64_t n, float* w, float* v, const float* g, float lr, float momentum, float decay, bool pytorch_form) {
-  blocks(n, [&](int64_t i, int64_t m) { sgd_block(m, w + i, v + i, g + i, lr, momentum, decay, pytorch_form); });
+  blocks(n, [&](int64_t i, int64_t m) { per_isa<sgd_block>(m, w + i, v + i, g + i, lr, momentum, decay, pytorch_form); });
 }
 
 }  // namespace anx

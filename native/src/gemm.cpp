@@ -5,12 +5,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <vector>
 
 #include "threadpool.h"
 #include "ukernel.h"
 #include "cpu.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "transpose.h"
 
 namespace anx {
@@ -66,8 +67,8 @@ Blocking blocking() {
   return b;
 }
 
-// Plain-matrix packers, compiled per ISA.
-ANX_CLONES static void pack_rows(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
+// Plain-matrix packers, compiled per ISA (isa_targets.h).
+ANX_ISA_BODY static void pack_rows(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
@@ -81,7 +82,7 @@ ANX_CLONES static void pack_rows(const float* p, ptrdiff_t ld, int l0, int ln, i
   }
 }
 
-ANX_CLONES static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
+ANX_ISA_BODY static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, int k0, int kc, int w, float* buf) {
   for (int s = 0; s * w < ln; s++) {
     float* dst = buf + (size_t)s * kc * w;
     const int lines = std::min(w, ln - s * w);
@@ -97,7 +98,7 @@ ANX_CLONES static void pack_cols(const float* p, ptrdiff_t ld, int l0, int ln, i
 const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
   const Pack8Fn pack8 = active_pack8();  // null unless the active ISA has one
   if (!pack8 || w % 8) {
-    pack_rows(p, ld, l0, ln, k0, kc, w, buf);
+    per_isa<pack_rows>(p, ld, l0, ln, k0, kc, w, buf);
     return buf;
   }
   // Whole groups of eight lines by the transposing kernel; the rest of a strip
@@ -117,7 +118,7 @@ const float* RowsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf)
 }
 
 const float* ColsPacker::pack(int l0, int ln, int k0, int kc, int w, float* buf) const {
-  pack_cols(p, ld, l0, ln, k0, kc, w, buf);
+  per_isa<pack_cols>(p, ld, l0, ln, k0, kc, w, buf);
   return buf;
 }
 
@@ -135,9 +136,11 @@ float* thread_scratch(int tid, int slot, size_t floats) {
     if (bufs.size() <= idx) bufs.resize(idx + 1);
     b = &bufs[idx];
     if (b->n < floats) {
+      const size_t bytes = ((floats * sizeof(float) + 63) / 64) * 64;
+      float* p = (float*)std::aligned_alloc(64, bytes);
+      if (!p) throw std::bad_alloc();  // the old buffer stays in place
       std::free(b->p);
-      size_t bytes = ((floats * sizeof(float) + 63) / 64) * 64;
-      b->p = (float*)std::aligned_alloc(64, bytes);
+      b->p = p;
       b->n = floats;
     }
     return b->p;
@@ -145,8 +148,8 @@ float* thread_scratch(int tid, int slot, size_t floats) {
 }
 
 // C[r, j] (+)= tile[r, j] (+ bias[r]) for r < mr, j < len, then ReLU: one contiguous run of a tile.
-ANX_CLONES static void store_run(const float* tile, int ldt, float* c, ptrdiff_t ldc, int mr, int len, const float* bias,
-                                 int flags) {
+ANX_ISA_BODY static void store_run(const float* tile, int ldt, float* c, ptrdiff_t ldc, int mr, int len, const float* bias,
+                                   int flags) {
   for (int r = 0; r < mr; r++) {
     const float add = bias ? bias[r] : 0.f;
     const float* t = tile + r * ldt;
@@ -163,6 +166,7 @@ ANX_CLONES static void store_run(const float* tile, int ldt, float* c, ptrdiff_t
 void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
              int tid) {
   const Ukernel& u = active_ukernel();
+  const auto store = PerIsa<store_run>::pick();
   const Blocking bl = blocking();
   float* scratch_a = thread_scratch(tid, SLOT_PACK_A, (size_t)bl.mc * bl.kc + 64);
   float* scratch_b = thread_scratch(tid, SLOT_PACK_B, (size_t)bl.nc * bl.kc + 64);
@@ -203,7 +207,7 @@ void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, con
               for (int j0 = 0; j0 < nr;) {
                 int j1 = j0 + 1;
                 while (j1 < nr && out.col_off[n + j1] == out.col_off[n + j0] + (j1 - j0)) j1++;
-                store_run(tile + j0, NR, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n + j0], out.ldc, mr, j1 - j0, brow,
+                store(tile + j0, NR, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n + j0], out.ldc, mr, j1 - j0, brow,
                           flags);
                 j0 = j1;
               }

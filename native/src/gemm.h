@@ -80,7 +80,8 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
 // entry points, which run on the calling thread (tid 0) outside parallel loops
 // (Winograd has its own: it runs inside backward-data, which holds OP_C; its
 // V and M slots are per thread, one chunk of tiles each). OP_D holds the
-// padded, phase-split input of conv_forward.
+// padded, phase-split input of conv_forward. Throws std::bad_alloc where the
+// allocation fails (the slot keeps its old buffer).
 float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,

@@ -3,7 +3,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "linear_stream.h"
-#include "simd.h"
+#include "isa_targets.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -17,8 +17,8 @@ namespace anx {
 // partial sums per dot product let the compiler vectorise without
 // reassociating a sum; each row's order is fixed, so results do not depend on
 // how rows are grouped or split across threads.
-ANX_CLONES static void gemv_rows(int N, int I, int O, const float* x, const float* w, const float* b, float* y, bool relu,
-                                 int o0, int o1) {
+ANX_ISA_BODY static void gemv_rows(int N, int I, int O, const float* x, const float* w, const float* b, float* y, bool relu,
+                                   int o0, int o1) {
   constexpr int L = 16, R = 4;
   const int iv = I / L * L;
   // The lanes' sum, then the tail one by one, then the bias.
@@ -65,7 +65,7 @@ void linear_forward(int N, int I, int O, const float* x, const float* w, const f
   if (N <= 8) {
     const int T = ThreadPool::instance().threads(), chunks = std::max(1, std::min(O, T * 8));
     ThreadPool::instance().parallel_for(chunks, [&](int c, int) {
-      gemv_rows(N, I, O, x, w, b, y, relu, (int)((int64_t)O * c / chunks), (int)((int64_t)O * (c + 1) / chunks));
+      per_isa<gemv_rows>(N, I, O, x, w, b, y, relu, (int)((int64_t)O * c / chunks), (int)((int64_t)O * (c + 1) / chunks));
     });
     return;
   }

@@ -24,6 +24,7 @@
 #include "cpu.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 #if defined(__x86_64__)
@@ -39,11 +40,9 @@ constexpr int ACC = 24;    // accumulators a tile
 constexpr int PF = 128;    // prefetch distance in each weight row (floats)
 
 #if defined(__x86_64__)
-#define ANX_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
-
 // yt[o0 + r][v·16 ..] += Σ_{i < kc} w[(o0 + r)·I + i] · xt[i][v·16 ..] for r < R (rows past `rows` repeat the last).
 template <int NV>
-ANX_AVX512 void stream_tile(int kc, const float* xt, const float* w, int64_t I, int rows, float* yt) {
+ANX_TARGET_AVX512 void stream_tile(int kc, const float* xt, const float* w, int64_t I, int rows, float* yt) {
   constexpr int R = ACC / NV, NP = NV * 16;
   const float* wr[R];
 #pragma GCC unroll 24

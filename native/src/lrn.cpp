@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 namespace anx {
@@ -25,7 +25,7 @@ inline float pow_neg_beta(float s, float beta, bool three_quarters) {
   return std::pow(s, -beta);
 }
 
-ANX_CLONES void forward_chunk(const LrnGeom& g, const float* x, float* y, float* scale, int p0, int np) {
+ANX_ISA_BODY void forward_chunk(const LrnGeom& g, const float* x, float* y, float* scale, int p0, int np) {
   const int Cg = g.C / g.groups, before = g.size / 2, after = (g.size - 1) / 2;
   const bool tq = g.beta == 0.75f;
   float sq[PIX];
@@ -50,8 +50,8 @@ ANX_CLONES void forward_chunk(const LrnGeom& g, const float* x, float* y, float*
   }
 }
 
-ANX_CLONES void backward_chunk(const LrnGeom& g, const float* x, const float* y, const float* scale, const float* dy,
-                               float* dx, float* t, int p0, int np) {
+ANX_ISA_BODY void backward_chunk(const LrnGeom& g, const float* x, const float* y, const float* scale, const float* dy,
+                                 float* dx, float* t, int p0, int np) {
   const int Cg = g.C / g.groups;
   // m ∈ window(i) ⇔ i ∈ [m − ⌊(n−1)/2⌋, m + ⌊n/2⌋]
   const int before = (g.size - 1) / 2, after = g.size / 2;
@@ -87,7 +87,7 @@ void lrn_forward(const LrnGeom& g, const float* x, float* y, float* scale) {
   const int64_t img = (int64_t)g.C * g.HW;
   ThreadPool::instance().parallel_for(g.N * chunks, [&](int job, int) {
     const int n = job / chunks, p0 = (job % chunks) * PIX;
-    forward_chunk(g, x + n * img, y + n * img, scale + n * img, p0, std::min(PIX, g.HW - p0));
+    per_isa<forward_chunk>(g, x + n * img, y + n * img, scale + n * img, p0, std::min(PIX, g.HW - p0));
   });
 }
 
@@ -97,7 +97,7 @@ void lrn_backward(const LrnGeom& g, const float* x, const float* y, const float*
   ThreadPool::instance().parallel_for(g.N * chunks, [&](int job, int tid) {
     const int n = job / chunks, p0 = (job % chunks) * PIX;
     float* t = thread_scratch(tid, SLOT_LRN, (size_t)g.C * PIX);
-    backward_chunk(g, x + n * img, y + n * img, scale + n * img, dy + n * img, dx + n * img, t, p0,
+    per_isa<backward_chunk>(g, x + n * img, y + n * img, scale + n * img, dy + n * img, dx + n * img, t, p0,
                    std::min(PIX, g.HW - p0));
   });
 }

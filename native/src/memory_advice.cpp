@@ -3,9 +3,9 @@
 // Why: at batch 1 the fully connected layers stream their weights from
 // memory every pass (235 MB for torchvision's fc6–fc8) and take ~60% of the
 // forward pass; with 4 KiB pages that is ~57,000 TLB misses a pass and a
-// hardware prefetcher that stops at every page boundary. On the Xeon VM,
-// reading a 151 MB buffer with both cores ran 5–8% faster from 2 MiB pages
-// (interleaved, one process), and torchvision's batch-1 forward ~1.7%.
+// hardware prefetcher that stops at every page boundary. Reading a 151 MB
+// buffer with two threads runs 5–8% faster from 2 MiB pages (interleaved,
+// one process), and torchvision's batch-1 forward ~1.7%.
 // Linux backs a region with huge pages only when asked (the usual
 // `madvise` mode of /sys/kernel/mm/transparent_hugepage/enabled) and only
 // for pages not yet touched, so the host allocator (src/tensor/host-memory.ts)

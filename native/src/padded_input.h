@@ -1,12 +1,13 @@
-// The padded, column-phase-split copy of a convolution's input that the
-// implicit-GEMM packer (conv.cpp) and the direct kernel (conv_direct.cpp)
-// read: per (image, channel), Hp = (OH − 1)·sh + KH rows (the zero rows above
-// and below the image in place), each split by column phase into sw rows of
-// J values, xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw
-// covering the padded width the windows reach. Tap (kh, kw = sw·q + ph) of
-// output (oh, ow) then reads row oh·sh + kh, phase ph, column ow + q: every
-// run of an output row is contiguous, with no edge checks and no strided
-// reads (stride 1 is the case sw = 1: a zero-padded copy).
+// The padded, column-phase-split copy of a convolution's input (made by
+// padded_input.cpp) that the implicit-GEMM packer (conv_pack.cpp) and the
+// direct kernels (conv_direct.cpp, conv_lanes.cpp) read: per (image,
+// channel), Hp = (OH − 1)·sh + KH rows (the zero rows above and below the
+// image in place), each split by column phase into sw rows of J values,
+// xp[ph][j] = x[sw·j + ph − pl] (zero outside the row), J·sw covering the
+// padded width the windows reach. Tap (kh, kw = sw·q + ph) of output
+// (oh, ow) then reads row oh·sh + kh, phase ph, column ow + q: every run of
+// an output row is contiguous, with no edge checks and no strided reads
+// (stride 1 is the case sw = 1: a zero-padded copy).
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -7,7 +7,7 @@
 
 #include "cpu.h"
 #include "pool_row.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 
 namespace anx {
@@ -72,8 +72,8 @@ inline void exact_window(const PoolGeom& g, const float* xp, int h0, int h1, int
 // three columns. Ties resolve as in window_max: the smallest (row, column)
 // holding the maximum wins. Returns false, and the caller takes the exact
 // path, if the rows may hold a NaN (their sum is NaN).
-ANX_CLONES static bool pool_row_3s2_generic(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow, int32_t* arow,
-                                    int h0) {
+ANX_ISA_BODY static bool pool_row_3s2_plain(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow,
+                                              int32_t* arow, int h0) {
   const float* x1 = x0 + W;
   const float* x2 = x1 + W;
   float probe[16] = {};
@@ -110,7 +110,7 @@ PoolRowFn active_pool_row() {
 #if defined(__x86_64__)
   if (active_isa() == Isa::Avx512) return pool_row_3s2_avx512;
 #endif
-  return pool_row_3s2_generic;
+  return PerIsa<pool_row_3s2_plain>::pick();
 }
 
 void pool_plane(const PoolGeom& g, const float* xp, float* yp, int32_t* ap, float* cm, int32_t* cr, PoolRowFn row) {

@@ -13,17 +13,16 @@
 #include <cstdint>
 
 #include "pool_row.h"
+#include "isa_targets.h"
 
 namespace anx {
 
-#define ANX_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
-
 // The first n of 16 lanes (none for n ≤ 0).
-ANX_AVX512 static inline __mmask16 first_lanes(int n) {
+ANX_TARGET_AVX512 static inline __mmask16 first_lanes(int n) {
   return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
 
-ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow,
+ANX_TARGET_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* cm, int32_t* cr, float* yrow,
                                     int32_t* arow, int h0) {
   const float* x1 = x0 + W;
   const float* x2 = x1 + W;
@@ -75,7 +74,7 @@ ANX_AVX512 bool pool_row_3s2_avx512(const float* x0, int W, int owFull, float* c
 
 // Window maxima of 16 output columns within one input row p (p at the first
 // window's left column): columns 2ow, 2ow+1, 2ow+2 from three vectors.
-ANX_AVX512 static inline __m512 row_max3(const float* p, __mmask16 m0, __mmask16 m1, __mmask16 m2, __mmask16& nan) {
+ANX_TARGET_AVX512 static inline __m512 row_max3(const float* p, __mmask16 m0, __mmask16 m1, __mmask16 m2, __mmask16& nan) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
   const __m512 c0 = _mm512_maskz_loadu_ps(m0, p), c1 = _mm512_maskz_loadu_ps(m1, p + 16), c2 = _mm512_maskz_loadu_ps(m2, p + 32);
@@ -94,7 +93,7 @@ ANX_AVX512 static inline __m512 row_max3(const float* p, __mmask16 m0, __mmask16
 // (measured: pool1 at batch 128, 10.5 ms that way against 5.3 ms this way).
 // Output columns go 16 at a time down the whole plane, carrying the shared
 // input row (row 2·oh + 2 is row 2·(oh + 1)) from one output row to the next.
-ANX_AVX512 bool pool_values_3s2_avx512(const float* xp, int W, int ohFull, int owFull, float* yp, int OW) {
+ANX_TARGET_AVX512 bool pool_values_3s2_avx512(const float* xp, int W, int ohFull, int owFull, float* yp, int OW) {
   __mmask16 nan = 0;
   for (int ow0 = 0; ow0 < owFull; ow0 += 16) {
     const int base = 2 * ow0;

@@ -3,11 +3,24 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <stdexcept>
+#include <utility>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
 namespace anx {
+
+namespace {
+// Set while this thread runs an item of a loop (always, on a worker thread).
+thread_local bool t_in_job = false;
+
+struct InJob {
+  const bool was = t_in_job;
+  InJob() { t_in_job = true; }
+  ~InJob() { t_in_job = was; }
+};
+}  // namespace
 
 ThreadPool& ThreadPool::instance() {
   static ThreadPool pool;
@@ -46,11 +59,22 @@ void ThreadPool::set_threads(int n) {
   for (int t = 1; t < n; t++) workers_.emplace_back(&ThreadPool::worker, this, t, now);
 }
 
+void ThreadPool::fail(std::exception_ptr e) {
+  std::lock_guard<std::mutex> lock(error_mu_);
+  if (!error_) error_ = std::move(e);
+  next_.store(job_items_, std::memory_order_relaxed);  // the remaining items are skipped
+}
+
 void ThreadPool::run_items(int tid) {
+  const InJob scope;
   for (;;) {
     int i = next_.fetch_add(1, std::memory_order_relaxed);
     if (i >= job_items_) break;
-    (*job_)(i, tid);
+    try {
+      (*job_)(i, tid);
+    } catch (...) {
+      fail(std::current_exception());
+    }
   }
 }
 
@@ -85,6 +109,7 @@ bool spin_until(Done&& done) {
 }  // namespace
 
 void ThreadPool::worker(int tid, long seen) {
+  t_in_job = true;  // a worker runs nothing but items
   for (;;) {
     // A job is published under the lock with generation_ bumped last (release).
     if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
@@ -103,9 +128,14 @@ void ThreadPool::worker(int tid, long seen) {
 }
 
 void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
+  if (t_in_job)
+    throw std::logic_error(
+        "parallel_for called from inside a parallel loop's item: nested parallel loops are not supported (write the "
+        "inner loop as a plain loop)");
   if (n <= 0) return;
   if (nthreads_ == 1 || n == 1) {
-    for (int i = 0; i < n; i++) fn(i, 0);
+    const InJob scope;
+    for (int i = 0; i < n; i++) fn(i, 0);  // an exception leaves at once: the remaining items are skipped
     return;
   }
   {
@@ -122,13 +152,20 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
     std::unique_lock<std::mutex> lock(mu_);
     done_.wait(lock, [&] { return busy_.load(std::memory_order_acquire) == 0; });
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  job_ = nullptr;
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    job_ = nullptr;
+  }
+  {
+    std::lock_guard<std::mutex> lock(error_mu_);
+    error = std::exchange(error_, nullptr);
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 void ThreadPool::parallel_blocks(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn) {
-  if (n <= 0) return;
-  const int blocks = (int)std::min<int64_t>(n, 8 * (int64_t)nthreads_);
+  const int blocks = (int)std::max<int64_t>(0, std::min<int64_t>(n, 8 * (int64_t)nthreads_));
   parallel_for(blocks, [&](int b, int tid) { fn(n * b / blocks, n * (b + 1) / blocks, tid); });
 }
 

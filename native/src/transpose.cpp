@@ -1,6 +1,7 @@
 #include "transpose.h"
 
 #include "cpu.h"
+#include "isa_targets.h"
 
 #if defined(__x86_64__)
 #include "immintrin_quiet.h"
@@ -13,13 +14,13 @@ namespace {
 #if defined(__x86_64__)
 // Stores the pair (k, k+1) × 8 rows held in v: one vector where the
 // destination's k stride is 8, two halves otherwise.
-__attribute__((target("avx512f,avx512dq"))) inline void store_pair(float* d, int stride, __m512 v) {
+ANX_TARGET_AVX512 inline void store_pair(float* d, int stride, __m512 v) {
   if (stride == 8) return _mm512_storeu_ps(d, v);
   _mm256_storeu_ps(d, _mm512_castps512_ps256(v));
   _mm256_storeu_ps(d + stride, _mm512_extractf32x8_ps(v, 1));
 }
 
-__attribute__((target("avx512f,avx512dq"))) void pack8_avx512(const float* src, ptrdiff_t ld, int kc, float* dst, int stride) {
+ANX_TARGET_AVX512 void pack8_avx512(const float* src, ptrdiff_t ld, int kc, float* dst, int stride) {
   int k = 0;
   for (; k + 16 <= kc; k += 16) {
     __m512 r[8];

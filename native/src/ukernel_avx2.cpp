@@ -4,10 +4,11 @@
 #include <immintrin.h>
 
 #include "ukernel.h"
+#include "isa_targets.h"
 
 namespace anx {
 
-__attribute__((target("avx2,fma"))) void ukr_avx2(int kc, const float* A, const float* B, float* C, ptrdiff_t ldc,
+ANX_TARGET_AVX2 void ukr_avx2(int kc, const float* A, const float* B, float* C, ptrdiff_t ldc,
                                                   int mr, int nr, const float* bias, int flags) {
   constexpr int MR = AVX2_MR;
   __m256 acc[MR][2];
@@ -53,7 +54,7 @@ __attribute__((target("avx2,fma"))) void ukr_avx2(int kc, const float* A, const 
 
 #if defined(__x86_64__)
 namespace anx {
-__attribute__((target("avx2,fma"))) float fma_chains_avx2(long iters) {
+ANX_TARGET_AVX2 float fma_chains_avx2(long iters) {
   __m256 a[12];
   for (int i = 0; i < 12; i++) a[i] = _mm256_set1_ps(0.001f * i);
   const __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);

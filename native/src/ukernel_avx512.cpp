@@ -5,10 +5,11 @@
 #include "immintrin_quiet.h"
 
 #include "ukernel.h"
+#include "isa_targets.h"
 
 namespace anx {
 
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void ukr_avx512(
+ANX_TARGET_AVX512 void ukr_avx512(
     int kc, const float* A, const float* B, float* C, ptrdiff_t ldc, int mr, int nr, const float* bias, int flags) {
   constexpr int MR = AVX512_MR, NR = AVX512_NR;
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00,
@@ -64,7 +65,7 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void ukr_avx51
 namespace anx {
 // Peak probe: 12 independent FMA chains (enough to cover latency × pipes);
 // returns a value so the work cannot be optimised away.
-__attribute__((target("avx512f,fma"))) float fma_chains_avx512(long iters) {
+ANX_TARGET_AVX512 float fma_chains_avx512(long iters) {
   __m512 a[12];
   for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps(0.001f * i);
   const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);

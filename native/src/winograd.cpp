@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 #include "winograd_tiles.h"
 
@@ -22,9 +22,8 @@ void transform_weights(const float* w, int Og, int Cg, float* U) { weights_by_G(
 // Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]]. Tiles are numbered
 // (image, th, tw); the chunk holds tiles [t0, t0 + nt). Per tile row, Bᵀ is
 // applied to whole zero-padded rows at once (contiguous), then B per tile.
-ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
-                                float* V, float* rows /* 4 × (2·TW + 2) */) {
-  if (winograd_input_avx512(4, g, x, t0, nt, TH, TW, L, V)) return;
+ANX_ISA_BODY void input_loops(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
+                             float* V, float* rows /* 4 × (2·TW + 2) */) {
   const size_t plane = L.plane();
   winograd_input_walk<4>(
       g, x, t0, nt, TH, TW, L, V, rows,
@@ -62,12 +61,11 @@ ANX_CLONES void transform_input(const ConvGeom& g, const float* x, int t0, int n
 // y = Aᵀ m A (+ bias, ReLU) for each tile, cropped to the output;
 // Aᵀ = [[1,1,1,0], [0,1,−1,−1]]. As in winograd5.cpp: the chunk's tiles are
 // contiguous in every plane, so the arithmetic runs over blocks of up to 64
-// of them (it vectorises), and only the stores walk (image, th, tw). The
-// per-tile scalar loop it replaces, with ReLU as a branch, took 44 of a
-// batch-128 conv3's 91 ms on random weights (10 ms on all-positive data).
-ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
-                                 const float* b, bool relu, float* y) {
-  if (winograd_output_avx512(4, g, M, Og, gr, t0, nt, TH, TW, b, relu, y)) return;
+// of them (it vectorises), and only the stores walk (image, th, tw). A
+// per-tile scalar loop with ReLU as a branch takes 44 of a batch-128 conv3's
+// 91 ms on random weights (10 ms on all-positive data).
+ANX_ISA_BODY void output_loops(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
+                              const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
   constexpr int BLK = 64;
   float R[2][4][BLK], Y[4][BLK];
@@ -98,6 +96,17 @@ ANX_CLONES void transform_output(const ConvGeom& g, const float* M, int Og, int 
   }
 }
 
+// The transforms: the AVX-512 registers' version where it applies, else the plain loops for the active ISA.
+void transform_input(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V,
+                     float* rows) {
+  if (!winograd_input_avx512(4, g, x, t0, nt, TH, TW, L, V)) per_isa<input_loops>(g, x, t0, nt, TH, TW, L, V, rows);
+}
+void transform_output(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW, const float* b,
+                      bool relu, float* y) {
+  if (!winograd_output_avx512(4, g, M, Og, gr, t0, nt, TH, TW, b, relu, y))
+    per_isa<output_loops>(g, M, Og, gr, t0, nt, TH, TW, b, relu, y);
+}
+
 }  // namespace
 
 const WinogradTiles& winograd_f2_r3() {
@@ -126,10 +135,10 @@ bool winograd_applies(const ConvGeom& g) {
 }
 
 // A chunk's tiles: V and M of a chunk (α²·(Cg + Og)·tiles floats) stay in
-// the core's L2 (2 MB on the Xeon VM) with U's panels, instead of going out
-// to L3 and back. Aimed at 0.75 MB, every AlexNet layer gets one strip of
-// NR = 48 tiles (V + M 1.2 MB for conv2's backward-data): with the AVX-512
-// transforms, chunks sized for 2.5 MB (3 strips there) ran paper conv2's
+// the core's L2 (1–2 MB) with U's panels, instead of going out to L3 and
+// back. Aimed at 0.75 MB, every AlexNet layer gets one strip of NR = 48
+// tiles (V + M 1.2 MB for conv2's backward-data): with the AVX-512
+// transforms, chunks sized for 2.5 MB (3 strips there) run paper conv2's
 // forward ~15% and its backward-data ~10-20% slower (interleaved runs,
 // batch 128), the transforms' stores missing L2.
 static int chunk_tiles(int planes, int Cg, int Og, int nr) {

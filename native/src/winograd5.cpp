@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 #include "winograd_tiles.h"
 
@@ -47,9 +47,8 @@ void weights5(const float* w, int Og, int Cg, float* U) { weights_by_G(G5, w, Og
 // (E, O): tile tw's column l is E[tw + l/2] for even l and O[tw + l/2] for
 // odd, so B per tile becomes contiguous loads at fixed offsets and the loop
 // over tiles vectorises.
-ANX_CLONES void input5(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V,
-                       float* rows /* 6 × (2·TW + 4) + 12 × (TW + 2) */) {
-  if (winograd_input_avx512(A6, g, x, t0, nt, TH, TW, L, V)) return;
+ANX_ISA_BODY void input5_loops(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
+                              float* V, float* rows /* 6 × (2·TW + 4) + 12 × (TW + 2) */) {
   const size_t plane = L.plane();
   const int RW = 2 * TW + 4, HW2 = TW + 2;
   float* E = rows + A6 * RW;  // 6 rows of HW2 even columns, then 6 of odd
@@ -94,9 +93,8 @@ ANX_CLONES void input5(const ConvGeom& g, const float* x, int t0, int nt, int TH
 // in, so the arithmetic runs over blocks of up to 64 of them (it vectorises):
 // first Aᵀ m (two rows of six per tile, from the 36 planes), then the two
 // outputs of each row; only the final stores walk (image, th, tw).
-ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
-                        const float* b, bool relu, float* y) {
-  if (winograd_output_avx512(A6, g, M, Og, gr, t0, nt, TH, TW, b, relu, y)) return;
+ANX_ISA_BODY void output5_loops(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
+                               const float* b, bool relu, float* y) {
   const size_t plane = (size_t)Og * nt;
   constexpr int BLK = 64;
   float R[2][6][BLK], Y[4][BLK];
@@ -128,6 +126,16 @@ ANX_CLONES void output5(const ConvGeom& g, const float* M, int Og, int gr, int t
       store_tiles(g, oc, t0 + qa, n, TH, TW, Y, y);
     }
   }
+}
+
+// The transforms: the AVX-512 registers' version where it applies, else the plain loops for the active ISA.
+void input5(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L, float* V, float* rows) {
+  if (!winograd_input_avx512(A6, g, x, t0, nt, TH, TW, L, V)) per_isa<input5_loops>(g, x, t0, nt, TH, TW, L, V, rows);
+}
+void output5(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW, const float* b,
+             bool relu, float* y) {
+  if (!winograd_output_avx512(A6, g, M, Og, gr, t0, nt, TH, TW, b, relu, y))
+    per_isa<output5_loops>(g, M, Og, gr, t0, nt, TH, TW, b, relu, y);
 }
 
 }  // namespace

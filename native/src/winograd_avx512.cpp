@@ -8,8 +8,7 @@
 //
 // Why: the plain loops (winograd_input_walk) copy each input row value by
 // value with a bounds test, apply Bᵀ column by column and write the even and
-// odd columns apart one value at a time; on the Xeon VM that was ~4000
-// cycles per (channel, image, tile row) of conv2, 30% of its forward pass
+// odd columns apart one value at a time: about 30% of conv2's forward pass
 // and 60% of its backward-data pass (input: 128 channels of dy a group).
 // Here a row is two masked loads (the padding is the mask), Bᵀ is a few
 // vector operations per row pair, the even/odd split one permute each, and
@@ -22,11 +21,11 @@
 // stores of whole rows, interleaved by one permute.
 //
 // The arithmetic is the plain loops' expressions in the same order, but GCC
-// (-ffp-contract=fast, its default here even with -std=c++17) fuses some
-// products and sums into FMAs, in these intrinsics as in the plain loops
-// (input5), and which ones depends on the surrounding code: F(2×2, 5×5)
-// values can differ from the plain loops' in the last bits, F(2×2, 3×3)'s
-// (no products in Bᵀ) agree bit for bit.
+// (-ffp-contract=fast, binding.gyp) fuses some products and sums into FMAs,
+// in these intrinsics as in the plain loops' AVX-512 variant (input5), and
+// which ones depends on the surrounding code: F(2×2, 5×5) values can differ
+// from the plain loops' in the last bits, F(2×2, 3×3)'s (no products in Bᵀ)
+// agree bit for bit.
 // Each tile's arithmetic is the same wherever it lies in a chunk, so results
 // still do not depend on the thread count.
 #include <algorithm>
@@ -34,6 +33,7 @@
 #include <cstdint>
 
 #include "cpu.h"
+#include "isa_targets.h"
 #include "winograd_tiles.h"
 
 #if defined(__x86_64__)
@@ -43,13 +43,10 @@
 namespace anx {
 
 #if defined(__x86_64__)
-#define ANX_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq")))
-#define ANX_AVX512_INLINE __attribute__((target("avx512f,avx512vl,avx512dq"), always_inline)) inline
-
 namespace {
 
 // Lane w of a 16-wide half: even column 2w, odd 2w + 1, of the 32 in (lo, hi).
-ANX_AVX512_INLINE void split_even_odd(__m512 lo, __m512 hi, __m512& E, __m512& O) {
+ANX_TARGET_AVX512_INLINE void split_even_odd(__m512 lo, __m512 hi, __m512& E, __m512& O) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   E = _mm512_permutex2var_ps(lo, even, hi);
@@ -59,16 +56,16 @@ ANX_AVX512_INLINE void split_even_odd(__m512 lo, __m512 hi, __m512& E, __m512& O
 // Lanes moved down by n (lane w gets lane w + n); the top lanes get zeros
 // (they are columns past the row, which no stored tile reads).
 template <int n>
-ANX_AVX512_INLINE __m512 down(__m512 v) {
+ANX_TARGET_AVX512_INLINE __m512 down(__m512 v) {
   return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_setzero_si512(), _mm512_castps_si512(v), n));
 }
 
-ANX_AVX512_INLINE __m512 mul(float c, __m512 v) { return _mm512_mul_ps(_mm512_set1_ps(c), v); }
-ANX_AVX512_INLINE __m512 add(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
-ANX_AVX512_INLINE __m512 sub(__m512 a, __m512 b) { return _mm512_sub_ps(a, b); }
+ANX_TARGET_AVX512_INLINE __m512 mul(float c, __m512 v) { return _mm512_mul_ps(_mm512_set1_ps(c), v); }
+ANX_TARGET_AVX512_INLINE __m512 add(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
+ANX_TARGET_AVX512_INLINE __m512 sub(__m512 a, __m512 b) { return _mm512_sub_ps(a, b); }
 
 // Lanes 0..15 of the interleaved row (a0, c0, a1, c1, …): columns 2tw and 2tw + 1 from a and c.
-ANX_AVX512_INLINE void interleave(__m512 a, __m512 c, __m512& lo, __m512& hi) {
+ANX_TARGET_AVX512_INLINE void interleave(__m512 a, __m512 c, __m512& lo, __m512& hi) {
   const __m512i l = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i h = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   lo = _mm512_permutex2var_ps(a, l, c);
@@ -82,14 +79,14 @@ inline __mmask16 lanes(int a, int b) { return b <= a ? 0 : (__mmask16)(((1u << (
 // written as transform_input (winograd.cpp) writes it.
 struct Bt4 {
   static constexpr int A = 4;
-  ANX_AVX512_INLINE static void rows(const __m512 (&r)[A], __m512 (&s)[A]) {
+  ANX_TARGET_AVX512_INLINE static void rows(const __m512 (&r)[A], __m512 (&s)[A]) {
     s[0] = sub(r[0], r[2]);
     s[1] = add(r[1], r[2]);
     s[2] = sub(r[2], r[1]);
     s[3] = sub(r[1], r[3]);
   }
   // Tile tw's columns 2tw … 2tw + 3: E[tw], O[tw], E[tw + 1], O[tw + 1].
-  ANX_AVX512_INLINE static void tiles(__m512 E, __m512 O, __m512 (&v)[A]) {
+  ANX_TARGET_AVX512_INLINE static void tiles(__m512 E, __m512 O, __m512 (&v)[A]) {
     const __m512 c0 = E, c1 = O, c2 = down<1>(E), c3 = down<1>(O);
     v[0] = sub(c0, c2);
     v[1] = add(c1, c2);
@@ -102,7 +99,7 @@ struct Bt4 {
 struct Bt6 {
   static constexpr int A = 6;
   template <typename T>
-  ANX_AVX512_INLINE static void bt(const T& e0, const T& e1, const T& e2, const T& e3, const T& e4, const T& e5,
+  ANX_TARGET_AVX512_INLINE static void bt(const T& e0, const T& e1, const T& e2, const T& e3, const T& e4, const T& e5,
                                    __m512 (&s)[A]) {
     s[0] = add(sub(mul(4.f, e0), mul(5.f, e2)), e4);
     s[1] = add(add(sub(mul(-4.f, e1), mul(4.f, e2)), e3), e4);
@@ -111,9 +108,9 @@ struct Bt6 {
     s[4] = add(sub(sub(mul(2.f, e1), e2), mul(2.f, e3)), e4);
     s[5] = add(sub(mul(4.f, e1), mul(5.f, e3)), e5);
   }
-  ANX_AVX512_INLINE static void rows(const __m512 (&r)[A], __m512 (&s)[A]) { bt(r[0], r[1], r[2], r[3], r[4], r[5], s); }
+  ANX_TARGET_AVX512_INLINE static void rows(const __m512 (&r)[A], __m512 (&s)[A]) { bt(r[0], r[1], r[2], r[3], r[4], r[5], s); }
   // Tile tw's columns 2tw … 2tw + 5: E[tw], O[tw], E[tw + 1], O[tw + 1], E[tw + 2], O[tw + 2].
-  ANX_AVX512_INLINE static void tiles(__m512 E, __m512 O, __m512 (&v)[A]) {
+  ANX_TARGET_AVX512_INLINE static void tiles(__m512 E, __m512 O, __m512 (&v)[A]) {
     bt(E, O, down<1>(E), down<1>(O), down<2>(E), down<2>(O), v);
   }
 };
@@ -121,7 +118,7 @@ struct Bt6 {
 // y = Aᵀ m A for F(2×2, 3×3): Aᵀ = [[1,1,1,0], [0,1,−1,−1]] (transform_output's expressions).
 struct At4 {
   static constexpr int A = 4;
-  ANX_AVX512_INLINE static void rows(const __m512* p, __m512& r0, __m512& r1) {  // p[i]: plane row i
+  ANX_TARGET_AVX512_INLINE static void rows(const __m512* p, __m512& r0, __m512& r1) {  // p[i]: plane row i
     r0 = add(add(p[0], p[1]), p[2]);
     r1 = sub(sub(p[1], p[2]), p[3]);
   }
@@ -130,7 +127,7 @@ struct At4 {
 // y = Aᵀ m A for F(2×2, 5×5): Aᵀ = [[1,1,1,1,1,0], [0,1,−1,2,−2,1]] (output5's expressions).
 struct At6 {
   static constexpr int A = 6;
-  ANX_AVX512_INLINE static void rows(const __m512* p, __m512& r0, __m512& r1) {
+  ANX_TARGET_AVX512_INLINE static void rows(const __m512* p, __m512& r0, __m512& r1) {
     r0 = add(add(add(add(p[0], p[1]), p[2]), p[3]), p[4]);
     r1 = add(sub(add(sub(p[1], p[2]), mul(2.f, p[3])), mul(2.f, p[4])), p[5]);
   }
@@ -141,7 +138,7 @@ struct At6 {
 // then over its columns (both by T::rows), + bias, ReLU, and the two output
 // rows stored interleaved, cropped to the output by the masks.
 template <class T>
-ANX_AVX512 void output_tiles(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
+ANX_TARGET_AVX512 void output_tiles(const ConvGeom& g, const float* M, int Og, int gr, int t0, int nt, int TH, int TW,
                              const float* b, bool relu, float* y) {
   constexpr int A = T::A;
   const size_t plane = (size_t)Og * nt;
@@ -150,7 +147,7 @@ ANX_AVX512 void output_tiles(const ConvGeom& g, const float* M, int Og, int gr, 
     const int oc = gr * Og + o;
     const __m512 bias = _mm512_set1_ps(b ? b[oc] : 0.f);
     const float* mo = M + (size_t)o * nt;
-    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512 {
+    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_TARGET_AVX512 {
       const __mmask16 m = lanes(tw0, tw1);
       const float* base = mo + q0 - tw0;  // tile tw's value of plane ξ at base[ξ·plane + tw]
       __m512 R[2][A];
@@ -183,13 +180,13 @@ ANX_AVX512 void output_tiles(const ConvGeom& g, const float* M, int Og, int gr, 
 // expressions): per tile row, the two dy rows under it (zero past the
 // output's edge) split into even and odd columns, then A's two columns
 // applied to the rows and columns of every tile at once.
-ANX_AVX512 void dy_tiles(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW, int alpha,
+ANX_TARGET_AVX512 void dy_tiles(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW, int alpha,
                          const float* AT, float* M, size_t ld) {
   const size_t plane = (size_t)Og * ld;
   const __mmask16 mlo = lanes(0, std::min(g.OW, 16)), mhi = lanes(0, g.OW - 16);
   for (int o = 0; o < Og; o++) {
     const float* dyc = dy + (int64_t)(gr * Og + o) * g.OH * g.OW;
-    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512 {
+    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_TARGET_AVX512 {
       const float* dyi = dyc + (int64_t)img * g.O * g.OH * g.OW;
       __m512 Y[4];  // the tile's (row, column): (0, 0), (0, 1), (1, 0), (1, 1)
       for (int h = 0; h < 2; h++) {
@@ -225,7 +222,7 @@ ANX_AVX512 void dy_tiles(const ConvGeom& g, const float* dy, int Og, int gr, int
 // them, the split, B per tile, and for each of the α² planes a masked store
 // of tiles [tw0, tw1) per strip of the layout they fall in.
 template <class T>
-ANX_AVX512 void input_tiles(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
+ANX_TARGET_AVX512 void input_tiles(const ConvGeom& g, const float* x, int t0, int nt, int TH, int TW, const VLayout& L,
                             float* V) {
   constexpr int A = T::A;
   const size_t plane = L.plane();
@@ -239,7 +236,7 @@ ANX_AVX512 void input_tiles(const ConvGeom& g, const float* x, int t0, int nt, i
   for (int c = 0; c < L.Cg; c++) {
     float* vc = V + L.channel(c);
     const size_t step = L.strip_step(c);
-    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_AVX512 {
+    tile_rows(t0, nt, TH, TW, [&](int img, int th, int tw0, int tw1, int q0) ANX_TARGET_AVX512 {
       const float* xc = x + ((int64_t)img * g.C + c) * g.H * g.W;
       __m512 lo[A], hi[A];
       for (int i = 0; i < A; i++) {

@@ -10,8 +10,9 @@
 // same input transform as the forward pass. A 13×13 3×3 layer then does 16
 // multiply-adds per (o, c) and 2×2 output tile instead of 36 (the implicit
 // GEMM: 9 per output pixel); a 27×27 5×5 layer 36 instead of 100. The
-// implicit GEMM it replaces also gathered both operands value by value
-// (batch-128 weight gradients at 95–165 GFLOP/s on a 225 GFLOP/s VM).
+// implicit GEMM (conv_wgrad.cpp) also gathers both operands value by value,
+// which holds batch-128 weight gradients to 40–75% of the peak that
+// peakGflops measures.
 //
 // Determinism: the tiles are cut into SPLITS fixed ranges, each summed by
 // one job in fixed chunks; the ranges' sums are added in order, then
@@ -23,7 +24,7 @@
 #include <vector>
 
 #include "gemm.h"
-#include "simd.h"
+#include "isa_targets.h"
 #include "threadpool.h"
 #include "winograd.h"
 #include "winograd_tiles.h"
@@ -37,9 +38,8 @@ constexpr int SPLITS = 4;
 // M(ξ, o, q) = (A dy Aᵀ)[ξ] for the chunk's tiles q (row stride ld), dy's
 // 2×2 tile zero where it hangs over the output: per output channel, blocks
 // of up to 64 tiles at a time (vectorised over the tiles), Aᵀ's zeros skipped.
-ANX_CLONES void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW,
-                             int alpha, const float* AT, float* M, size_t ld) {
-  if (winograd_dy_avx512(g, dy, Og, gr, t0, nt, TH, TW, alpha, AT, M, ld)) return;
+ANX_ISA_BODY void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr, int t0, int nt, int TH, int TW,
+                              int alpha, const float* AT, float* M, size_t ld) {
   constexpr int BLK = 64;
   const size_t plane = (size_t)Og * ld;
   float Y[4][BLK], R[2][6][BLK];
@@ -71,8 +71,8 @@ ANX_CLONES void transform_dy(const ConvGeom& g, const float* dy, int Og, int gr,
 }
 
 // Tiles per chunk: V and M of a chunk (α²·(Cg + Og)·tiles floats) about 3 MB,
-// whole vectors, so the transforms' writes are still in L2 (2 MB a core on
-// the Xeon we measure on, shared L3 beyond) when the GEMMs read them. Chunks
+// whole vectors, so the transforms' writes are still in L2 (1–2 MB a core,
+// shared L3 beyond) when the GEMMs read them. Chunks
 // of 448 tiles (16 MB) cost torchvision's conv2 ~30% more, though each
 // chunk's GEMMs also read and write all of dU (α²·Og·Cg floats).
 int grad_chunk(int XI, int Cg, int Og) {
@@ -113,7 +113,8 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
     for (int t0 = ta; t0 < tb; t0 += chunk) {
       const int nt = std::min(chunk, tb - t0);
       F.input(g, xg, t0, nt, TH, TW, L, V, rows);
-      transform_dy(g, dy, Og, gr, t0, nt, TH, TW, alpha, F.AT, M, ld);
+      if (!winograd_dy_avx512(g, dy, Og, gr, t0, nt, TH, TW, alpha, F.AT, M, ld))
+        per_isa<transform_dy>(g, dy, Og, gr, t0, nt, TH, TW, alpha, F.AT, M, ld);
       Epilogue epi;
       epi.accumulate = t0 != ta;
       for (int xi = 0; xi < XI; xi++) {
@@ -130,7 +131,7 @@ void conv_backward_weights_winograd(const ConvGeom& g, const float* x, const flo
   // go in blocks of PB consecutive places of a dU plane, so every pass reads
   // dU's planes in order: taken kernel by kernel, each (o, c) read α² · SPLITS
   // values a cache line apart (c_rows puts o innermost), and each line
-  // was fetched again for each of its 16 kernels (~14% of paper conv3's
+  // would be fetched again for each of its 16 kernels (~14% of paper conv3's
   // weight gradient). Same sums in the same order as kernel by kernel.
   constexpr int PB = 64;
   const size_t P = (size_t)Og * Cg;

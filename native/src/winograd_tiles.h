@@ -102,15 +102,17 @@ inline void zero_past_chunk(const VLayout& L, float* vc, size_t step, int nt, in
 // tiles that stay inside one strip of the packed layout, tiles_fn(vq, ta,
 // tb) writes plane ξ's value of tile tw at vq[ξ·L.plane() + tw]. Lanes past
 // the chunk's last tile are zeroed, so padded columns hold finite values.
-// Inlined into each transform, so it is compiled for their ISA clones.
+// Inlined into each transform, so it is compiled for each of their ISA
+// variants (isa_targets.h).
 template <int ALPHA, typename RowsFn, typename TilesFn>
 __attribute__((always_inline)) inline void winograd_input_walk(const ConvGeom& g, const float* x, int t0, int nt, int TH,
                                                                int TW, const VLayout& L, float* V, float* rows,
                                                                RowsFn&& rows_fn, TilesFn&& tiles_fn) {
   const int RW = 2 * TW + ALPHA - 2;
   // The tile rows as tile_rows walks them, written out: with the loop body as
-  // a lambda, GCC fused other products of input5's Bᵀ into FMAs (its default
-  // -ffp-contract=fast), which moved F(2×2, 5×5) results in the last bits.
+  // a lambda, GCC fuses other products of input5's Bᵀ into FMAs
+  // (-ffp-contract=fast, binding.gyp), which changes F(2×2, 5×5) results in
+  // the last bits.
   for (int c = 0; c < L.Cg; c++) {
     float* vc = V + L.channel(c);
     const size_t step = L.strip_step(c);

@@ -26,14 +26,12 @@ if (addon) {
       addon.setWinogradMinTiles(0);
     });
     fixtureSuite('linear', runLinear, label, setup);
-    if (isa === isaPaths(addon)[0]) {
-      // Elementwise, LRN and pooling kernels dispatch by themselves (target_clones): one pass suffices.
-      fixtureSuite('relu', runRelu, label, setup);
-      fixtureSuite('tanh', runTanh, label, setup);
-      fixtureSuite('lrn', runLrn, label, setup);
-      fixtureSuite('maxpool2d', runMaxPool2d, label, setup);
-      fixtureSuite('dropout', runDropout, label, setup);
-    }
+    // The plain loops (elementwise, LRN, pooling) have a variant per level too, chosen by setIsa.
+    fixtureSuite('relu', runRelu, label, setup);
+    fixtureSuite('tanh', runTanh, label, setup);
+    fixtureSuite('lrn', runLrn, label, setup);
+    fixtureSuite('maxpool2d', runMaxPool2d, label, setup);
+    fixtureSuite('dropout', runDropout, label, setup);
     after(() => addon.setWinogradMinTiles(512));
   }
 }

@@ -159,7 +159,8 @@ if (addon) {
       }
     }
 
-    // Per instruction set: the pool and LRN kernels have AVX-512 paths of their own.
+    // Per instruction set: the pool and LRN kernels have AVX-512 paths of their own, and every
+    // plain loop (elementwise, SGD, LRN) a variant per level that setIsa chooses (isa_targets.h).
     for (const isa of isaPaths(addon)) {
       it(`lrn across pixel chunks, columns and an even window [${isa}]`, () => {
         addon.setIsa(isa);
@@ -182,7 +183,7 @@ if (addon) {
         ['3x3 stride 2 (the fast path)', { kernel: 3, stride: 2 }],
       ] as [string, MaxPool2dAttrs][]) {
         it(`maxpool ${name}, with ties and a NaN [${isa}]`, () => {
-        addon.setIsa(isa);
+          addon.setIsa(isa);
           const x = rand([2, 3, 11, 13]);
           for (let i = 0; i < x.size; i += 3) x.data[i] = 0.5; // ties, also across rows of a window
           x.data[200] = NaN;
@@ -230,43 +231,46 @@ if (addon) {
           assert.ok(ref.data.some((v) => Object.is(v, -0)) && ref.data.some((v) => Object.is(v, 0)), 'the case has maxima of both signs');
         }
       });
-    }
 
-    it('tanh over several blocks, saturated tails and a partial block', () => {
-      const x = rand([3, 70001]);
-      for (let i = 0; i < x.size; i += 7) x.data[i] *= 12; // |x| up to 12: y = ±1 in float32, dx = 0
-      const [yn, yr] = both(() => tanh(x));
-      close('tanh y', yn, yr);
-      const dy = rand([3, 70001]);
-      const [dn, dr] = both(() => tanhBackward(yr, dy));
-      close('tanh dx', dn, dr);
-    });
-
-    it('relu and dropout', () => {
-      const x = rand([3, 70001]);
-      const [yn, yr] = both(() => relu(x));
-      close('relu y', yn, yr);
-      const dy = rand([3, 70001]);
-      const [dn, dr] = both(() => reluBackward(yr, dy));
-      close('relu dx', dn, dr);
-      const attrs: DropoutAttrs = { dropProbability: 0.5, scaling: 'inverted' };
-      const mask = dropoutMask(x.shape, attrs, new Rng(1));
-      const [on, or] = both(() => dropout(x, mask, attrs));
-      close('dropout', on, or);
-    });
-
-    for (const form of ['paper', 'pytorch'] as const) {
-      it(`sgd update, ${form} form`, () => {
-        const step: SgdStep = { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4, form };
-        const w0 = rand([100003]), v0 = rand([100003], 0.01), g = rand([100003]);
-        const [[wn, vn], [wr, vr]] = both(() => {
-          const w = w0.clone(), v = v0.clone();
-          for (let i = 0; i < 3; i++) sgdUpdate(w, v, g, step);
-          return [w, v];
-        });
-        close('sgd w', wn, wr);
-        close('sgd v', vn, vr);
+      it(`tanh over several blocks, saturated tails and a partial block [${isa}]`, () => {
+        addon.setIsa(isa);
+        const x = rand([3, 70001]);
+        for (let i = 0; i < x.size; i += 7) x.data[i] *= 12; // |x| up to 12: y = ±1 in float32, dx = 0
+        const [yn, yr] = both(() => tanh(x));
+        close('tanh y', yn, yr);
+        const dy = rand([3, 70001]);
+        const [dn, dr] = both(() => tanhBackward(yr, dy));
+        close('tanh dx', dn, dr);
       });
+
+      it(`relu and dropout [${isa}]`, () => {
+        addon.setIsa(isa);
+        const x = rand([3, 70001]);
+        const [yn, yr] = both(() => relu(x));
+        close('relu y', yn, yr);
+        const dy = rand([3, 70001]);
+        const [dn, dr] = both(() => reluBackward(yr, dy));
+        close('relu dx', dn, dr);
+        const attrs: DropoutAttrs = { dropProbability: 0.5, scaling: 'inverted' };
+        const mask = dropoutMask(x.shape, attrs, new Rng(1));
+        const [on, or] = both(() => dropout(x, mask, attrs));
+        close('dropout', on, or);
+      });
+
+      for (const form of ['paper', 'pytorch'] as const) {
+        it(`sgd update, ${form} form [${isa}]`, () => {
+          addon.setIsa(isa);
+          const step: SgdStep = { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4, form };
+          const w0 = rand([100003]), v0 = rand([100003], 0.01), g = rand([100003]);
+          const [[wn, vn], [wr, vr]] = both(() => {
+            const w = w0.clone(), v = v0.clone();
+            for (let i = 0; i < 3; i++) sgdUpdate(w, v, g, step);
+            return [w, v];
+          });
+          close('sgd w', wn, wr);
+          close('sgd v', vn, vr);
+        });
+      }
     }
 
     it('is deterministic: repeated runs and 1 vs 2 threads give identical bits', () => {

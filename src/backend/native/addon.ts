@@ -43,6 +43,12 @@ export interface NativeAddon {
     dy: F32, argmax: Int32Array, dx: F32): void;
   sgdUpdate(n: number, w: F32, v: F32, g: F32, lr: number, momentum: number, decay: number, pytorchForm: boolean): void;
   gemm(M: number, N: number, K: number, a: F32, b: F32, c: F32): void;
+  /**
+   * Test hook for the thread pool's failure handling: one parallel loop in which every pool thread runs one item;
+   * the item on pool thread `thread` throws ('throw') or starts a nested parallel loop, which the pool refuses
+   * ('nested'); 'run' throws nothing. Returns the items run; a failure arrives as an Error "native poolSelfTest: …".
+   */
+  poolSelfTest(mode: 'throw' | 'nested' | 'run', thread: number): number;
 }
 
 /** build/Release/alexnet_native.node in the package. */
