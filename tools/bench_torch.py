@@ -65,6 +65,24 @@ def torchvision_net():
         ), 224
 
 
+def mini_net():
+    """The mini preset (28×28 inputs, 10 classes; alexnet info --preset mini), for short runs."""
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 5, padding=2), nn.ReLU(inplace=True), ColumnLRN(2), nn.MaxPool2d(3, 2),
+        nn.Conv2d(32, 64, 5, padding=2, groups=2), nn.ReLU(inplace=True), ColumnLRN(2), nn.MaxPool2d(3, 2),
+        nn.Conv2d(64, 96, 3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(96, 96, 3, padding=1, groups=2), nn.ReLU(inplace=True),
+        nn.Conv2d(96, 128, 3, padding=1, groups=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.Flatten(),
+        nn.Linear(512, 1024), nn.ReLU(inplace=True), nn.Dropout(0.5),
+        nn.Linear(1024, 1024), nn.ReLU(inplace=True), nn.Dropout(0.5),
+        nn.Linear(1024, 10),
+    ), 28
+
+
+NETS = {"paper": paper_net, "torchvision": torchvision_net, "mini": mini_net}
+
+
 def blas_loaded():
     libs = set()
     with open("/proc/self/maps") as f:

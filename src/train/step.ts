@@ -98,7 +98,10 @@ export async function trainStepOn(net: Sequential, sgd: Sgd, input: Tensor | Raw
   if (!b) deviceBuffers.set(net, (b = { input: new Buffer(dev), probs: new Buffer(dev), grad: new Buffer(dev), rows: new Buffer(dev), labels: dev.indices(0), views: new DeviceInput(dev) }));
   const n = labels.length;
   let xd: Tensor;
-  if (input instanceof Tensor) {
+  if (input instanceof Tensor && input.deviceArray) {
+    // Already in device memory (a benchmark's resident batch): used as it is.
+    xd = input;
+  } else if (input instanceof Tensor) {
     xd = b.input.get(input.shape);
     dev.write(xd, input.data);
   } else {
