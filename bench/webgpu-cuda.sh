@@ -93,17 +93,18 @@ if [ "$mode" = prepare ]; then prepare; exit; fi
 
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
-PYTHON=${PYTHON:-python3}
 if [ "$mode" = dry ]; then
   prepare || exit 1
   export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
-  [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+  # Debian's python3-torch, not a pyenv python3 earlier on the PATH.
+  [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
   TORCH_ARGS=(--device cpu --presets mini --batch 4 --infer-batches 1,4 --reps 1 --steps 1)
   OURS_ARGS=(--presets mini --batch 4 --infer-batches 1,4 --steps 1)
 else
   TORCH_ARGS=(--device cuda --presets paper,torchvision --batch 128 --infer-batches 1,128 --reps 5 --steps 5)
   OURS_ARGS=(--presets paper,torchvision --batch 128 --infer-batches 1,128 --steps 5)
 fi
+PYTHON=${PYTHON:-python3}
 WORK=${ALEXNET_GPU_WORK:-$(mktemp -d)/alexnet-gpu}
 unpack "$WORK"
 [ "$mode" = dry ] || find_icd || true
@@ -137,7 +138,8 @@ def last_json(path):
 ours, ref = last_json(sys.argv[1]), last_json(sys.argv[2])
 print(f"GPU: {ref['device'] if ref else '?'}; torch {ref['torch'] if ref else '?'}; ours on {ours['adapter'] if ours else '(no figures)'}")
 modes = [m for m in ("fp32", "tf32", "amp") if ref and any(m in p for p in ref["presets"].values())]
-print("| preset | measure | ours img/s | " + " | ".join(f"PyTorch {m} | ratio" for m in modes) + " |")
+row = lambda cells: print("| " + " | ".join(cells) + " |")
+row(["preset", "measure", "ours img/s"] + [c for m in modes for c in (f"PyTorch {m}", "ratio")])
 print("|---|---|---|" + "---|---|" * len(modes))
 presets = list(dict.fromkeys([r["preset"] for r in (ours or {}).get("rows", [])] + list((ref or {}).get("presets", {}))))
 fmt = lambda v: "—" if v is None else f"{v:.1f}"
@@ -152,7 +154,7 @@ for name in presets:
             r = p.get(m)
             rv = None if r is None else (r["train_img_s"] if key == "train" else r["infer"].get(key))
             cells += [fmt(rv), "—" if ov is None or not rv else f"{ov / rv:.2f}"]
-        print(f"| {name} | {label} | {fmt(ov)} | " + " | ".join(cells) + " |")
+        row([name, label, fmt(ov)] + cells)
 PY
 say "figures in $OUT (torch.json, webgpu.json, table.md)"
 [ $torch_rc -eq 0 ] && [ $ours_rc -eq 0 ]
