@@ -2,7 +2,7 @@
 // options that reshape the preset (../models/ablations.ts), the SGD recipe
 // and the data settings. One JSON object describes a run; ./schema.ts checks
 // it, ./config.ts builds it from a preset and overrides.
-import type { InputSpec, MeanMode, PcaUnits } from '../data/types.js';
+import type { AugmentConfig } from '../data/types.js';
 import type { ModelOptions } from '../models/ablations.js';
 import type { Recipe } from '../models/presets.js';
 
@@ -24,15 +24,9 @@ export const VAL_VIEWS = [1, 10] as const;
 /** Validation crops per image: 1 (centre) or 10 (the paper's 10 views, docs/paper.md §5). */
 export type ValViews = (typeof VAL_VIEWS)[number];
 
-export interface DataOptions {
+/** The augmentation settings (the loader's AugmentConfig; `input` is the preset's, and a stored config may lack it), and where the images come from. */
+export interface DataOptions extends AugmentConfig {
   readonly imageSize: number;
-  readonly randomCrop: boolean;
-  readonly flip: boolean;
-  readonly pcaStd: number;
-  readonly pcaUnits: PcaUnits;
-  readonly mean: MeanMode;
-  /** Channel order, std and fixed mean of the input: the preset's (optional: a stored config may lack it). */
-  readonly input?: InputSpec;
   /** Loader worker threads. */
   readonly workers: number;
   /** Train on the first n images of the split only (class-balanced order); null: all. */
