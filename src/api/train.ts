@@ -266,9 +266,11 @@ async function trainProcess<I>(platform: Platform<I>, o: TrainOptions, initial: 
     config = configFrom(preset, pairs, full);
     if (runDir && existsSync(join(runDir, 'checkpoints'))) throw new OptionError('runDir', `${where}: ${runDir} already holds a run; continue it with option 'resume', or choose another 'runDir'`);
   }
-  // A resumed run without a recorded precision is fp32, whatever ALEXNET_PRECISION says; a new one records bf16.
-  const opened = await platform.openBackend(o.backend, where, resume ? config.train.precision ?? 'fp32' : config.train.precision);
-  if (opened.precision === 'bf16' && config.train.precision !== 'bf16') config = applyOverrides(config, [['train.precision', 'bf16']]);
+  // A resumed run keeps its precision (fp32 where none is recorded), whatever ALEXNET_PRECISION says; a new run
+  // takes the option's, the given config's, else ALEXNET_PRECISION's, and records the one it opened.
+  const given = o.precision ?? (o.config?.train as { readonly precision?: Precision } | undefined)?.precision;
+  const opened = await platform.openBackend(o.backend, where, resume ? config.train.precision ?? 'fp32' : given);
+  if (config.train.precision !== opened.precision) config = applyOverrides(config, [['train.precision', opened.precision]]);
   if (runDir) log(`run ${runDir}`);
   log(`config ${JSON.stringify(config)}`);
   const dist = job ? new DataParallel(job, config.train.batchSize) : undefined;

@@ -166,8 +166,9 @@ export async function createTrainerOn<I>(platform: Platform<I>, o: TrainerOption
   for (const [opt, key] of direct) if (o[opt] !== undefined) pairs.push([key, o[opt] as Json]);
   if (o.precision !== undefined) pairs.push(['train.precision', checkChoice(w, 'precision', o.precision, PRECISIONS)]);
   let config = o.config ? applyOverrides(o.config, pairs) : resolveConfig(o.preset ?? 'mini', pairs);
-  const opened = await platform.openBackend(o.backend, w, config.train.precision);
-  if (opened.precision === 'bf16' && config.train.precision !== 'bf16') config = applyOverrides(config, [['train.precision', 'bf16']]);
+  // The option's precision, the given config's, else the platform's default (ALEXNET_PRECISION in Node); recorded as opened.
+  const opened = await platform.openBackend(o.backend, w, o.precision ?? o.config?.train.precision);
+  if (config.train.precision !== opened.precision) config = applyOverrides(config, [['train.precision', opened.precision]]);
   const crop = configuredPreset(config, o.train.classes.length).inputSize;
   // On a GPU the batches carry the images' bytes and the views are rendered there, as in Node.
   const deviceViews = opened.device !== hostDevice;

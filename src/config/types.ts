@@ -22,7 +22,7 @@ export type Precision = (typeof PRECISIONS)[number];
 
 /** The preset's SGD recipe (batch, epochs, rates, momentum form, schedule) plus fine-tuning. */
 export interface TrainOptions extends Omit<Recipe, 'imageSize' | 'augment'> {
-  /** The run's precision (absent in configs that predate it, and for fp32 runs: fp32); resuming keeps it. */
+  /** The run's precision (default fp32; absent in configs that predate it: fp32); resuming keeps it. */
   readonly precision?: Precision;
   /** Weights to start from (fine-tuning); the classifier is re-initialised when its class count differs. */
   readonly initFrom: string | null;
