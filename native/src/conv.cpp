@@ -46,16 +46,28 @@ enum class Pass { Forward, Data, Weights };
 //              conv2 dx);
 //   batch 8 (the rule below): conv1 0.80 0.74 0.72; conv3 0.69 0.72 0.78,
 //              conv4 0.71 0.73 0.67, conv5 0.82 0.71 0.73 (fp32: lanes or
-//              direct; below the Winograd threshold); conv2 Winograd.
+//              direct; below the Winograd threshold); conv2 Winograd;
+//   batch 1, forward: conv1 0.67, conv2 1.08, conv3 0.95, conv4 1.01, conv5
+//              1.12 (fp32: lanes); torchvision conv1 0.89 (lanes);
+//   torchvision conv1 (--ops conv:N,3,224,64,11,4,2,1) at batch 128 1.07 0.87
+//              0.83, at batch 32 1.03 0.82 0.85 (fp32: direct).
 bool bf16_gemm_pays(const ConvGeom& g, Pass pass) {
   static const char* env = std::getenv("ALEXNET_BF16_CONV");
   if (env && !std::strcmp(env, "gemm")) return true;
   if (env && !std::strcmp(env, "fp32")) return false;
   switch (pass) {
     case Pass::Forward:
-    case Pass::Weights:
       // Winograd in fp32 does 2.25× (3×3) or 2.8× (5×5) fewer multiplications
       // than the GEMM, which the bf16 GEMM's 2× per instruction does not beat.
+      if (winograd_applies(g)) return false;
+      // Output channels along the lanes keeps the small stride-1 layers
+      // (batch-1 conv2–conv5: bf16 1.0–1.1× their time), and the direct
+      // kernel layers of at most 64 output channels a group (torchvision
+      // conv1 at batch 32 and 128: bf16 1.03–1.07×).
+      if (lanes_applies(g) && g.sh == 1 && g.sw == 1) return false;
+      if (direct_applies(g) && g.O / g.groups <= 64) return false;
+      return true;
+    case Pass::Weights:
       return !winograd_applies(g);
     case Pass::Data:
       // Only col2im gets here; its GEMMs have a short sum (K = output

@@ -81,10 +81,12 @@ static int env_int(const char* name, int dflt) {
 Blocking blocking() {
   const Ukernel& u = active_ukernel();
   static const int kc = env_int("ALEXNET_KC", 256), mc = env_int("ALEXNET_MC", 192), nc = env_int("ALEXNET_NC", 480);
-  // bf16 panels take half the bytes of fp32 ones: the same L1 share holds
+  // bf16 panels take half the bytes of fp32 ones: the same L2 share holds
   // twice the steps, and a longer KC halves the C tile's loads and stores.
-  // It stays even (whole pairs per block, gemm_st_bf16). Measured on the
-  // paper's layers at batch 128 (bench/ab.ts --bf16): 512 beats 256 by 2–20%.
+  // It stays even (whole pairs per block, gemm_st_bf16). ALEXNET_BF16_KC
+  // 256, 384, 512 and 768 on batch-128 conv3 and fc6 (bench/ab.ts --bf16)
+  // measure within the noise of a shared machine of one another; 512 was
+  // ahead of 256 on conv2 dw (0.93 against 1.21 of fp32's time).
   static const int kc_bf16 = (env_int("ALEXNET_BF16_KC", 512) + 1) / 2 * 2;
   Blocking b{u.mr, u.nr, 0, g_precision == Precision::Bf16 && active_isa() == Isa::Avx512 ? kc_bf16 : kc, 0};
   b.mc = u.mr * std::max(1, mc / u.mr);

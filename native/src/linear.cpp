@@ -11,12 +11,14 @@
 
 namespace anx {
 
-// The batch above which bf16 linear layers take the bf16 GEMM. At batch 8
-// and below the forward pass streams W (memory-bound: the fp32 GEMV); above,
-// bf16 over the fp32 paths measures, bf16 time / fp32 time, fc6 0.65 fwd
-// 0.68 bwd, fc7 0.69 0.69, fc8 0.71 0.61 at batch 128 (bench/ab.ts --bf16
-// --ops fc6,fc7,fc8 --batch 128); backward at batch 8 0.99.
-constexpr int BF16_MIN_BATCH = 8;
+// The batch above which a bf16 linear forward takes the bf16 GEMM: up to 64
+// the fp32 kernels stream W from memory (the GEMV, linear_stream.cpp), which
+// a GEMM that packs and converts all of W does not beat. bf16 time / fp32
+// time (bench/ab.ts --bf16 --ops fc6,fc7,fc8 --batch B): batch 128, forward
+// fc6 0.65, fc7 0.69, fc8 0.71, backward 0.68, 0.69, 0.61; batch 32, forward
+// 1.24, 1.24, 0.90, backward 0.89, 0.91, 0.94; batch 8, backward 0.99. The
+// backward GEMMs run in bf16 at every batch.
+constexpr int BF16_MIN_BATCH = 64;
 
 // Small batches: y = W·x, streaming W once (the layer is memory-bound). Rows
 // go four at a time (four read streams keep more of the memory bandwidth busy
@@ -69,8 +71,8 @@ ANX_ISA_BODY static void gemv_rows(int N, int I, int O, const float* x, const fl
 }
 
 void linear_forward(int N, int I, int O, const float* x, const float* w, const float* b, float* y, bool relu) {
-  // In bf16 the packed GEMM (gemm.h) runs at every batch above BF16_MIN_BATCH;
-  // smaller batches stream W and stay fp32.
+  // In bf16 the packed GEMM (gemm.h) runs above BF16_MIN_BATCH; smaller
+  // batches stream W in fp32.
   const bool bf16 = gemm_precision() == Precision::Bf16 && N > BF16_MIN_BATCH;
   PrecisionScope prec(bf16 ? Precision::Bf16 : Precision::Fp32);
   if (N <= 8) {

@@ -74,7 +74,7 @@ const CONV_CASES: [string, number[], number[], Conv2dAttrs][] = [
   ['batch 2, conv4 shape groups 2, asymmetric padding', [2, 384, 13, 13], [384, 192, 3, 3], { padding: [1, 0, 2, 1], groups: 2 }],
 ];
 
-const LINEAR_CASES: [number, number, number][] = [[9, 49, 1], [17, 1001, 50], [64, 300, 77], [130, 257, 96], [4, 515, 33]];
+const LINEAR_CASES: [number, number, number][] = [[9, 49, 1], [17, 1001, 50], [65, 300, 77], [130, 257, 96], [4, 515, 33]];
 
 if (!addon || !addon.info().bf16) {
   const why = !addon ? 'no native addon' : addon.info().detectedBf16
