@@ -15,6 +15,7 @@
 #include "conv.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -60,12 +61,14 @@ bool bf16_gemm_pays(const ConvGeom& g, Pass pass) {
       // Winograd in fp32 does 2.25× (3×3) or 2.8× (5×5) fewer multiplications
       // than the GEMM, which the bf16 GEMM's 2× per instruction does not beat.
       if (winograd_applies(g)) return false;
-      // Output channels along the lanes keeps the small stride-1 layers
-      // (batch-1 conv2–conv5: bf16 1.0–1.1× their time), and the direct
-      // kernel layers of at most 64 output channels a group (torchvision
+      // Output channels along the lanes keeps the stride-1 layers of under
+      // 1024 outputs a channel (batch-1 conv2–conv5, 169 and 729: bf16
+      // 0.95–1.12× their time; at batch 8, 1352, bf16 wins), and the direct
+      // kernel the layers of at most 64 output channels a group (torchvision
       // conv1 at batch 32 and 128: bf16 1.03–1.07×).
-      if (lanes_applies(g) && g.sh == 1 && g.sw == 1) return false;
-      if (direct_applies(g) && g.O / g.groups <= 64) return false;
+      // (The fp32 choice is conv_forward's order: lanes before direct.)
+      if (lanes_applies(g)) return !(g.sh == 1 && g.sw == 1 && (int64_t)g.N * g.OH * g.OW < 1024);
+      if (direct_applies(g)) return g.O / g.groups > 64;
       return true;
     case Pass::Weights:
       return !winograd_applies(g);

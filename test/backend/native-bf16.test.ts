@@ -63,15 +63,17 @@ function sameBits(what: string, a: Float32Array, b: Float32Array): void {
   for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) assert.fail(`${what}: output ${i} differs between 1 and 3 threads (${a[i]} vs ${b[i]})`);
 }
 
-// Geometries the bf16 GEMM takes in every pass (no Winograd: under 16 channels a group, or batches below its
-// threshold, or strided); K = C/groups·KH·KW forward.
+// Geometries the bf16 GEMM takes (no Winograd: under 16 channels a group, or batches below its threshold, or
+// strided) in every pass or some (where conv.cpp keeps an fp32 kernel, the fp32 result must meet the bound too);
+// K = C/groups·KH·KW forward.
 const CONV_CASES: [string, number[], number[], Conv2dAttrs][] = [
   ['3x3 pad 1, ragged tiles, odd K 45', [3, 5, 17, 19], [7, 5, 3, 3], { padding: 1 }],
   ['conv1-like stride 4 overhang, odd K 363, dx by col2im', [2, 3, 39, 39], [9, 3, 11, 11], { stride: 4, outputRule: 'overhang' }],
   ['groups 2, stride 2, overhang', [2, 6, 15, 12], [10, 3, 4, 4], { stride: 2, groups: 2, outputRule: 'overhang' }],
   ['9x9, odd K 567 over two blocks', [2, 7, 20, 20], [13, 7, 9, 9], {}],
-  ['batch 1, conv3 shape (channel split), K 2304', [1, 256, 13, 13], [384, 256, 3, 3], { padding: 1 }],
-  ['batch 2, conv4 shape groups 2, asymmetric padding', [2, 384, 13, 13], [384, 192, 3, 3], { padding: [1, 0, 2, 1], groups: 2 }],
+  ['3x3 stride 1, 1183 outputs a channel: forward and dx by the bf16 GEMM', [7, 32, 13, 13], [80, 32, 3, 3], { padding: 1 }],
+  ['conv3 shape, batch 1 (dw by bf16, K 2304 over five blocks)', [1, 256, 13, 13], [384, 256, 3, 3], { padding: 1 }],
+  ['groups 2, asymmetric padding, 1352 outputs a channel', [8, 64, 13, 13], [64, 32, 3, 3], { padding: [1, 0, 2, 1], groups: 2 }],
 ];
 
 const LINEAR_CASES: [number, number, number][] = [[9, 49, 1], [17, 1001, 50], [65, 300, 77], [130, 257, 96], [4, 515, 33]];
