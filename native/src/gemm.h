@@ -54,7 +54,9 @@ struct Epilogue {
 // (to nearest, ties to even) and multiplies them with vdpbf16ps, accumulating
 // in fp32; bias, ReLU and C stay fp32. Entry points that run in bf16 set it
 // for the duration of the call with a PrecisionScope (on the calling thread,
-// before any parallel loop starts, so the pool's threads see it).
+// before any parallel loop starts, so the pool's threads see it). It is one
+// setting for the process, as the pool is one pool: the addon serves one
+// call at a time.
 enum class Precision { Fp32, Bf16 };
 Precision gemm_precision();
 class PrecisionScope {
