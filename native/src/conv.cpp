@@ -36,8 +36,8 @@ enum class Pass { Forward, Data, Weights };
 
 // Whether a pass in bf16 runs the bf16 implicit GEMM (true) or the fp32
 // kernels. ALEXNET_BF16_CONV=gemm or fp32 overrides the choice, for
-// measuring it. Measured, bf16 time / fp32 time per pass (fwd, dx, dw), on
-// 2 cores with AVX512-BF16 (the CPU: docs/native.md, bf16),
+// measuring it. Measured, bf16 time / fp32 time per pass (fwd, dx, dw), 2
+// Zen 5 cores with AVX512-BF16,
 //   ALEXNET_BF16_CONV=gemm node dist/bench/ab.js A.node B.node --bf16
 //     --ops conv1,conv2,conv3,conv4,conv5 --batch 128 --reps 5
 // (A.node, B.node: two copies of one build):
