@@ -11,7 +11,6 @@
         "native/src/ukernel_generic.cpp",
         "native/src/ukernel_avx2.cpp",
         "native/src/ukernel_avx512.cpp",
-        "native/src/ukernel_bf16.cpp",
         "native/src/conv.cpp",
         "native/src/conv_col2im.cpp",
         "native/src/conv_gemm.cpp",

@@ -3,7 +3,7 @@
 //
 //   node dist/bench/ab.js A.node B.node [--ops conv3,fc6 | --ops all]
 //     [--batch 8] [--reps 15] [--warmup 2] [--threads n] [--isa avx2]
-//     [--gap-ms 1] [--exact] [--bf16]
+//     [--gap-ms 1] [--exact]
 //
 // A.node and B.node are two builds (say the HEAD build copied aside, and the
 // candidate's build/Release/alexnet_native.node; give two different files,
@@ -17,10 +17,7 @@
 // and both backwards, norm1/norm2, pool1/pool2/pool5, SGD), or a convolution
 // given as conv:N,C,H,O,K,stride,pad,groups. Each build has its own thread
 // pool; --gap-ms of sleep after every run lets the idle pool's spinning
-// workers go to sleep before the other side is timed. With --bf16, B's
-// convolution and linear calls run in bf16 (their bf16 flag), A's in fp32: the
-// table then gives bf16's time against fp32's per layer, and how far B's
-// outputs are from A's (give the same build twice, as two copies).
+// workers go to sleep before the other side is timed.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { NativeAddon } from '../src/backend/native/addon.js';
@@ -46,30 +43,13 @@ if (files.length !== 2) {
 const [fileA, fileB] = files.map((f) => path.resolve(f));
 if (fileA === fileB) console.warn('ab: A and B are the same file, so the same loaded addon: compare two copies instead');
 const load = (f: string) => createRequire(import.meta.url)(f) as NativeAddon;
-const A = load(fileA);
-let B = load(fileB);
-
-/** `a` with the bf16 flag appended to every convolution and linear call (each op passes all its other arguments). */
-function withBf16(a: NativeAddon): NativeAddon {
-  const flagged = new Set(['conv2dForward', 'conv2dBackwardData', 'conv2dBackwardWeights', 'linearForward', 'linearBackwardData', 'linearBackwardWeights']);
-  return new Proxy(a, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof prop !== 'string' || !flagged.has(prop) || typeof v !== 'function') return v;
-      return (...args: unknown[]) => (v as (...a: unknown[]) => unknown).apply(target, [...args, true]);
-    },
-  });
-}
+const A = load(fileA), B = load(fileB);
 
 const batch = Number(arg('batch', '8'));
 const reps = Number(arg('reps', '15'));
 const warmup = Number(arg('warmup', '2'));
 const gapMs = Number(arg('gap-ms', '1'));
 const exact = process.argv.includes('--exact');
-if (process.argv.includes('--bf16')) {
-  if (!B.info().bf16) throw new Error(`ab --bf16: B has no bf16 kernels here (${B.info().isa}, AVX512-BF16 ${B.info().detectedBf16 ? 'present' : 'absent'})`);
-  B = withBf16(B);
-}
 for (const a of [A, B]) {
   if (process.argv.includes('--threads')) a.setThreads(Number(arg('threads', '1')));
   if (process.argv.includes('--isa')) a.setIsa(arg('isa', 'generic'));

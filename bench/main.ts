@@ -4,11 +4,6 @@
 // peak memory is comparable. PyTorch runs with OpenBLAS selected for its
 // process only; the BLAS it loaded is printed.
 //   npm run bench [-- --quick] [-- --json] [-- --presets paper] [-- --no-pytorch] [-- --no-onnxruntime] [-- --no-data]
-//     [-- --precision fp32|bf16|both]
-// --precision bf16 measures ours on the native-bf16 kernels and PyTorch under
-// torch.autocast('cpu', dtype=torch.bfloat16); both: fp32 and bf16 rows in one
-// run (each row says which, "precision" in --json). ONNX Runtime runs the
-// fp32 rows only. The bf16 peak is vdpbf16ps's (ukernel_bf16.cpp).
 // Inference also runs the presets' exported ONNX graphs in ONNX Runtime
 // (bench/onnxruntime.ts), the CPU inference engine people pick: a second reference.
 // The data pipeline (ingest, loader) is measured by bench/data.ts.
@@ -30,7 +25,7 @@ if (bi >= 0 && argv[bi + 1] === 'webgpu') {
 }
 const has = (f: string) => argv.includes(f);
 const opt = (f: string, d: string) => (argv.indexOf(f) >= 0 ? argv[argv.indexOf(f) + 1] : d);
-const known = ['--quick', '--json', '--presets', '--no-pytorch', '--no-onnxruntime', '--reps', '--no-data', '--precision'];
+const known = ['--quick', '--json', '--presets', '--no-pytorch', '--no-onnxruntime', '--reps', '--no-data'];
 for (const a of argv) {
   if (a.startsWith('--') && !known.includes(a)) {
     console.error(`bench: unknown option ${a}; options: ${known.join(', ')}`);
@@ -40,12 +35,6 @@ for (const a of argv) {
 const quick = has('--quick');
 const json = has('--json');
 const presets = opt('--presets', 'paper,torchvision').split(',');
-const precisionArg = opt('--precision', 'fp32');
-if (!['fp32', 'bf16', 'both'].includes(precisionArg)) {
-  console.error(`bench: --precision must be fp32, bf16 or both, got ${precisionArg}`);
-  process.exit(2);
-}
-const precisions = precisionArg === 'both' ? ['fp32', 'bf16'] : [precisionArg];
 const reps = Number(opt('--reps', quick ? '1' : '3'));
 const inferBatches = quick ? '1,32' : '1,32,128';
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
@@ -90,11 +79,6 @@ function torchAvailable(): string | null {
 
 const addon = loadAddon();
 const peak = addon instanceof Error ? null : addon.peakGflops(quick ? 0.5 : 1.5);
-const bf16Peak = addon instanceof Error || !addon.info().bf16 ? null : addon.peakGflops(quick ? 0.5 : 1.5, true);
-if (precisions.includes('bf16') && bf16Peak === null) {
-  console.error(`bench: --precision ${precisionArg} needs the native kernels with AVX512-BF16 (vdpbf16ps); ${addon instanceof Error ? addon.message : `they run ${addon.info().isa} without them`}`);
-  process.exit(2);
-}
 const threads = addon instanceof Error ? 1 : addon.info().threads;
 const noTorch = torchAvailable();
 if (!noTorch && !existsSync(OPENBLAS)) {
@@ -103,29 +87,24 @@ if (!noTorch && !existsSync(OPENBLAS)) {
 }
 
 const results: Record<string, unknown>[] = [];
-// Keyed by preset, and 'preset bf16' for bf16.
-const details: Record<string, { ours: Side; pytorch: Side | null; onnxruntime: OrtSide | null; precision: string }> = {};
+const details: Record<string, { ours: Side; pytorch: Side | null; onnxruntime: OrtSide | null }> = {};
 const noOrt = has('--no-onnxruntime');
 for (const preset of presets) {
-  for (const precision of precisions) {
-    const key = precision === 'fp32' ? preset : `${preset} bf16`;
-    if (!json) process.stderr.write(`bench: ${key}: ours...`);
-    const ours = runJson(process.execPath, [path.join(root, 'dist/bench/worker.js'), '--preset', preset, '--reps', String(reps), '--infer-batches', inferBatches, '--precision', precision], process.env);
-    if (!json) process.stderr.write(noTorch ? '\n' : ' pytorch...\n');
-    const pytorch = noTorch ? null : runJson(PYTHON, [path.join(root, 'tools/bench_torch.py'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches, '--precision', precision],
-      { ...process.env, LD_LIBRARY_PATH: OPENBLAS });
-    const ort = !noOrt && precision === 'fp32';
-    if (!json && ort) process.stderr.write(`bench: ${preset}: onnxruntime...\n`);
-    const onnxruntime = !ort ? null : runJson(process.execPath, [path.join(root, 'dist/bench/onnxruntime.js'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches], process.env) as OrtSide;
-    details[key] = { ours, pytorch, onnxruntime, precision };
-    const row = (mode: 'train' | 'infer', batch: number, o: number | undefined, p: number | undefined, r?: number) =>
-      results.push({
-        preset, precision, mode, batch, ours_img_s: o ?? null, pytorch_img_s: p ?? null, ratio: o && p ? o / p : null,
-        ...(mode === 'infer' ? { onnxruntime_img_s: r ?? null, ratio_onnxruntime: o && r ? o / r : null } : {}),
-      });
-    row('train', 128, ours.train?.img_s, pytorch?.train?.img_s);
-    for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s, onnxruntime?.infer?.[b]?.img_s);
-  }
+  if (!json) process.stderr.write(`bench: ${preset}: ours...`);
+  const ours = runJson(process.execPath, [path.join(root, 'dist/bench/worker.js'), '--preset', preset, '--reps', String(reps), '--infer-batches', inferBatches], process.env);
+  if (!json) process.stderr.write(noTorch ? '\n' : ' pytorch...\n');
+  const pytorch = noTorch ? null : runJson(PYTHON, [path.join(root, 'tools/bench_torch.py'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches],
+    { ...process.env, LD_LIBRARY_PATH: OPENBLAS });
+  if (!json && !noOrt) process.stderr.write(`bench: ${preset}: onnxruntime...\n`);
+  const onnxruntime = noOrt ? null : runJson(process.execPath, [path.join(root, 'dist/bench/onnxruntime.js'), '--preset', preset, '--threads', String(threads), '--reps', String(reps), '--infer-batches', inferBatches], process.env) as OrtSide;
+  details[preset] = { ours, pytorch, onnxruntime };
+  const row = (mode: 'train' | 'infer', batch: number, o: number | undefined, p: number | undefined, r?: number) =>
+    results.push({
+      preset, mode, batch, ours_img_s: o ?? null, pytorch_img_s: p ?? null, ratio: o && p ? o / p : null,
+      ...(mode === 'infer' ? { onnxruntime_img_s: r ?? null, ratio_onnxruntime: o && r ? o / r : null } : {}),
+    });
+  row('train', 128, ours.train?.img_s, pytorch?.train?.img_s);
+  for (const b of inferBatches.split(',')) row('infer', Number(b), ours.infer?.[b]?.img_s, pytorch?.infer?.[b]?.img_s, onnxruntime?.infer?.[b]?.img_s);
 }
 
 interface DataSide { ingest_img_s?: number; loader_img_s?: number; loader_cpu_ms_per_img?: number; loader_workers?: number; default_loader_img_s?: number; images?: number; load_average?: number; error?: string }
@@ -136,7 +115,7 @@ if (!has('--no-data')) {
 }
 
 const report = {
-  machine: { peak_gflop_s: peak, bf16_peak_gflop_s: bf16Peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: cpus()[0]?.model },
+  machine: { peak_gflop_s: peak, threads, isa: addon instanceof Error ? 'reference' : addon.info().isa, cpus: cpus()[0]?.model },
   pytorch: noTorch ? { unavailable: noTorch } : { blas: Object.values(details)[0]?.pytorch?.blas ?? [], version: Object.values(details)[0]?.pytorch?.torch },
   onnxruntime: noOrt ? { unavailable: 'disabled by --no-onnxruntime' } : Object.fromEntries(Object.entries(details).map(([k, v]) => [k, { version: v.onnxruntime?.version, threads: v.onnxruntime?.threads, optimisation: v.onnxruntime?.optimisation, ops: v.onnxruntime?.ops }])),
   results,
@@ -150,23 +129,21 @@ if (json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   const f = (v: unknown, d = 1) => (typeof v === 'number' ? v.toFixed(d) : '—');
-  console.log(`machine: ${report.machine.cpus}, ${threads} threads, ${report.machine.isa}, measured fp32 peak ${f(peak)} GFLOP/s${bf16Peak ? `, bf16 (vdpbf16ps) peak ${f(bf16Peak)} GFLOP/s` : ''}`);
+  console.log(`machine: ${report.machine.cpus}, ${threads} threads, ${report.machine.isa}, measured fp32 peak ${f(peak)} GFLOP/s`);
   console.log(noTorch ? `pytorch: not measured (${noTorch})` : `pytorch ${report.pytorch.version}, BLAS loaded: ${(report.pytorch as { blas: string[] }).blas.join(', ') || 'none found'}`);
   for (const [k, v] of Object.entries(details)) {
-    if (v.onnxruntime && !v.onnxruntime.error) console.log(`onnxruntime ${v.onnxruntime.version} (${k}, fp32): CPU provider, ${v.onnxruntime.threads} intra-op threads, graph optimisation '${v.onnxruntime.optimisation}'; ops run: ${Object.entries(v.onnxruntime.ops ?? {}).map(([op, n]) => `${op}×${n}`).join(', ')}`);
+    if (v.onnxruntime && !v.onnxruntime.error) console.log(`onnxruntime ${v.onnxruntime.version} (${k}): CPU provider, ${v.onnxruntime.threads} intra-op threads, graph optimisation '${v.onnxruntime.optimisation}'; ops run: ${Object.entries(v.onnxruntime.ops ?? {}).map(([op, n]) => `${op}×${n}`).join(', ')}`);
   }
-  if (precisions.includes('bf16')) console.log("bf16 rows: ours on native-bf16, pytorch under torch.autocast('cpu', dtype=torch.bfloat16), no onnxruntime");
-  console.log('\npreset       prec.  mode   batch   ours img/s   pytorch img/s   ratio   onnxruntime img/s   ratio');
-  for (const r of results as { preset: string; precision: string; mode: string; batch: number; ours_img_s: number; pytorch_img_s: number; ratio: number; onnxruntime_img_s?: number; ratio_onnxruntime?: number }[]) {
-    console.log(`${r.preset.padEnd(12)} ${r.precision.padEnd(6)} ${r.mode.padEnd(6)} ${String(r.batch).padStart(5)} ${f(r.ours_img_s).padStart(12)} ${f(r.pytorch_img_s).padStart(15)} ${f(r.ratio, 2).padStart(7)} ${f(r.onnxruntime_img_s).padStart(19)} ${f(r.ratio_onnxruntime, 2).padStart(7)}`);
+  console.log('\npreset       mode   batch   ours img/s   pytorch img/s   ratio   onnxruntime img/s   ratio');
+  for (const r of results as { preset: string; mode: string; batch: number; ours_img_s: number; pytorch_img_s: number; ratio: number; onnxruntime_img_s?: number; ratio_onnxruntime?: number }[]) {
+    console.log(`${r.preset.padEnd(12)} ${r.mode.padEnd(6)} ${String(r.batch).padStart(5)} ${f(r.ours_img_s).padStart(12)} ${f(r.pytorch_img_s).padStart(15)} ${f(r.ratio, 2).padStart(7)} ${f(r.onnxruntime_img_s).padStart(19)} ${f(r.ratio_onnxruntime, 2).padStart(7)}`);
   }
   console.log('\npeak memory of batch-128 training (resident set, MB): ours / pytorch');
   for (const [k, v] of Object.entries(report.memory)) console.log(`  ${k.padEnd(12)} ${f(v.ours_peak_rss_mb, 0)} / ${f(v.pytorch_peak_rss_mb, 0)}`);
   for (const [k, rows] of Object.entries(report.layers)) {
-    const p = details[k]?.precision === 'bf16' ? bf16Peak : peak;
-    console.log(`\n${k}: per-layer time at batch 128 (ms) and GFLOP/s, share of the ${details[k]?.precision === 'bf16' ? 'bf16 (vdpbf16ps)' : 'fp32'} peak`);
+    console.log(`\n${k}: per-layer time at batch 128 (ms) and GFLOP/s, share of peak`);
     for (const r of rows) {
-      const share = (g: number | null) => (g && p ? ` ${((100 * g) / p).toFixed(0).padStart(3)}%` : '     ');
+      const share = (g: number | null) => (g && peak ? ` ${((100 * g) / peak).toFixed(0).padStart(3)}%` : '     ');
       console.log(`  ${r.layer.padEnd(6)} fwd ${f(r.fwd_ms).padStart(7)}${r.fwd_gflop_s ? ` ${f(r.fwd_gflop_s, 0).padStart(5)}${share(r.fwd_gflop_s)}` : ''.padEnd(11)}   bwd ${f(r.bwd_ms).padStart(7)}${r.bwd_gflop_s ? ` ${f(r.bwd_gflop_s, 0).padStart(5)}${share(r.bwd_gflop_s)}` : ''}`);
     }
   }

@@ -1,16 +1,14 @@
 // One preset's measurements for `npm run bench`, in a process of its own so
 // that its peak resident memory is its own: training first (batch 128, the
 // paper's SGD step), then inference at each batch, then a per-layer profile.
-// Prints one JSON object. --precision bf16 runs it on the native-bf16 kernels
-// (convolutions and linear layers in bf16, fp32 sums and weights).
+// Prints one JSON object.
 import { buildAlexNet, initAlexNet } from '../src/models/alexnet.js';
 import { getPreset } from '../src/models/presets.js';
 import { Sgd } from '../src/train/sgd.js';
 import { trainStep } from '../src/train/step.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { Rng } from '../src/tensor/random.js';
-import { activeBackend, setBackend } from '../src/ops/registry.js';
-import { NATIVE_BF16_BACKEND } from '../src/backend/native/index.js';
+import { activeBackend } from '../src/ops/registry.js';
 import { selectDefaultBackend } from '../src/backend/select.js';
 import { loadAddon } from '../src/backend/native/addon.js';
 import { forwardMacs } from '../src/models/cost.js';
@@ -20,14 +18,7 @@ const presetName = arg('preset', 'paper');
 const reps = Number(arg('reps', '3'));
 const trainBatch = Number(arg('train-batch', '128'));
 const inferBatches = arg('infer-batches', '1,32,128').split(',').map(Number);
-const precision = arg('precision', 'fp32');
-if (precision !== 'fp32' && precision !== 'bf16') throw new Error(`bench worker: --precision must be fp32 or bf16, got ${precision}`);
 selectDefaultBackend();
-if (precision === 'bf16') {
-  const a = loadAddon();
-  if (a instanceof Error || !a.info().bf16) throw new Error(`bench worker: --precision bf16 needs the native kernels with AVX512-BF16 (vdpbf16ps): ${a instanceof Error ? a.message : `they run ${a.info().isa} without them`}`);
-  setBackend(NATIVE_BF16_BACKEND);
-}
 const preset = getPreset(presetName);
 const rng = new Rng(0);
 const model = buildAlexNet(preset);
@@ -89,7 +80,6 @@ for (const b of inferBatches) {
 const addon = loadAddon();
 console.log(JSON.stringify({
   preset: presetName,
-  precision,
   backend: activeBackend(),
   native: addon instanceof Error ? null : addon.info(),
   train: { batch: trainBatch, img_s: trainBatch / median(trainTimes), seconds: trainTimes },

@@ -23,7 +23,7 @@ import { OptionError, type NetworkInfo } from './api/types.js';
 
 export { Network, Ensemble, type ClassifyOutcome } from './api/network.js';
 export { OptionError, PRESET_NAMES, BACKEND_NAMES } from './api/types.js';
-export type { PresetName, BackendName, Precision, RawImage, ClassLabel, Classification, ClassifyOptions, FeatureOptions, NetworkInfo, Views, InputSpec } from './api/types.js';
+export type { PresetName, BackendName, RawImage, ClassLabel, Classification, ClassifyOptions, FeatureOptions, NetworkInfo, Views, InputSpec } from './api/types.js';
 export type { BrowserImage } from './api/browser-platform.js';
 export { browserBackendReport } from './api/browser-platform.js';
 export type { PixelSplit } from './data/pixels.js';

@@ -29,8 +29,8 @@ import { isRunFolder, loadSources } from './api/node-load.js';
 import { OptionError, type NetworkInfo } from './api/types.js';
 
 export { Network, Ensemble, type ClassifyOutcome } from './api/network.js';
-export { OptionError, PRESET_NAMES, BACKEND_NAMES, PRECISIONS } from './api/types.js';
-export type { PresetName, BackendName, Precision, RawImage, ClassLabel, Classification, ClassifyOptions, FeatureOptions, NetworkInfo, Views, InputSpec } from './api/types.js';
+export { OptionError, PRESET_NAMES, BACKEND_NAMES } from './api/types.js';
+export type { PresetName, BackendName, RawImage, ClassLabel, Classification, ClassifyOptions, FeatureOptions, NetworkInfo, Views, InputSpec } from './api/types.js';
 export type { NodeImage } from './api/node-platform.js';
 export type { CreateNetworkOptions, LoadNetworkOptions } from './api/create.js';
 export { IMAGENET_MEAN } from './api/create.js';

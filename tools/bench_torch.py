@@ -6,13 +6,8 @@ Run by the bench with Debian's torch and OpenBLAS selected for this process
 only (LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread); the BLAS
 actually loaded is reported from /proc/self/maps.
 
-  /usr/bin/python3 tools/bench_torch.py --preset paper --threads 2 --reps 3 [--precision bf16]
-
-With --precision bf16 the forward passes (and so their backward) run under
-torch.autocast('cpu', dtype=torch.bfloat16): convolutions and linear layers
-in bf16 (oneDNN where this torch has it), fp32 master weights and optimiser.
+  /usr/bin/python3 tools/bench_torch.py --preset paper --threads 2 --reps 3
 """
-import contextlib
 import argparse
 import json
 import os
@@ -116,18 +111,11 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--train-batch", type=int, default=128)
     ap.add_argument("--infer-batches", default="1,32,128")
-    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     args = ap.parse_args()
-
-    def autocast():
-        if args.precision == "bf16":
-            return torch.autocast("cpu", dtype=torch.bfloat16)
-        return contextlib.nullcontext()
-
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     net, size = paper_net() if args.preset == "paper" else torchvision_net()
-    out = {"preset": args.preset, "torch": torch.__version__, "threads": torch.get_num_threads(), "precision": args.precision}
+    out = {"preset": args.preset, "torch": torch.__version__, "threads": torch.get_num_threads()}
 
     # Training first, so the peak resident memory is that of a batch-128 training step.
     net.train()
@@ -137,9 +125,7 @@ def main():
 
     def step():
         opt.zero_grad(set_to_none=True)
-        with autocast():
-            loss = F.cross_entropy(net(x), y)
-        loss.backward()
+        F.cross_entropy(net(x), y).backward()
         opt.step()
 
     rate, times = median_rate(step, args.train_batch, args.reps)
@@ -154,10 +140,7 @@ def main():
         for b in [int(v) for v in args.infer_batches.split(",")]:
             xb = torch.randn(b, 3, size, size)
             reps = max(args.reps, 50) if b == 1 else args.reps  # as bench/timing.ts inferReps
-            def infer():
-                with autocast():
-                    return net(xb)
-            rate, times = median_rate(infer, b, reps)
+            rate, times = median_rate(lambda: net(xb), b, reps)
             out["infer"][str(b)] = {"img_s": rate, "seconds": times}
     print(json.dumps(out))
 

@@ -82,16 +82,12 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("detectedIsa", isa_name(detected_isa()));
   o.Set("microKernel", active_ukernel().name);
   o.Set("threads", ThreadPool::instance().threads());
-  // bf16: whether the bf16 entry points run here (AVX512-BF16 detected and
-  // the avx512 path active); detectedBf16: whether the CPU has AVX512-BF16.
-  o.Set("bf16", bf16_available());
-  o.Set("detectedBf16", detected_avx512_bf16());
   return o;
 }
 
 Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
   Args a{info, "peakGflops"};
-  return Napi::Number::New(info.Env(), measure_peak_gflops(a.f64(0), a.flag(1)));
+  return Napi::Number::New(info.Env(), measure_peak_gflops(a.f64(0)));
 }
 
 Napi::Value SetWinogradMinTiles(const Napi::CallbackInfo& info) {
@@ -151,21 +147,10 @@ Napi::Value PoolSelfTest(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), ran.load());
 }
 
-// The precision of a convolution or linear call: its last argument, true for
-// bf16 (gemm.h's Precision::Bf16; refused where bf16_available() is false).
-Precision precision_arg(const Args& a, size_t i) {
-  if (!a.flag(i)) return Precision::Fp32;
-  if (!bf16_available())
-    a.fail(std::string("bf16 needs the AVX512-BF16 instructions (vdpbf16ps); the native kernels run ") +
-           isa_name(active_isa()) + " without them");
-  return Precision::Bf16;
-}
-
-// conv2dForward(N,C,H,W,O,KH,KW,OH,OW,sh,sw,pt,pl,groups, x, w, b|null, y, relu, bf16)
+// conv2dForward(N,C,H,W,O,KH,KW,OH,OW,sh,sw,pt,pl,groups, x, w, b|null, y, relu)
 void Conv2dForward(const Napi::CallbackInfo& info) {
   Args a{info, "conv2dForward"};
   ConvGeom g = conv_geom(a);
-  PrecisionScope prec(precision_arg(a, 19));
   const int64_t xs = (int64_t)g.N * g.C * g.H * g.W, ws = (int64_t)g.O * (g.C / g.groups) * g.KH * g.KW,
                 ys = (int64_t)g.N * g.O * g.OH * g.OW;
   conv_forward(g, a.f32(14, xs), a.f32(15, ws), a.f32(16, g.O, true), a.f32(17, ys), a.flag(18));
@@ -174,7 +159,6 @@ void Conv2dForward(const Napi::CallbackInfo& info) {
 void Conv2dBackwardData(const Napi::CallbackInfo& info) {
   Args a{info, "conv2dBackwardData"};
   ConvGeom g = conv_geom(a);
-  PrecisionScope prec(precision_arg(a, 17));
   conv_backward_data(g, a.f32(14, (int64_t)g.N * g.O * g.OH * g.OW), a.f32(15, (int64_t)g.O * (g.C / g.groups) * g.KH * g.KW),
                      a.f32(16, (int64_t)g.N * g.C * g.H * g.W));
 }
@@ -182,7 +166,6 @@ void Conv2dBackwardData(const Napi::CallbackInfo& info) {
 void Conv2dBackwardWeights(const Napi::CallbackInfo& info) {
   Args a{info, "conv2dBackwardWeights"};
   ConvGeom g = conv_geom(a);
-  PrecisionScope prec(precision_arg(a, 18));
   conv_backward_weights(g, a.f32(14, (int64_t)g.N * g.C * g.H * g.W), a.f32(15, (int64_t)g.N * g.O * g.OH * g.OW),
                         a.f32(16, (int64_t)g.O * (g.C / g.groups) * g.KH * g.KW), a.f32(17, g.O, true));
 }
@@ -191,20 +174,17 @@ void Conv2dBackwardWeights(const Napi::CallbackInfo& info) {
 void LinearForward(const Napi::CallbackInfo& info) {
   Args a{info, "linearForward"};
   int N = a.i32(0), I = a.i32(1), O = a.i32(2);
-  PrecisionScope prec(precision_arg(a, 8));
   linear_forward(N, I, O, a.f32(3, (int64_t)N * I), a.f32(4, (int64_t)O * I), a.f32(5, O, true), a.f32(6, (int64_t)N * O),
                  a.flag(7));
 }
 void LinearBackwardData(const Napi::CallbackInfo& info) {
   Args a{info, "linearBackwardData"};
   int N = a.i32(0), I = a.i32(1), O = a.i32(2);
-  PrecisionScope prec(precision_arg(a, 6));
   linear_backward_data(N, I, O, a.f32(3, (int64_t)N * O), a.f32(4, (int64_t)O * I), a.f32(5, (int64_t)N * I));
 }
 void LinearBackwardWeights(const Napi::CallbackInfo& info) {
   Args a{info, "linearBackwardWeights"};
   int N = a.i32(0), I = a.i32(1), O = a.i32(2);
-  PrecisionScope prec(precision_arg(a, 7));
   linear_backward_weights(N, I, O, a.f32(3, (int64_t)N * I), a.f32(4, (int64_t)N * O), a.f32(5, (int64_t)O * I),
                           a.f32(6, O, true));
 }
@@ -276,11 +256,10 @@ void SgdUpdate(const Napi::CallbackInfo& info) {
   sgd_update(n, a.f32(1, n), a.f32(2, n), a.f32(3, n), (float)a.f64(4), (float)a.f64(5), (float)a.f64(6), a.flag(7));
 }
 
-// gemm(M, N, K, a[M,K], b[K,N], c[M,N], bf16): plain row-major C = A·B, for benchmarks and tests.
+// gemm(M, N, K, a[M,K], b[K,N], c[M,N]): plain row-major C = A·B, for benchmarks and tests.
 void Gemm(const Napi::CallbackInfo& info) {
   Args a{info, "gemm"};
   int M = a.i32(0), N = a.i32(1), K = a.i32(2);
-  PrecisionScope prec(precision_arg(a, 6));
   gemm(M, N, K, RowsPacker(a.f32(3, (int64_t)M * K), K), ColsPacker(a.f32(4, (int64_t)K * N), N),
        Output{a.f32(5, (int64_t)M * N), N, nullptr}, Epilogue{});
 }

@@ -3,10 +3,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
-
 namespace anx {
 
 // The features checked for each level are the ones isa_targets.h compiles
@@ -20,27 +16,6 @@ Isa detected_isa() {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
 #endif
   return Isa::Generic;
-}
-
-bool detected_avx512_bf16() {
-#if defined(__x86_64__) || defined(__i386__)
-  // The feature sits in subleaf 1 of leaf 7, which __builtin_cpu_supports does
-  // not read on every GCC version: ask CPUID directly. The OS's saving of the
-  // zmm state is part of the avx512f check in detected_isa().
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid_max(0, nullptr) < 7) return false;
-  __cpuid_count(7, 0, a, b, c, d);
-  if (a < 1) return false;  // EAX of subleaf 0: the highest subleaf
-  __cpuid_count(7, 1, a, b, c, d);
-  return (a >> 5) & 1;
-#else
-  return false;
-#endif
-}
-
-bool bf16_available() {
-  static const bool has = detected_isa() == Isa::Avx512 && detected_avx512_bf16();
-  return has && active_isa() == Isa::Avx512;
 }
 
 static Isa initial_isa() {

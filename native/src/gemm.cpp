@@ -6,8 +6,6 @@
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
 #include "threadpool.h"
@@ -33,30 +31,12 @@ const Ukernel& active_ukernel() {
 #endif
 }
 
-static Precision g_precision = Precision::Fp32;
-
-Precision gemm_precision() { return g_precision; }
-
-PrecisionScope::PrecisionScope(Precision p) : old_(g_precision) {
-  if (p == Precision::Bf16 && !bf16_available())
-    throw std::runtime_error(std::string("bf16 needs the AVX512-BF16 instructions (vdpbf16ps); the native kernels run ") +
-                             isa_name(active_isa()) + " without them");
-  g_precision = p;
-}
-
-PrecisionScope::~PrecisionScope() { g_precision = old_; }
-
-double measure_peak_gflops(double seconds, bool bf16) {
+double measure_peak_gflops(double seconds) {
   float (*probe)(long) = fma_chains_generic;
-  double lanes = 4;  // fp32 lanes per chain step (multiply-adds per instruction)
+  double lanes = 4;  // fp32 lanes per chain step
 #if defined(__x86_64__)
-  if (bf16) {
-    if (!bf16_available()) return 0;
-    probe = dpbf16_chains_avx512, lanes = 32;
-  } else if (active_isa() == Isa::Avx512) probe = fma_chains_avx512, lanes = 16;
+  if (active_isa() == Isa::Avx512) probe = fma_chains_avx512, lanes = 16;
   else if (active_isa() == Isa::Avx2) probe = fma_chains_avx2, lanes = 8;
-#else
-  if (bf16) return 0;
 #endif
   ThreadPool& pool = ThreadPool::instance();
   const int T = pool.threads();
@@ -81,14 +61,7 @@ static int env_int(const char* name, int dflt) {
 Blocking blocking() {
   const Ukernel& u = active_ukernel();
   static const int kc = env_int("ALEXNET_KC", 256), mc = env_int("ALEXNET_MC", 192), nc = env_int("ALEXNET_NC", 480);
-  // bf16 panels take half the bytes of fp32 ones: the same L2 share holds
-  // twice the steps, and a longer KC halves the C tile's loads and stores.
-  // It stays even (whole pairs per block, gemm_st_bf16). ALEXNET_BF16_KC
-  // 256, 384, 512 and 768 on batch-128 conv3 and fc6 (bench/ab.ts --bf16)
-  // measure within the noise of a shared machine of one another; 512 was
-  // ahead of 256 on conv2 dw (0.93 against 1.21 of fp32's time).
-  static const int kc_bf16 = (env_int("ALEXNET_BF16_KC", 512) + 1) / 2 * 2;
-  Blocking b{u.mr, u.nr, 0, g_precision == Precision::Bf16 && active_isa() == Isa::Avx512 ? kc_bf16 : kc, 0};
+  Blocking b{u.mr, u.nr, 0, kc, 0};
   b.mc = u.mr * std::max(1, mc / u.mr);
   b.nc = u.nr * std::max(1, nc / u.nr);
   return b;
@@ -190,78 +163,8 @@ ANX_ISA_BODY static void store_run(const float* tile, int ldt, float* c, ptrdiff
   }
 }
 
-#if defined(__x86_64__)
-// gemm_st in bf16: the same blocking and loop order, and the same packers,
-// which write fp32 panels; each panel is then converted to bf16 pairs
-// (pack_bf16_pairs) by the thread that packed it, so every Packer serves both
-// precisions. A B block is converted once per KC block of columns, an A
-// block once per B block it meets. A KC block holds whole pairs (KC is even),
-// so pairs never straddle blocks and an odd K pads only the last block with
-// one zero step. Every output is still one call's whole sum over K.
-static void gemm_st_bf16(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out,
-                         const Epilogue& epi, int tid) {
-  const auto store = PerIsa<store_run>::pick();
-  const Blocking bl = blocking();
-  float* scratch_a = thread_scratch(tid, SLOT_PACK_A, (size_t)bl.mc * bl.kc + 64);
-  float* scratch_b = thread_scratch(tid, SLOT_PACK_B, (size_t)bl.nc * bl.kc + 64);
-  const int KP = (bl.kc + 1) / 2;
-  uint32_t* pairs_a = (uint32_t*)thread_scratch(tid, SLOT_BF16_A, (size_t)bl.mc * KP + 64);
-  uint32_t* pairs_b = (uint32_t*)thread_scratch(tid, SLOT_BF16_B, (size_t)bl.nc * KP + 64);
-  const int MR = AVX512_MR, NR = AVX512_NR;
-  alignas(64) float tile[AVX512_MR * AVX512_NR];
-  for (int jc = n0; jc < n1; jc += bl.nc) {
-    const int nc = std::min(bl.nc, n1 - jc);
-    for (int pc = 0; pc < K || (K == 0 && pc == 0); pc += bl.kc) {
-      const int kc = std::min(bl.kc, K - pc), kp = (kc + 1) / 2;
-      const bool first = pc == 0, last = pc + bl.kc >= K;
-      const float* Bp = B.pack(jc, nc, pc, kc, NR, scratch_b);
-      for (int s = 0; s * NR < nc; s++) pack_bf16_pairs(Bp + (size_t)s * kc * NR, kc, NR, pairs_b + (size_t)s * kp * NR);
-      int flags = (first && !epi.accumulate) ? 0 : UKR_ACCUMULATE;
-      if (last && epi.relu) flags |= UKR_RELU;
-      const float* bias = first ? epi.bias : nullptr;
-      for (int ic = 0; ic < M; ic += bl.mc) {
-        const int mc = std::min(bl.mc, M - ic);
-        const float* Ap = A.pack(ic, mc, pc, kc, MR, scratch_a);
-        for (int s = 0; s * MR < mc; s++) pack_bf16_pairs(Ap + (size_t)s * kc * MR, kc, MR, pairs_a + (size_t)s * kp * MR);
-        for (int jr = 0; jr < nc; jr += NR) {
-          const int nr = std::min(NR, nc - jr);
-          const uint32_t* b = pairs_b + (size_t)(jr / NR) * kp * NR;
-          const int n = jc + jr;
-          for (int ir = 0; ir < mc; ir += MR) {
-            const int mr = std::min(MR, mc - ir);
-            const uint32_t* a = pairs_a + (size_t)(ir / MR) * kp * MR;
-            const int m = ic + ir;
-            const float* brow = bias ? bias + m : nullptr;
-            if (!out.col_off) {
-              ukr_avx512_bf16(kp, a, b, out.c + (ptrdiff_t)m * out.ldc + n, out.ldc, mr, nr, brow, flags);
-            } else if (out.col_off[n + nr - 1] - out.col_off[n] == nr - 1) {
-              ukr_avx512_bf16(kp, a, b, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n], out.ldc, mr, nr, brow, flags);
-            } else {
-              ukr_avx512_bf16(kp, a, b, tile, NR, mr, nr, nullptr, 0);
-              for (int j0 = 0; j0 < nr;) {
-                int j1 = j0 + 1;
-                while (j1 < nr && out.col_off[n + j1] == out.col_off[n + j0] + (j1 - j0)) j1++;
-                store(tile + j0, NR, out.c + (ptrdiff_t)m * out.ldc + out.col_off[n + j0], out.ldc, mr, j1 - j0, brow,
-                      flags);
-                j0 = j1;
-              }
-            }
-          }
-        }
-      }
-      if (K == 0) break;
-    }
-  }
-}
-#endif
-
 void gemm_st(int M, int n0, int n1, int K, const Packer& A, const Packer& B, const Output& out, const Epilogue& epi,
              int tid) {
-#if defined(__x86_64__)
-  // PrecisionScope admits Bf16 only where bf16_available(); the ISA check
-  // keeps a later setIsa below avx512 from reaching the bf16 kernel.
-  if (g_precision == Precision::Bf16 && active_isa() == Isa::Avx512) return gemm_st_bf16(M, n0, n1, K, A, B, out, epi, tid);
-#endif
   const Ukernel& u = active_ukernel();
   const auto store = PerIsa<store_run>::pick();
   const Blocking bl = blocking();

@@ -49,28 +49,6 @@ struct Epilogue {
   bool accumulate = false;  // add to C instead of overwriting
 };
 
-// The precision of the products in gemm() and gemm_st(). Fp32 is the default
-// and the only one below avx512. Bf16 rounds both packed operands to bfloat16
-// (to nearest, ties to even) and multiplies them with vdpbf16ps, accumulating
-// in fp32; bias, ReLU and C stay fp32. Entry points that run in bf16 set it
-// for the duration of the call with a PrecisionScope (on the calling thread,
-// before any parallel loop starts, so the pool's threads see it). It is one
-// setting for the process, as the pool is one pool: the addon serves one
-// call at a time.
-enum class Precision { Fp32, Bf16 };
-Precision gemm_precision();
-class PrecisionScope {
- public:
-  // Throws std::runtime_error for Bf16 where bf16_available() is false.
-  explicit PrecisionScope(Precision p);
-  ~PrecisionScope();
-  PrecisionScope(const PrecisionScope&) = delete;
-  PrecisionScope& operator=(const PrecisionScope&) = delete;
-
- private:
-  Precision old_;
-};
-
 // Block sizes of the active micro-kernel.
 struct Blocking {
   int mr, nr, mc, kc, nc;
@@ -102,14 +80,13 @@ void gemm(int M, int N, int K, const Packer& A, const Packer& B, const Output& o
 // entry points, which run on the calling thread (tid 0) outside parallel loops
 // (Winograd has its own: it runs inside backward-data, which holds OP_C; its
 // V and M slots are per thread, one chunk of tiles each). OP_D holds the
-// padded, phase-split input of conv_forward. The BF16 slots hold the bf16
-// panels gemm_st converts the packed fp32 ones to. Throws std::bad_alloc where the
+// padded, phase-split input of conv_forward. Throws std::bad_alloc where the
 // allocation fails (the slot keeps its old buffer).
 float* thread_scratch(int tid, int slot, size_t floats);
 enum ScratchSlot {
   SLOT_PACK_A = 0, SLOT_PACK_B = 1, SLOT_COL = 2, SLOT_LRN = 3, SLOT_LINEAR = 4,
   SLOT_OP_A = 5, SLOT_OP_B = 6, SLOT_OP_C = 7, SLOT_WINO_U = 8, SLOT_WINO_V = 9, SLOT_WINO_M = 10,
-  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SLOT_BF16_A = 13, SLOT_BF16_B = 14, SCRATCH_SLOTS = 15
+  SLOT_WINO_UP = 11, SLOT_OP_D = 12, SCRATCH_SLOTS = 13
 };
 
 // An operand packed once for repeated use; panels are then served from it.

@@ -17,9 +17,6 @@
 // The same, for small helpers that must be inlined into AVX-512 functions
 // (vector arguments and results stay in registers).
 #define ANX_TARGET_AVX512_INLINE __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma"), always_inline)) inline
-// The bf16 kernels: Isa::Avx512 plus AVX512-BF16, run only where
-// bf16_available() (cpu.h) says so.
-#define ANX_TARGET_AVX512_BF16 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma,avx512bf16")))
 // Isa::Avx2.
 #define ANX_TARGET_AVX2 __attribute__((target("avx2,fma")))
 // The plain loops' variants (PerIsa below) are compiled for each level's base

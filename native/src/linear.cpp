@@ -11,15 +11,6 @@
 
 namespace anx {
 
-// The batch above which a bf16 linear forward takes the bf16 GEMM: up to 64
-// the fp32 kernels stream W from memory (the GEMV, linear_stream.cpp), which
-// a GEMM that packs and converts all of W does not beat. bf16 time / fp32
-// time (bench/ab.ts --bf16 --ops fc6,fc7,fc8 --batch B): batch 128, forward
-// fc6 0.65, fc7 0.69, fc8 0.71, backward 0.68, 0.69, 0.61; batch 32, forward
-// 1.24, 1.24, 0.90, backward 0.89, 0.91, 0.94; batch 8, backward 0.99. The
-// backward GEMMs run in bf16 at every batch.
-constexpr int BF16_MIN_BATCH = 64;
-
 // Small batches: y = W·x, streaming W once (the layer is memory-bound). Rows
 // go four at a time (four read streams keep more of the memory bandwidth busy
 // than one, and each x value loaded serves four rows). Sixteen independent
@@ -71,10 +62,6 @@ ANX_ISA_BODY static void gemv_rows(int N, int I, int O, const float* x, const fl
 }
 
 void linear_forward(int N, int I, int O, const float* x, const float* w, const float* b, float* y, bool relu) {
-  // In bf16 the packed GEMM (gemm.h) runs above BF16_MIN_BATCH; smaller
-  // batches stream W in fp32.
-  const bool bf16 = gemm_precision() == Precision::Bf16 && N > BF16_MIN_BATCH;
-  PrecisionScope prec(bf16 ? Precision::Bf16 : Precision::Fp32);
   if (N <= 8) {
     const int T = ThreadPool::instance().threads(), chunks = std::max(1, std::min(O, T * 8));
     ThreadPool::instance().parallel_for(chunks, [&](int c, int) {
@@ -82,7 +69,7 @@ void linear_forward(int N, int I, int O, const float* x, const float* w, const f
     });
     return;
   }
-  if (!bf16 && linear_forward_stream(N, I, O, x, w, b, y, relu)) return;
+  if (linear_forward_stream(N, I, O, x, w, b, y, relu)) return;
   // y[N, O] = x[N, I] · Wᵀ: A = rows of x, B = rows of W as columns (each W
   // row packed once, eight at a time by the transposing kernel), so y needs
   // no transpose and no output tile is padded (N is a multiple of MR at the

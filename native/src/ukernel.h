@@ -3,7 +3,6 @@
 // column values (zero-padded). The kernel writes only the valid mr×nr corner.
 #pragma once
 #include <cstddef>
-#include <cstdint>
 
 namespace anx {
 
@@ -27,15 +26,6 @@ float fma_chains_avx2(long iters);
 float fma_chains_avx512(long iters);
 void ukr_avx2(int, const float*, const float*, float*, ptrdiff_t, int, int, const float*, int);
 void ukr_avx512(int, const float*, const float*, float*, ptrdiff_t, int, int, const float*, int);
-// bf16 (ukernel_bf16.cpp, AVX512-BF16 only): the 8×48 kernel over kp pair
-// steps of bf16 panels, fp32 accumulation and the fp32 kernel's epilogue; the
-// conversion of a packed fp32 strip (kc × w) to bf16 pairs (⌈kc/2⌉ × w
-// words: line j's values at k = 2p and 2p + 1 in word p·w + j, low half
-// first, zero past kc), rounding to nearest even; and the dpbf16 peak probe.
-void ukr_avx512_bf16(int kp, const uint32_t* A, const uint32_t* B, float* C, ptrdiff_t ldc, int mr, int nr,
-                     const float* bias, int flags);
-void pack_bf16_pairs(const float* src, int kc, int w, uint32_t* dst);
-float dpbf16_chains_avx512(long iters);
 #endif
 
 constexpr int GENERIC_MR = 4, GENERIC_NR = 16;
@@ -45,9 +35,7 @@ constexpr int AVX512_MR = 8, AVX512_NR = 48;
 // The micro-kernel of the active ISA.
 const Ukernel& active_ukernel();
 
-// Measured fp32 peak (GFLOP/s) of the active ISA on every thread of the pool,
-// over about `seconds`; with bf16, the vdpbf16ps peak (0 where
-// bf16_available() is false).
-double measure_peak_gflops(double seconds, bool bf16 = false);
+// Measured fp32 peak (GFLOP/s) of the active ISA on every thread of the pool, over about `seconds`.
+double measure_peak_gflops(double seconds);
 
 }  // namespace anx

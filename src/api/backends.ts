@@ -12,8 +12,7 @@ export type Availability<T> = ({ readonly available: true } & T) | { readonly av
 export interface BackendReport {
   /** The host kernels a network gets by default here: ALEXNET_BACKEND's if it names one, else native when it loads. */
   readonly defaultHost: 'native' | 'reference';
-  /** bf16: whether precision 'bf16' runs here (AVX512-BF16 on the avx512 path); detectedBf16: whether the CPU has AVX512-BF16. */
-  readonly native: Availability<{ readonly isa: string; readonly detectedIsa: string; readonly microKernel: string; readonly threads: number; readonly bf16: boolean; readonly detectedBf16: boolean }>;
+  readonly native: Availability<{ readonly isa: string; readonly detectedIsa: string; readonly microKernel: string; readonly threads: number }>;
   /** The ops each host backend implements itself (the rest fall back to the reference kernels). */
   readonly ops: Readonly<Record<string, readonly string[]>>;
   readonly mpi: Availability<object>;
@@ -27,7 +26,7 @@ export async function backendReport(): Promise<BackendReport> {
   const defaultHost = env === 'reference' || addon instanceof Error ? 'reference' : 'native';
   const native: BackendReport['native'] = addon instanceof Error
     ? { available: false, reason: addon.message }
-    : { available: true, ...(({ isa, detectedIsa, microKernel, threads, bf16, detectedBf16 }) => ({ isa, detectedIsa, microKernel, threads, bf16, detectedBf16 }))(addon.info()) };
+    : { available: true, ...(({ isa, detectedIsa, microKernel, threads }) => ({ isa, detectedIsa, microKernel, threads }))(addon.info()) };
   const ops: Record<string, string[]> = {};
   for (const b of registeredBackends()) ops[b] = backendOps(b);
   // Loading the addon does not initialise MPI, so this works outside mpirun too.

@@ -8,7 +8,7 @@ import { hostDevice, type Device } from '../tensor/device.js';
 import { REFERENCE_BACKEND } from '../ops/registry.js';
 import type { Preprocessing } from '../eval/input.js';
 import type { OpenedBackend, Platform } from './platform.js';
-import { OptionError, type BackendName, type Precision, type RawImage } from './types.js';
+import { OptionError, type BackendName, type RawImage } from './types.js';
 import { cropRgb, resampleRgb, rgbaToRgb, roundHalfEven } from '../data/resample.js';
 
 /**
@@ -46,17 +46,16 @@ function openGpu(): Promise<Gpu> {
 
 let warned = false;
 
-async function openBackend(want: BackendName | undefined, where: string, precision?: Precision): Promise<OpenedBackend> {
-  if (precision === 'bf16') throw new OptionError('precision', `${where}: option 'precision' bf16 runs on the native backend only, which exists only in Node.js. Use option 'precision' fp32`);
+async function openBackend(want: BackendName | undefined, where: string): Promise<OpenedBackend> {
   if (want === 'native') throw new OptionError('backend', `${where}: backend 'native' (C++ kernels) exists only in Node.js; in a browser choose 'webgpu' or 'reference'`);
-  if (want === 'reference') return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND, precision: 'fp32' };
+  if (want === 'reference') return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND };
   try {
-    return { backend: 'webgpu', device: (await openGpu()).device, hostKernels: null, precision: 'fp32' };
+    return { backend: 'webgpu', device: (await openGpu()).device, hostKernels: null };
   } catch (e) {
     if (want === 'webgpu') throw new OptionError('backend', `${where}: backend 'webgpu': ${(e as Error).message}`);
     if (!warned) console.warn(`alexnet-ts: no WebGPU (${(e as Error).message}); using the reference kernels on the CPU, which are slow`);
     warned = true;
-    return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND, precision: 'fp32' };
+    return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND };
   }
 }
 

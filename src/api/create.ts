@@ -17,7 +17,7 @@ import type { InputSpec } from '../data/types.js';
 import type { Preset } from '../models/presets.js';
 import { Network } from './network.js';
 import type { Platform } from './platform.js';
-import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRECISIONS, PRESET_NAMES, type BackendName, type Precision, type ClassLabel, type NetworkInfo, type PresetName } from './types.js';
+import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRESET_NAMES, type BackendName, type ClassLabel, type NetworkInfo, type PresetName } from './types.js';
 
 /** ImageNet's per-channel mean (RGB, 0–255): the input mean of a fresh network whose preset has no fixed one. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485 * 255, 0.456 * 255, 0.406 * 255];
@@ -31,8 +31,6 @@ export interface CreateNetworkOptions {
   readonly classes?: number | readonly (string | ClassLabel)[];
   /** Default: the platform's fastest (Node: native, else reference; browsers: webgpu, else reference). */
   readonly backend?: BackendName;
-  /** 'fp32' (default) or 'bf16': convolutions and linear layers in bfloat16 with fp32 sums (native backend, AVX512-BF16). */
-  readonly precision?: Precision;
   /** The paper's ambiguities and ablations (docs/paper.md §7), e.g. { lrnK: 1, columns: 1 }. */
   readonly model?: Partial<ModelOptions>;
   /**
@@ -52,8 +50,6 @@ export interface LoadNetworkOptions {
   /** The preset where the file does not record one (a PyTorch state dict with conv1… names: paper or caffe). */
   readonly preset?: PresetName;
   readonly backend?: BackendName;
-  /** 'fp32' (default) or 'bf16' (see CreateNetworkOptions.precision). */
-  readonly precision?: Precision;
   /** Names the file in errors (default: the path, or 'weights' for bytes). */
   readonly name?: string;
   /** The input mean (RGB, 0–255) for weights trained with a dataset's mean (paper, mini) when no dataset is given. */
@@ -63,10 +59,9 @@ export interface LoadNetworkOptions {
 }
 
 /** Checks the options every maker shares; returns the preset name. */
-function checkCommon(where: string, o: { readonly preset?: unknown; readonly backend?: unknown; readonly precision?: unknown; readonly mean?: unknown }): void {
+function checkCommon(where: string, o: { readonly preset?: unknown; readonly backend?: unknown; readonly mean?: unknown }): void {
   if (o.preset !== undefined) checkChoice(where, 'preset', o.preset, PRESET_NAMES);
   if (o.backend !== undefined) checkChoice(where, 'backend', o.backend, BACKEND_NAMES);
-  if (o.precision !== undefined) checkChoice(where, 'precision', o.precision, PRECISIONS);
   if (o.mean !== undefined && !(Array.isArray(o.mean) && o.mean.length === 3 && o.mean.every((v) => typeof v === 'number' && Number.isFinite(v)))) {
     throw new OptionError('mean', `${where}: option 'mean' must be three numbers [r, g, b] (0–255), got ${JSON.stringify(o.mean)}`);
   }
@@ -90,8 +85,8 @@ export function inputPreprocessing(input: InputSpec, cropSize: number, mean: rea
   return fixedPreprocessing({ ...input, mean: [m[0], m[1], m[2]] }, cropSize);
 }
 
-async function onBackend<I>(platform: Platform<I>, where: string, backend: BackendName | undefined, preset: Preset, precision?: Precision): Promise<{ model: AlexNet; backend: BackendName }> {
-  const opened = await platform.openBackend(backend, where, precision);
+async function onBackend<I>(platform: Platform<I>, where: string, backend: BackendName | undefined, preset: Preset): Promise<{ model: AlexNet; backend: BackendName }> {
+  const opened = await platform.openBackend(backend, where);
   const model = buildAlexNet(preset, opened.device);
   model.net.hostBackend = opened.hostKernels;
   return { model: model.eval(), backend: opened.backend };
@@ -109,7 +104,7 @@ export async function createNetworkOn<I>(platform: Platform<I>, options: CreateN
   if (base && options.preset !== undefined && options.preset !== base.preset) throw new OptionError('preset', `${where}: option 'preset' (${options.preset}) differs from the config's (${base.preset})`);
   const config = base ? applyOverrides(base, options.seed === undefined ? pairs.slice(1) : pairs) : resolveConfig(options.preset ?? 'paper', pairs);
   const preset = configuredPreset(config);
-  const { model, backend } = await onBackend(platform, where, options.backend, preset, options.precision);
+  const { model, backend } = await onBackend(platform, where, options.backend, preset);
   if (initialise) initAlexNet(model, new Rng(seed, RNG_STREAMS.init));
   return new Network({
     model, backend, config, platform,
@@ -166,7 +161,7 @@ export async function loadNetworkOn<I>(platform: Platform<I>, bytes: Uint8Array,
       ? new OptionError('mean', `${name} holds ${preset.name} weights, which expect their training set's mean subtracted: load them with option 'data' (the prepared dataset they were trained on) or 'mean' ([r, g, b], 0–255)`)
       : inputPreprocessing(input, preset.inputSize, options.mean);
   }
-  const { model, backend } = await onBackend(platform, where, options.backend, preset, options.precision);
+  const { model, backend } = await onBackend(platform, where, options.backend, preset);
   const report = applyWeights(model, parsed, name);
   const wordnet = ids?.some((id) => /^n\d{8}$/.test(id)) ?? false;
   const classes = options.classes

@@ -10,13 +10,11 @@ import { ensureEmbeddedDataset } from '../data/embedded.js';
 import { Network } from './network.js';
 import type { NodeImage } from './node-platform.js';
 import { NODE_PLATFORM } from './node-platform.js';
-import { BACKEND_NAMES, checkChoice, OptionError, PRECISIONS, PRESET_NAMES, type BackendName, type Precision, type PresetName } from './types.js';
+import { BACKEND_NAMES, checkChoice, OptionError, PRESET_NAMES, type BackendName, type PresetName } from './types.js';
 
 export interface LoadSourcesOptions {
   readonly preset?: PresetName;
   readonly backend?: BackendName;
-  /** 'fp32' (default) or 'bf16' (see CreateNetworkOptions.precision). */
-  readonly precision?: Precision;
   /** The prepared dataset the networks were trained on (class names, mean image); default: the one a run records. */
   readonly data?: string;
   /** A mean image to subtract instead: Caffe's ilsvrc_2012_mean.binaryproto, or a .npy [3, S, S] in the network's channel order. */
@@ -39,9 +37,8 @@ export function isRunFolder(path: string): boolean {
 export async function loadSources(where: string, src: { readonly run?: string; readonly weights?: readonly string[] }, o: LoadSourcesOptions): Promise<{ networks: Network<NodeImage>[]; loaded: LoadedModels }> {
   if (o.preset !== undefined) checkChoice(where, 'preset', o.preset, PRESET_NAMES);
   if (o.backend !== undefined) checkChoice(where, 'backend', o.backend, BACKEND_NAMES);
-  if (o.precision !== undefined) checkChoice(where, 'precision', o.precision, PRECISIONS);
   if (o.data !== undefined && !existsSync(o.data)) throw new OptionError('data', `${where}: option 'data': ${o.data} does not exist`);
-  const opened = await NODE_PLATFORM.openBackend(o.backend, where, o.precision);
+  const opened = await NODE_PLATFORM.openBackend(o.backend, where);
   const source = { run: src.run, weights: src.weights, preset: o.preset, data: o.data, log: o.log, device: opened.device, hostBackend: opened.hostKernels };
   let loaded = loadModels(source);
   if (!loaded.dataDir && loaded.config.preset === 'mini') loaded = loadModels({ ...source, data: await ensureEmbeddedDataset(EMBEDDED_PREPARED) });

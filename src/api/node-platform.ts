@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { registerNative } from '../backend/select.js';
-import { NATIVE_BACKEND, NATIVE_BF16_BACKEND } from '../backend/native/index.js';
 import { loadAddon } from '../backend/native/addon.js';
 import { REFERENCE_BACKEND } from '../ops/registry.js';
 import { hostDevice } from '../tensor/device.js';
@@ -13,53 +12,30 @@ import type { ImageInput } from '../data/image.js';
 import { imageSquare } from '../eval/preprocess.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { OpenedBackend, Platform } from './platform.js';
-import { BACKEND_NAMES, checkChoice, OptionError, PRECISIONS, type BackendName, type Precision, type RawImage } from './types.js';
+import { BACKEND_NAMES, checkChoice, OptionError, type BackendName, type RawImage } from './types.js';
 
 /** An image in Node: a file path, a file's bytes (JPEG, PNG, WebP, …) or decoded pixels. */
 export type NodeImage = string | Uint8Array | RawImage;
 
 let warned = false;
 
-async function openBackend(want: BackendName | undefined, where: string, precision?: Precision): Promise<OpenedBackend> {
-  // ALEXNET_BACKEND and ALEXNET_PRECISION set the defaults for a process (as for the command line); options override them.
+async function openBackend(want: BackendName | undefined, where: string): Promise<OpenedBackend> {
+  // ALEXNET_BACKEND sets the default for a process (as for the command line); an option overrides it.
   const env = process.env.ALEXNET_BACKEND;
   const name = want ?? (env ? checkChoice(`${where} (from ALEXNET_BACKEND)`, 'backend', env, BACKEND_NAMES) : undefined);
-  const envPrecision = process.env.ALEXNET_PRECISION;
-  const prec = precision ?? (envPrecision ? checkChoice(`${where} (from ALEXNET_PRECISION)`, 'precision', envPrecision, PRECISIONS) : 'fp32');
-  if (prec === 'bf16') return openBf16(name, where);
   if (name === 'webgpu') {
     const { sharedWebGpuDevice } = await import('../backend/webgpu/gpu.js');
-    return { backend: 'webgpu', device: await sharedWebGpuDevice(), hostKernels: null, precision: 'fp32' };
+    return { backend: 'webgpu', device: await sharedWebGpuDevice(), hostKernels: null };
   }
-  if (name === 'reference') return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND, precision: 'fp32' };
+  if (name === 'reference') return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND };
   const addon = registerNative();
   if (addon instanceof Error) {
     if (name === 'native') throw new OptionError('backend', `${where}: backend 'native' is unavailable: ${addon.message}. Rebuild it with 'npm rebuild alexnet-ts' (needs g++ and python3), or choose backend 'reference'`);
     if (!warned) process.emitWarning(`native kernels unavailable, using the slow reference kernels (${addon.message})`, { code: 'ALEXNET_NO_NATIVE' });
     warned = true;
-    return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND, precision: 'fp32' };
+    return { backend: 'reference', device: hostDevice, hostKernels: REFERENCE_BACKEND };
   }
-  return { backend: 'native', device: hostDevice, hostKernels: NATIVE_BACKEND, precision: 'fp32' };
-}
-
-/**
- * The native kernels in bf16 ('native-bf16'), or an OptionError saying why not. The messages name the option as
- * "option 'precision'", which the command line prints as --precision.
- */
-function openBf16(name: BackendName | undefined, where: string): OpenedBackend {
-  if (name !== undefined && name !== 'native') {
-    throw new OptionError('precision', `${where}: option 'precision' bf16 runs on the native backend only; backend '${name}' has no bf16 kernels. Use option 'precision' fp32, or option 'backend' native`);
-  }
-  const addon = registerNative();
-  if (addon instanceof Error) throw new OptionError('precision', `${where}: option 'precision' bf16 needs the native backend, which is unavailable: ${addon.message}. Use option 'precision' fp32`);
-  const info = addon.info();
-  if (!info.bf16) {
-    const why = info.detectedBf16
-      ? `the native kernels run ${info.isa} (ALEXNET_ISA), below the avx512 path that has them`
-      : `this CPU's native kernels run ${info.isa} without them`;
-    throw new OptionError('precision', `${where}: option 'precision' bf16 needs the AVX512-BF16 instructions (vdpbf16ps); ${why}. Use option 'precision' fp32`);
-  }
-  return { backend: 'native', device: hostDevice, hostKernels: NATIVE_BF16_BACKEND, precision: 'bf16' };
+  return { backend: 'native', device: hostDevice, hostKernels: 'native' };
 }
 
 function isRaw(x: unknown): x is RawImage {

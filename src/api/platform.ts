@@ -5,25 +5,21 @@
 import type { Device } from '../tensor/device.js';
 import type { Preprocessing } from '../eval/input.js';
 import type { InflateRaw } from '../io/zip.js';
-import type { BackendName, Precision } from './types.js';
+import type { BackendName } from './types.js';
 
 export interface OpenedBackend {
   readonly backend: BackendName;
   /** Where the network's tensors live. */
   readonly device: Device;
-  /** The registry's host kernel set the network runs on ('native', 'native-bf16', 'reference'); null on a GPU device. */
+  /** The registry's host kernel set the network runs on ('native', 'reference'); null on a GPU device. */
   readonly hostKernels: string | null;
-  readonly precision: Precision;
 }
 
 export interface Platform<I> {
   /** 'node' or 'browser', for messages. */
   readonly name: string;
-  /**
-   * Opens `want`, or this platform's best backend when undefined, in `precision` (default fp32; Node: ALEXNET_PRECISION
-   * sets the default), refusing with an OptionError where the backend or CPU cannot run it; `where` names the caller.
-   */
-  openBackend(want: BackendName | undefined, where: string, precision?: Precision): Promise<OpenedBackend>;
+  /** Opens `want`, or this platform's best backend when undefined; `where` names the caller in errors. */
+  openBackend(want: BackendName | undefined, where: string): Promise<OpenedBackend>;
   /** An image → the p.size × p.size HWC RGB square of the preprocessing (resize and centre square as p says). */
   square(image: I, p: Preprocessing): Promise<Uint8Array>;
   /** Names an image in errors ("images[3] (cat.jpg)"). */

@@ -26,7 +26,7 @@ import { Ensemble, Network, networkParts } from './network.js';
 import type { Platform } from './platform.js';
 import { weightsFileFromBytes } from './create.js';
 import { datasetInfo, openEvalSplit, openTrainSplit, resolveDataset, type DataOptions } from './data.js';
-import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRECISIONS, PRESET_NAMES, type BackendName, type Precision, type ClassLabel, type PresetName, type Views } from './types.js';
+import { BACKEND_NAMES, checkChoice, checkInteger, OptionError, PRESET_NAMES, type BackendName, type ClassLabel, type PresetName, type Views } from './types.js';
 
 /** Config keys beyond the common options, as the run's config.json spells them (docs/paper.md §7). */
 export interface ConfigOverrides {
@@ -60,12 +60,6 @@ export interface TrainOptions extends DataOptions {
   /** Any other config key (augmentation, momentum form, …), as config.json spells it; or a whole resolved config (resolveConfig, a run's config.json), which the other options then override. */
   readonly config?: ConfigOverrides | Config;
   readonly backend?: BackendName;
-  /**
-   * 'fp32' (default; ALEXNET_PRECISION sets it for a process) or 'bf16': convolutions and linear layers in bfloat16
-   * with fp32 sums, on the native backend where the CPU has AVX512-BF16; weights, momenta, the update and every other
-   * op stay fp32. Recorded in the config (train.precision), so resuming keeps it.
-   */
-  readonly precision?: Precision;
   /** A run folder: config.json, metrics files, checkpoints, model.safetensors. Default: none, nothing written. */
   readonly runDir?: string;
   /** Continue the run in this folder from its newest checkpoint (its config is the stored one; `epochs` may extend it). */
@@ -183,7 +177,6 @@ function optionPairs(o: TrainOptions): [string, Json][] {
     flat('data', o.config.data);
   }
   flat('model', o.model);
-  if (o.precision !== undefined) pairs.push(['train.precision', o.precision]);
   const direct: [keyof TrainOptions, string][] = [
     ['seed', 'seed'], ['epochs', 'train.epochs'], ['batchSize', 'train.batchSize'], ['learningRate', 'train.learningRate'],
     ['momentum', 'train.momentum'], ['weightDecay', 'train.weightDecay'], ['schedule', 'train.schedule'], ['limit', 'data.limit'],
@@ -209,7 +202,6 @@ function configFrom(preset: string, pairs: [string, Json][], base?: Config): Con
 export async function trainOn<I>(platform: Platform<I>, o: TrainOptions, initial?: InitialWeights): Promise<TrainResult<I>> {
   if (o.preset !== undefined) checkChoice(where, 'preset', o.preset, PRESET_NAMES);
   if (o.backend !== undefined) checkChoice(where, 'backend', o.backend, BACKEND_NAMES);
-  if (o.precision !== undefined) checkChoice(where, 'precision', o.precision, PRECISIONS);
   if (o.parallel !== undefined) checkChoice(where, 'parallel', o.parallel, ['auto', 'none'] as const);
   if (o.checkpointEvery !== undefined) checkInteger(where, 'checkpointEvery', o.checkpointEvery, 0);
   if (o.keep !== undefined) checkInteger(where, 'keep', o.keep, 1);
@@ -245,11 +237,6 @@ async function trainProcess<I>(platform: Platform<I>, o: TrainOptions, initial: 
     if (o.epochs !== undefined) extra.push(['train.epochs', o.epochs]);
     if (o.workers !== undefined) extra.push(['data.workers', o.workers]);
     config = configFrom(resume.meta.config.preset, extra, resume.meta.config);
-    const stored = config.train.precision ?? 'fp32';
-    const asked = o.precision ?? process.env.ALEXNET_PRECISION;
-    if (asked !== undefined && asked !== stored) {
-      throw new OptionError('precision', `${where}: option 'precision' ${asked} differs from the run's (${stored}); a resumed run keeps the precision it was started with`);
-    }
     runDir = existsSync(join(o.resume, 'checkpoints')) ? resolve(o.resume) : resolve(resume.path, '..', '..');
   } else {
     const pairs = optionPairs(o);
@@ -266,11 +253,6 @@ async function trainProcess<I>(platform: Platform<I>, o: TrainOptions, initial: 
     config = configFrom(preset, pairs, full);
     if (runDir && existsSync(join(runDir, 'checkpoints'))) throw new OptionError('runDir', `${where}: ${runDir} already holds a run; continue it with option 'resume', or choose another 'runDir'`);
   }
-  // A resumed run keeps its precision (fp32 where none is recorded), whatever ALEXNET_PRECISION says; a new run
-  // takes the option's, the given config's, else ALEXNET_PRECISION's, and records the one it opened.
-  const given = o.precision ?? (o.config?.train as { readonly precision?: Precision } | undefined)?.precision;
-  const opened = await platform.openBackend(o.backend, where, resume ? config.train.precision ?? 'fp32' : given);
-  if (config.train.precision !== opened.precision) config = applyOverrides(config, [['train.precision', opened.precision]]);
   if (runDir) log(`run ${runDir}`);
   log(`config ${JSON.stringify(config)}`);
   const dist = job ? new DataParallel(job, config.train.batchSize) : undefined;
@@ -279,6 +261,7 @@ async function trainProcess<I>(platform: Platform<I>, o: TrainOptions, initial: 
     const [a, b] = partRange(config.train.batchSize, { index: 0, count: job.size });
     log(`data-parallel: ${job.size} processes (${job.library}${job.progressThread ? ', progress thread' : ''}), ${b - a}${config.train.batchSize % job.size ? ' or so' : ''} of the ${config.train.batchSize} images of each batch on each`);
   }
+  const opened = await platform.openBackend(o.backend, where);
   // Rank 0 first: the data may have to be prepared, and into one folder only once.
   if (job && job.rank !== 0) job.mpi.barrier();
   const dataDir = await resolveDataset(where, { ...o, data: o.data ?? resume?.meta.data }, config, runDir, log);

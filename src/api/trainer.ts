@@ -16,7 +16,7 @@ import { preprocessingFromDataset } from '../eval/input.js';
 import { conv1Weights, drawFilterGrid } from '../viz/filters.js';
 import { Network, networkParts } from './network.js';
 import type { Platform } from './platform.js';
-import { checkChoice, checkInteger, OptionError, PRECISIONS, type BackendName, type Precision, type PresetName, type RawImage, type Views } from './types.js';
+import { checkInteger, OptionError, type BackendName, type PresetName, type RawImage, type Views } from './types.js';
 
 /**
  * Labelled images in memory: S×S RGB squares (CHW bytes, image after image),
@@ -44,8 +44,6 @@ export interface TrainerOptions {
   /** Validate on the first n images only. */
   readonly validationLimit?: number;
   readonly backend?: BackendName;
-  /** 'fp32' (default) or 'bf16' (see TrainOptions.precision); recorded in the config as train.precision. */
-  readonly precision?: Precision;
   readonly train: ImageSet;
   readonly validation: ImageSet;
   /** After each step; awaited before the next (so it may read from the device). */
@@ -164,11 +162,8 @@ export async function createTrainerOn<I>(platform: Platform<I>, o: TrainerOption
   const pairs: [string, Json][] = [];
   const direct: [keyof TrainerOptions, string][] = [['seed', 'seed'], ['epochs', 'train.epochs'], ['batchSize', 'train.batchSize'], ['learningRate', 'train.learningRate'], ['limit', 'data.limit'], ['validationLimit', 'data.valLimit']];
   for (const [opt, key] of direct) if (o[opt] !== undefined) pairs.push([key, o[opt] as Json]);
-  if (o.precision !== undefined) pairs.push(['train.precision', checkChoice(w, 'precision', o.precision, PRECISIONS)]);
-  let config = o.config ? applyOverrides(o.config, pairs) : resolveConfig(o.preset ?? 'mini', pairs);
-  // The option's precision, the given config's, else the platform's default (ALEXNET_PRECISION in Node); recorded as opened.
-  const opened = await platform.openBackend(o.backend, w, o.precision ?? o.config?.train.precision);
-  if (config.train.precision !== opened.precision) config = applyOverrides(config, [['train.precision', opened.precision]]);
+  const config = o.config ? applyOverrides(o.config, pairs) : resolveConfig(o.preset ?? 'mini', pairs);
+  const opened = await platform.openBackend(o.backend, w);
   const crop = configuredPreset(config, o.train.classes.length).inputSize;
   // On a GPU the batches carry the images' bytes and the views are rendered there, as in Node.
   const deviceViews = opened.device !== hostDevice;

@@ -16,15 +16,6 @@ export type BackendName = 'native' | 'webgpu' | 'reference';
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'webgpu', 'reference'];
 
 /**
- * The precision of convolutions and fully connected layers: `fp32` (the
- * default), or `bf16`: their products in bfloat16 with float32 sums, on the
- * native backend where the CPU has AVX512-BF16 (weights, momenta and every
- * other op stay float32; docs/native.md).
- */
-export type { Precision } from '../config/types.js';
-export { PRECISIONS } from '../config/types.js';
-
-/**
  * Decoded pixels, row-major and interleaved: `channels` values a pixel
  * (1: grey, 3: RGB, 4: RGBA, alpha flattened over white), 0–255.
  */

@@ -2,13 +2,10 @@
 // makes a network on them), and a process-wide host backend for scripts
 // that run ops directly (the bench, tests): native when its addon loads,
 // else the reference kernels with a one-line warning; ALEXNET_BACKEND
-// forces one (native then fails loudly if the addon is missing). Where the
-// addon runs bf16 (AVX512-BF16), a second native set, 'native-bf16', has
-// convolutions and linear layers in bf16 and every other op the native one;
-// networks choose it by name (Sequential.hostBackend).
+// forces one (native then fails loudly if the addon is missing).
 import { registerKernels, setBackend, REFERENCE_BACKEND, type KernelSets, type OpName } from '../ops/registry.js';
 import { loadAddon, type NativeAddon } from './native/addon.js';
-import { nativeKernels, NATIVE_BACKEND, NATIVE_BF16_BACKEND } from './native/index.js';
+import { nativeKernels, NATIVE_BACKEND } from './native/index.js';
 import { setLargeBufferAdvisor } from '../tensor/host-memory.js';
 import { WEBGPU_BACKEND } from './webgpu/device.js';
 import './reference/index.js';
@@ -23,10 +20,6 @@ export function registerNative(): NativeAddon | Error {
   if (!(addon instanceof Error) && !nativeRegistered) {
     const set = nativeKernels(addon);
     for (const op of Object.keys(set) as OpName[]) registerKernels(NATIVE_BACKEND, op, set[op] as KernelSets[typeof op]);
-    if (addon.info().bf16) {
-      const bf16 = nativeKernels(addon, true);
-      for (const op of Object.keys(bf16) as OpName[]) registerKernels(NATIVE_BF16_BACKEND, op, bf16[op] as KernelSets[typeof op]);
-    }
     // Large host buffers from here on get huge pages where Linux offers them (native/src/memory_advice.cpp).
     setLargeBufferAdvisor((buffer) => addon.adviseHugePages(buffer));
     nativeRegistered = true;

@@ -4,7 +4,7 @@
 import { VERSION } from '../index.js';
 import { formatHelp, parseArgs, suggest, UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
-import { BACKEND_NAMES, OptionError, PRECISIONS, releaseDevices } from '../index.js';
+import { BACKEND_NAMES, OptionError, releaseDevices } from '../index.js';
 
 /** The commands whose networks --backend webgpu puts on the GPU. */
 const NETWORK_COMMANDS = new Set(['train', 'finetune', 'eval', 'predict', 'features', 'neighbors', 'filters', 'report', 'demo']);
@@ -23,12 +23,9 @@ ${COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)} ${c.spec.summary}`).join('
 options of every command that runs a network:
   --backend native|reference|webgpu  where it runs (default: ALEXNET_BACKEND, else native when built);
                                      webgpu: a GPU through WebGPU (see 'alexnet backends')
-  --precision fp32|bf16              convolutions and linear layers in fp32 (default) or bf16 with
-                                     fp32 sums (native, AVX512-BF16; train records it, resume keeps it)
 
 environment:
   ALEXNET_BACKEND=native|reference|webgpu   as --backend
-  ALEXNET_PRECISION=fp32|bf16        as --precision
   ALEXNET_THREADS=<n>                native worker threads (default: all cores; per rank under mpirun)
   ALEXNET_SPIN_US=<n>                microseconds idle worker threads spin before sleeping (default 200)
 
@@ -47,21 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  // --backend and --precision are global: taken out before the command's own options are parsed.
+  // --backend is global: taken out before the command's own options are parsed.
   let backend: string | undefined;
-  let precision: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--precision' || a.startsWith('--precision=')) {
-      precision = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[i + 1];
-      if (precision === undefined || precision.startsWith('-')) {
-        console.error(`alexnet: --precision needs a value: ${PRECISIONS.join(', ')}`);
-        return 2;
-      }
-      rest.splice(i, a.includes('=') ? 1 : 2);
-      i--;
-      continue;
-    }
     if (a === '--backend' || a.startsWith('--backend=')) {
       backend = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[i + 1];
       if (backend === undefined || backend.startsWith('-')) {
@@ -93,11 +79,6 @@ export async function main(argv: string[]): Promise<number> {
     // reports on the adapter itself) work on the host whatever --backend says.
     if (want === 'webgpu' && !NETWORK_COMMANDS.has(cmd.spec.name)) delete process.env.ALEXNET_BACKEND;
     else if (want) process.env.ALEXNET_BACKEND = want;
-    if (precision !== undefined) {
-      if (!(PRECISIONS as readonly string[]).includes(precision)) throw new Error(`precision '${precision}' is not one of ${PRECISIONS.join(', ')} (from --precision)`);
-      // The library opens every network in ALEXNET_PRECISION's precision unless told otherwise (and a resumed run keeps its own).
-      process.env.ALEXNET_PRECISION = precision;
-    }
     try {
       return await cmd.run(parsed);
     } finally {

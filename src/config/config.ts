@@ -21,7 +21,7 @@ export function defaultConfig(presetName: string): Config {
     preset: p.name,
     seed: 1,
     model: { ...PRESET_AS_IS },
-    train: { ...sgd, precision: 'fp32', initFrom: null, freeze: [] },
+    train: { ...sgd, initFrom: null, freeze: [] },
     data: { imageSize, ...augment, input: p.input, workers: 1, limit: null, valLimit: null, valViews: 1 },
   };
 }

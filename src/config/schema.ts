@@ -12,7 +12,7 @@ import type { InputSpec, MeanMode, PcaUnits } from '../data/types.js';
 import { ACTIVATIONS, INPUT_RULES, POOL_ROUNDINGS, PRESET_NAMES, type ScheduleConfig } from '../models/presets.js';
 import { COLUMN_COUNTS, LRN_SCOPES } from '../models/ablations.js';
 import { suggest } from '../util/suggest.js';
-import { PRECISIONS, VAL_VIEWS, type DataOptions, type Json, type ModelOptions, type TrainOptions } from './types.js';
+import { VAL_VIEWS, type DataOptions, type Json, type ModelOptions, type TrainOptions } from './types.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -126,7 +126,6 @@ const SCHEMA: Readonly<Record<ConfigKey, Check>> = {
   'train.momentum': num(0, 1),
   'train.weightDecay': num(0, 1),
   'train.momentumForm': oneOf(MOMENTUM_FORMS),
-  'train.precision': oneOf(PRECISIONS),
   'train.biasLrMultiplier': num(0, 1e3),
   'train.biasDecay': bool,
   'train.schedule': schedule,

@@ -11,19 +11,8 @@ export type { ModelOptions };
 /** A JSON value: what config files and `--set` values hold. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Every {@link Precision}. */
-export const PRECISIONS = ['fp32', 'bf16'] as const;
-/**
- * The precision of the convolutions' and linear layers' products: fp32, or
- * bf16 operands with fp32 accumulation (native kernels with AVX512-BF16;
- * weights, momenta and everything else stay fp32).
- */
-export type Precision = (typeof PRECISIONS)[number];
-
 /** The preset's SGD recipe (batch, epochs, rates, momentum form, schedule) plus fine-tuning. */
 export interface TrainOptions extends Omit<Recipe, 'imageSize' | 'augment'> {
-  /** The run's precision (default fp32; absent in configs that predate it: fp32); resuming keeps it. */
-  readonly precision?: Precision;
   /** Weights to start from (fine-tuning); the classifier is re-initialised when its class count differs. */
   readonly initFrom: string | null;
   /** Layers whose parameters stay fixed (fine-tuning), e.g. ["conv1", "conv2"]. */

@@ -6,22 +6,11 @@ import { packageRoot } from '../../util/package-root.js';
 
 type F32 = Float32Array;
 
-/**
- * The addon's functions; each checks its buffers' lengths against the sizes given. The convolution, linear and
- * gemm entry points take a last `bf16` flag: bf16 products with fp32 accumulation (docs/native.md, "bf16"),
- * refused with an Error where info().bf16 is false.
- */
+/** The addon's functions; each checks its buffers' lengths against the sizes given. */
 export interface NativeAddon {
-  /**
-   * bf16: whether the bf16 entry points run (the CPU has AVX512-BF16 and the avx512 path is active);
-   * detectedBf16: whether the CPU has AVX512-BF16.
-   */
-  info(): { isa: string; detectedIsa: string; microKernel: string; threads: number; bf16: boolean; detectedBf16: boolean };
-  /**
-   * Measured peak over all threads, GFLOP/s, running about `seconds`: the active ISA's fp32 FMAs, or with `bf16`
-   * its vdpbf16ps (0 where bf16 is unavailable).
-   */
-  peakGflops(seconds: number, bf16?: boolean): number;
+  info(): { isa: string; detectedIsa: string; microKernel: string; threads: number };
+  /** Measured fp32 peak of the active ISA over all threads, GFLOP/s, running about `seconds`. */
+  peakGflops(seconds: number): number;
   /** Smallest batch, in 2×2 output tiles, that convolves 3×3 stride-1 layers by Winograd; returns the previous value. */
   setWinogradMinTiles(tiles: number): number;
   /** Largest N·OH·OW that convolves forward with output channels along the lanes (AVX-512); returns the previous value. */
@@ -31,16 +20,14 @@ export interface NativeAddon {
   setThreads(n: number): number;
   setIsa(isa: string): string;
   conv2dForward(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
-    sh: number, sw: number, pt: number, pl: number, groups: number, x: F32, w: F32, b: F32 | null, y: F32, relu: boolean,
-    bf16?: boolean): void;
+    sh: number, sw: number, pt: number, pl: number, groups: number, x: F32, w: F32, b: F32 | null, y: F32, relu: boolean): void;
   conv2dBackwardData(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
-    sh: number, sw: number, pt: number, pl: number, groups: number, dy: F32, w: F32, dx: F32, bf16?: boolean): void;
+    sh: number, sw: number, pt: number, pl: number, groups: number, dy: F32, w: F32, dx: F32): void;
   conv2dBackwardWeights(N: number, C: number, H: number, W: number, O: number, KH: number, KW: number, OH: number, OW: number,
-    sh: number, sw: number, pt: number, pl: number, groups: number, x: F32, dy: F32, dw: F32, db: F32 | null,
-    bf16?: boolean): void;
-  linearForward(N: number, I: number, O: number, x: F32, w: F32, b: F32 | null, y: F32, relu: boolean, bf16?: boolean): void;
-  linearBackwardData(N: number, I: number, O: number, dy: F32, w: F32, dx: F32, bf16?: boolean): void;
-  linearBackwardWeights(N: number, I: number, O: number, x: F32, dy: F32, dw: F32, db: F32 | null, bf16?: boolean): void;
+    sh: number, sw: number, pt: number, pl: number, groups: number, x: F32, dy: F32, dw: F32, db: F32 | null): void;
+  linearForward(N: number, I: number, O: number, x: F32, w: F32, b: F32 | null, y: F32, relu: boolean): void;
+  linearBackwardData(N: number, I: number, O: number, dy: F32, w: F32, dx: F32): void;
+  linearBackwardWeights(N: number, I: number, O: number, x: F32, dy: F32, dw: F32, db: F32 | null): void;
   reluForward(n: number, x: F32, y: F32): void;
   reluBackward(n: number, y: F32, dy: F32, dx: F32): void;
   tanhForward(n: number, x: F32, y: F32): void;
@@ -55,7 +42,7 @@ export interface NativeAddon {
   maxpoolBackward(N: number, C: number, H: number, W: number, OH: number, OW: number, k: number, s: number, p: number,
     dy: F32, argmax: Int32Array, dx: F32): void;
   sgdUpdate(n: number, w: F32, v: F32, g: F32, lr: number, momentum: number, decay: number, pytorchForm: boolean): void;
-  gemm(M: number, N: number, K: number, a: F32, b: F32, c: F32, bf16?: boolean): void;
+  gemm(M: number, N: number, K: number, a: F32, b: F32, c: F32): void;
   /**
    * Test hook for the thread pool's failure handling: one parallel loop in which every pool thread runs one item;
    * the item on pool thread `thread` throws ('throw') or starts a nested parallel loop, which the pool refuses

@@ -8,8 +8,6 @@ import type { MaxPool2dGeometry } from '../../ops/maxpool2d.js';
 import type { NativeAddon } from './addon.js';
 
 export const NATIVE_BACKEND = 'native';
-/** The native kernels with convolutions and linear layers in bf16 (docs/native.md, "bf16"). */
-export const NATIVE_BF16_BACKEND = 'native-bf16';
 
 function convArgs(g: Conv2dGeometry): [number, number, number, number, number, number, number, number, number, number, number, number, number, number] {
   return [g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.OH, g.OW, g.strideH, g.strideW, g.padTop, g.padLeft, g.groups];
@@ -23,21 +21,17 @@ function poolArgs(g: MaxPool2dGeometry): [number, number, number, number, number
   return [g.N, g.C, g.H, g.W, g.OH, g.OW, g.kernel, g.stride, g.padding];
 }
 
-/**
- * The native kernel set. With `bf16`, convolutions and linear layers multiply in bf16 and accumulate in fp32
- * (the addon's bf16 flag; the caller checks info().bf16 first); every other op is the same.
- */
-export function nativeKernels(a: NativeAddon, bf16 = false): Partial<KernelSets> {
+export function nativeKernels(a: NativeAddon): Partial<KernelSets> {
   return {
     conv2d: {
-      forward: (g, x, w, b, y, relu) => a.conv2dForward(...convArgs(g), x, w, b, y, relu, bf16),
-      backwardData: (g, dy, w, dx) => a.conv2dBackwardData(...convArgs(g), dy, w, dx, bf16),
-      backwardWeights: (g, x, dy, dw, db) => a.conv2dBackwardWeights(...convArgs(g), x, dy, dw, db, bf16),
+      forward: (g, x, w, b, y, relu) => a.conv2dForward(...convArgs(g), x, w, b, y, relu),
+      backwardData: (g, dy, w, dx) => a.conv2dBackwardData(...convArgs(g), dy, w, dx),
+      backwardWeights: (g, x, dy, dw, db) => a.conv2dBackwardWeights(...convArgs(g), x, dy, dw, db),
     },
     linear: {
-      forward: ({ N, I, O }, x, w, b, y, relu) => a.linearForward(N, I, O, x, w, b, y, relu, bf16),
-      backwardData: ({ N, I, O }, dy, w, dx) => a.linearBackwardData(N, I, O, dy, w, dx, bf16),
-      backwardWeights: ({ N, I, O }, x, dy, dw, db) => a.linearBackwardWeights(N, I, O, x, dy, dw, db, bf16),
+      forward: ({ N, I, O }, x, w, b, y, relu) => a.linearForward(N, I, O, x, w, b, y, relu),
+      backwardData: ({ N, I, O }, dy, w, dx) => a.linearBackwardData(N, I, O, dy, w, dx),
+      backwardWeights: ({ N, I, O }, x, dy, dw, db) => a.linearBackwardWeights(N, I, O, x, dy, dw, db),
     },
     relu: {
       forward: (n, x, y) => a.reluForward(n, x, y),

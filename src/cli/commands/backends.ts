@@ -14,11 +14,6 @@ export const backends: Command = {
     console.log(`active host backend: ${r.defaultHost}`);
     const n = r.native;
     console.log(n.available ? `native: ${n.isa} (detected ${n.detectedIsa}), micro-kernel ${n.microKernel}, ${n.threads} threads` : `native: unavailable (${n.reason})`);
-    if (n.available) {
-      console.log(n.bf16
-        ? 'bf16: avx512-bf16 (vdpbf16ps), --precision bf16 runs on native-bf16'
-        : `bf16: unavailable (${n.detectedBf16 ? `AVX512-BF16 present, but the kernels run ${n.isa}` : 'no AVX512-BF16 on this CPU'})`);
-    }
     for (const [b, ops] of Object.entries(r.ops)) console.log(`  ${b}: ${ops.join(', ')}`);
     console.log(r.mpi.available ? 'mpi: available (data-parallel training with mpirun -np N alexnet train …; docs/cluster.md)' : `mpi: unavailable (${r.mpi.reason})`);
     // WebGPU: the adapter, or exactly why there is none.

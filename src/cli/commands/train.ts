@@ -149,8 +149,6 @@ async function runTraining(command: string, args: Parsed, extraOverrides: [strin
       checkpointEvery: args.options['checkpoint-every'] as number, keep: args.options.keep as number,
       progress: args.options.progress as boolean, log: (l) => console.log(l), signal: abort.signal,
       resumeHint: (dir, lr) => `alexnet train --resume ${dir}${lr === undefined ? '' : ` --lr ${lr}`}`,
-      // --precision (main.ts puts it in ALEXNET_PRECISION): over the config's, and checked against a resumed run's.
-      precision: process.env.ALEXNET_PRECISION as TrainOptions['precision'],
     };
     const r = resumeTarget
       ? await train({
