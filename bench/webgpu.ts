@@ -17,6 +17,7 @@ import { buildAlexNet, initAlexNet } from '../src/models/alexnet.js';
 import { getPreset } from '../src/models/presets.js';
 import { Rng } from '../src/tensor/random.js';
 import { Tensor } from '../src/tensor/tensor.js';
+import { toDevice } from '../src/tensor/device.js';
 import { Sgd } from '../src/train/sgd.js';
 import { trainStepOn } from '../src/train/step.js';
 import type { Layer } from '../src/nn/layer.js';
@@ -63,8 +64,7 @@ for (const name of presets) {
   const labels = Int32Array.from({ length: batch }, (_, i) => i % preset.classes);
   // The batch stays in GPU memory, as PyTorch's side keeps its input on the GPU: the steps time
   // the network, not a 77 MB upload each.
-  const resident = dev.zeros(shape);
-  dev.write(resident, x.data);
+  const resident = toDevice(x, dev);
   await trainStepOn(model.net, sgd, resident, labels, 0.001, rng); // compiles the pipelines
   const times: number[] = [];
   for (let s = 0; s < steps; s++) {
@@ -117,8 +117,7 @@ for (const name of presets) {
   model.eval();
   const infer: Record<string, number> = {};
   for (const b of inferBatches) {
-    const xb = dev.zeros([Math.min(b, batch), ...shape.slice(1)]);
-    dev.write(xb, x.batch(0, xb.shape[0]).data);
+    const xb = toDevice(x.batch(0, Math.min(b, batch)), dev);
     await model.forwardToHost(xb);
     const t: number[] = [];
     for (let s = 0; s < steps; s++) {
